@@ -1,0 +1,38 @@
+# The two commands of README's quick start, and a few more.
+#   make run    install what is needed, build, run the default demo
+#   make test   install, build the optimised and the debug+sanitizer builds, run all tests
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps build build-debug run test test-release test-debug bench clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B build -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build build -j $(JOBS)
+
+build-debug: deps
+	cmake -S . -B build-debug -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=Debug \
+	  -DMMSIM_DEBUG_VM=ON -DMMSIM_SANITIZE=ON -DMMSIM_BENCH=OFF >/dev/null
+	cmake --build build-debug -j $(JOBS)
+
+run: build
+	./build/mmsim
+
+test-release: build
+	cd build && ctest --output-on-failure -j $(JOBS)
+
+test-debug: build-debug
+	cd build-debug && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+test: test-release test-debug
+
+bench: build
+	@for b in build/bench/bench_*; do echo "== $$b"; $$b; done
+
+clean:
+	rm -rf build build-debug

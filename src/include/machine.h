@@ -1,0 +1,158 @@
+/*
+ * machine.h - struct machine: the whole simulated computer and its kernel's
+ * global state. There are no other globals: two machines can live side by
+ * side in one process (the tests do it), and a future multi-threaded driver
+ * has one object to lock.
+ *
+ * The struct itself stands for the kernel image's .data/.bss (its size is
+ * inside the kernel image that memblock reserves); every dynamic kernel
+ * object - mem_map, node data, per-CPU areas, slabs, page tables - lives in
+ * simulated frames.
+ *
+ * Physical memory: a memfd of max_pfn pages mapped at phys_base, so frame
+ * pfn is at phys_base + pfn * PAGE_SIZE (the direct map, literal). The
+ * vmemmap is a second host range, vmemmap[pfn] being pfn's struct page,
+ * whose present sections are mapped onto the frames memblock reserved for
+ * them (mm_init.c). Untouched frames cost the host nothing.
+ */
+#ifndef MMSIM_MACHINE_H
+#define MMSIM_MACHINE_H
+
+#include "memblock.h"
+#include "mmzone.h"
+#include "percpu.h"
+#include "printk.h"
+#include "slab.h"
+#include "sysctl.h"
+
+#define MMSIM_MAX_SYSCTL_ARGS	64
+#define MMSIM_MAX_E820		16
+
+enum mmsim_arch { ARCH_X86_64, ARCH_I386_PAE, ARCH_I386 };
+enum rmap_mode { RMAP_SCAN, RMAP_PTE_CHAIN, RMAP_ANON_VMA, RMAP_ANON_VMA_CHAIN };
+enum thp_mode { THP_ALWAYS, THP_MADVISE, THP_NEVER };
+
+/* What the user asked for; validated by boot_config_check() before boot. */
+struct boot_config {
+	uint64_t mem_bytes;			/* installed memory */
+	uint64_t node_mem[MAX_NUMNODES];	/* per node, or all 0: split evenly */
+	int nr_nodes;
+	int nr_cpus;
+	uint64_t swap_bytes;
+	char disk[512];
+	enum rmap_mode rmap;
+	enum thp_mode thp;
+	enum mmsim_arch arch;
+	uint64_t seed;
+	bool metadata_only;
+	bool zero_page;			/* false: mimic a kernel without the shared zero page */
+	bool console;			/* echo the kernel log to stderr */
+	uint64_t kernel_image_bytes;
+	uint64_t movablecore_bytes;	/* ZONE_MOVABLE size in all (0: none) */
+	uint64_t kernelcore_bytes;	/* or: everything above this is movable */
+	int nr_sysctls;
+	struct { char name[64]; char value[128]; } sysctl[MMSIM_MAX_SYSCTL_ARGS];
+};
+
+struct e820_entry {
+	uint64_t addr, size;
+	int type;			/* E820_RAM or E820_RESERVED */
+};
+#define E820_RAM	1
+#define E820_RESERVED	2
+
+/* Fault injection: fail the Nth allocation of a kind (1-based; 0 = off). */
+enum fail_kind { FAIL_PAGE_ALLOC, FAIL_SLAB_ALLOC, NR_FAIL_KINDS };
+struct fault_inject {
+	unsigned long nth[NR_FAIL_KINDS];	/* fail when count reaches this */
+	unsigned long count[NR_FAIL_KINDS];	/* attempts seen since armed */
+	unsigned long injected[NR_FAIL_KINDS];
+	bool repeat[NR_FAIL_KINDS];		/* keep failing after the Nth */
+};
+
+struct machine {
+	struct boot_config cfg;
+
+	/* The hardware. */
+	int memfd;
+	unsigned char *phys_base;	/* frame 0; the direct map */
+	size_t phys_bytes;
+	struct page *vmemmap;		/* vmemmap[pfn] */
+	size_t vmemmap_bytes;
+	unsigned long max_pfn;		/* one past the highest frame */
+	int nr_cpus;
+	int cpu;			/* the simulated CPU running now */
+	int nr_nodes;
+	int cpu_to_node[MAX_CPUS];
+	unsigned char node_distance[MAX_NUMNODES][MAX_NUMNODES];
+	unsigned int zone_mask;		/* BIT(zone_type) for zones this arch has */
+	int nr_e820;
+	struct e820_entry e820[MMSIM_MAX_E820];
+
+	/* Boot memory. */
+	struct memblock memblock;
+	uint64_t kernel_image_start;
+	unsigned long memmap_boot_pages;	/* nr_memmap_boot_pages */
+	unsigned long memmap_pages;		/* nr_memmap_pages (hotplug; 0) */
+
+	/* Nodes and zones. */
+	pg_data_t *node_data[MAX_NUMNODES];
+	unsigned long totalram_pages;
+	unsigned long totalreserve_pages;
+
+	/* Counters (exact: no per-CPU deltas, one host thread). */
+	long vm_zone_stat[NR_VM_ZONE_STAT_ITEMS];
+	long vm_numa_event[NR_VM_NUMA_EVENT_ITEMS];
+	long vm_node_stat[NR_VM_NODE_STAT_ITEMS];
+	unsigned long vm_events[NR_VM_EVENT_ITEMS];
+
+	struct vm_sysctls sysctl;
+	struct pcpu_state pcpu;
+
+	/* Slab. */
+	struct list_head slab_caches;
+	struct kmem_cache *kmem_cache;		/* the cache of caches */
+	struct kmem_cache *kmem_cache_node;
+	struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
+
+	/* Time, randomness, log, checks. */
+	uint64_t clock_ns;
+	uint64_t rng_state;
+	struct printk_ring log;
+	struct fault_inject fail;
+	unsigned long warned_alloc;	/* page allocation failure reports */
+};
+
+/* The pglist_data of node nid. */
+#define NODE_DATA(m, nid) ((m)->node_data[nid])
+
+static inline bool arch_has_zone(const struct machine *m, enum zone_type z)
+{
+	return m->zone_mask & (1u << z);
+}
+
+#define for_each_online_node(m, nid) for (nid = 0; nid < (m)->nr_nodes; nid++)
+#define for_each_online_pgdat(m, pgdat, nid) \
+	for (nid = 0; nid < (m)->nr_nodes && ((pgdat) = NODE_DATA(m, nid)); nid++)
+#define for_each_cpu(m, c) for (c = 0; c < (m)->nr_cpus; c++)
+
+/* Every zone the architecture has, populated or not, node by node. */
+#define for_each_zone(m, zone, nid, zi)					\
+	for (nid = 0; nid < (m)->nr_nodes; nid++)				\
+		for (zi = 0; zi < MAX_NR_ZONES; zi++)				\
+			if (!arch_has_zone(m, (enum zone_type)zi)) {} else	\
+			if (((zone) = &NODE_DATA(m, nid)->node_zones[zi]), 0) {} else
+
+/* Boot and shutdown (kernel/boot.c). */
+int boot_config_defaults(struct boot_config *cfg);
+/* 0, or -EINVAL with a one-line reason naming the option in err. */
+int boot_config_check(const struct boot_config *cfg, char *err, size_t errlen);
+struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t errlen);
+void machine_shutdown(struct machine *m);
+/* Run every validator; returns the number of problems (reported to the log). */
+int machine_validate(struct machine *m);
+
+/* Deterministic randomness from the seed (xorshift64*). */
+uint64_t machine_random(struct machine *m);
+
+#endif

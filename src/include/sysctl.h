@@ -1,0 +1,66 @@
+/*
+ * sysctl.h - the one table of vm sysctls (kernel/sysctl.c's vm_table).
+ *
+ * Each entry says name, type, bounds, default and the hook that makes a new
+ * value take effect (recompute watermarks, lowmem reserves, pcp high...).
+ * The CLI's --sysctl, Lua's m:sysctl(), boot{sysctl=...} and the
+ * /proc/sys/vm view all go through sysctl_set()/sysctl_show(), so a
+ * bound or a hook is written once.
+ *
+ * Boot-time values are applied after the machine has booted, exactly like a
+ * write to /proc/sys/vm afterwards (Linux's init scripts do the same).
+ */
+#ifndef MMSIM_SYSCTL_H
+#define MMSIM_SYSCTL_H
+
+#include "compiler.h"
+#include "mmzone.h"
+
+struct machine;
+
+/* The values; a struct so that two machines never share them. */
+struct vm_sysctls {
+	int min_free_kbytes;
+	int user_min_free_kbytes;	/* -1 until a user writes min_free_kbytes */
+	int watermark_scale_factor;
+	int watermark_boost_factor;
+	int lowmem_reserve_ratio[MAX_NR_ZONES];
+	int percpu_pagelist_high_fraction;
+};
+
+enum sysctl_type {
+	SYSCTL_INT,		/* one int */
+	SYSCTL_INT_ZONES,	/* one int per zone of the architecture */
+};
+
+struct sysctl_desc {
+	const char *name;		/* "min_free_kbytes": under vm. */
+	enum sysctl_type type;
+	size_t offset;			/* into struct vm_sysctls */
+	long min, max;
+	const char *help;
+	/* Called after a successful write; returns 0 or -errno (value restored). */
+	int (*apply)(struct machine *m);
+	/* Extra validation beyond [min, max], or NULL: 0 or -EINVAL. */
+	int (*check)(struct machine *m, long value);
+};
+
+extern const struct sysctl_desc vm_sysctl_table[];
+extern const size_t vm_sysctl_count;
+
+void vm_sysctls_defaults(struct vm_sysctls *s);
+const struct sysctl_desc *sysctl_find(const char *name);	/* "vm.x" or "x" */
+/*
+ * Set from text ("60", or "256 256 32 0 0" for per-zone arrays). Returns 0,
+ * -ENOENT for an unknown name, -EINVAL for a value that does not parse or is
+ * out of bounds; err (if not NULL) gets a one-line reason that names the
+ * sysctl and its bounds.
+ */
+int sysctl_set(struct machine *m, const char *name, const char *value,
+	       char *err, size_t errlen);
+/* The value as /proc/sys/vm/NAME prints it, newline included. */
+int sysctl_show(struct machine *m, const char *name, char *buf, size_t len);
+/* Validate name and value text without a machine (for config checking). */
+int sysctl_check_text(const char *name, const char *value, char *err, size_t errlen);
+
+#endif
