@@ -13,11 +13,21 @@
 
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+#ifndef __maybe_unused
 #define __maybe_unused __attribute__((unused))
+#endif
+#ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
+#endif
+#ifndef __printf
 #define __printf(a, b) __attribute__((format(printf, a, b)))
+#endif
+#ifndef __cold
 #define __cold __attribute__((cold))
+#endif
+#ifndef __noreturn
 #define __noreturn __attribute__((noreturn))
+#endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define container_of(ptr, type, member) \
