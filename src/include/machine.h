@@ -94,6 +94,9 @@ struct machine {
 	uint64_t kernel_image_start;
 	unsigned long memmap_boot_pages;	/* nr_memmap_boot_pages */
 	unsigned long memmap_pages;		/* nr_memmap_pages (hotplug; 0) */
+	unsigned char *section_present;		/* mem_section: 1 per present section */
+	unsigned long nr_sections;
+	unsigned long zone_movable_pfn[MAX_NUMNODES];	/* 0: no ZONE_MOVABLE */
 
 	/* Nodes and zones. */
 	pg_data_t *node_data[MAX_NUMNODES];
@@ -121,6 +124,7 @@ struct machine {
 	struct printk_ring log;
 	struct fault_inject fail;
 	unsigned long warned_alloc;	/* page allocation failure reports */
+	struct api_registry *api;	/* what the public API handed out (api.c) */
 };
 
 /* The pglist_data of node nid. */
@@ -142,6 +146,29 @@ static inline bool arch_has_zone(const struct machine *m, enum zone_type z)
 		for (zi = 0; zi < MAX_NR_ZONES; zi++)				\
 			if (!arch_has_zone(m, (enum zone_type)zi)) {} else	\
 			if (((zone) = &NODE_DATA(m, nid)->node_zones[zi]), 0) {} else
+
+/* Boot memory layout (mm/mm_init.c). */
+int setup_memory(struct machine *m, char *err, size_t errlen);
+void teardown_memory(struct machine *m);
+/*
+ * The deferral rule shared by memmap init and memblock_free_all(): a
+ * MAX_ORDER-aligned block [pfn, pfn + MAX_ORDER_NR_PAGES) that lies wholly
+ * inside one free memblock range and one zone is deferred (its struct pages
+ * stay zero until page_alloc.c takes it from zone->deferred).
+ */
+static inline bool block_is_deferrable(unsigned long pfn, unsigned long range_start,
+				       unsigned long range_end, unsigned long zone_start,
+				       unsigned long zone_end)
+{
+	return (pfn & (MAX_ORDER_NR_PAGES - 1)) == 0 &&
+	       pfn >= range_start && pfn + MAX_ORDER_NR_PAGES <= range_end &&
+	       pfn >= zone_start && pfn + MAX_ORDER_NR_PAGES <= zone_end;
+}
+
+struct mmsim_config;
+/* The boot_config inside a public mmsim_config (kernel/config.c). */
+const struct boot_config *mmsim_config_boot(const struct mmsim_config *cfg);
+void api_registry_free(struct machine *m);
 
 /* Boot and shutdown (kernel/boot.c). */
 int boot_config_defaults(struct boot_config *cfg);

@@ -24,6 +24,7 @@ struct machine;
 struct pcpu_chunk {
 	char *base;		/* CPU 0's unit; host address in the direct map */
 	unsigned long *map;	/* one bit per PCPU_MIN_ALLOC granule: used */
+	unsigned long *bound;	/* one bit per granule: an allocation starts here */
 	unsigned int nr_granules;
 	unsigned int free_granules;
 	unsigned int order;	/* page order when from the buddy allocator, -1 if memblock */

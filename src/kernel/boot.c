@@ -1,0 +1,167 @@
+/*
+ * boot.c - start_kernel for a simulated machine: lay out memory, bring up
+ * the allocators in Linux's order, apply the boot sysctls; and the reverse.
+ *
+ * Order (as init/main.c and mm_core_init): setup_arch (e820, memblock,
+ * nodes, sparse vmemmap, zones, memmap) -> percpu first chunk -> per-CPU
+ * pagesets -> memblock_free_all (the buddy allocator takes over) ->
+ * zonelists -> watermarks -> slab -> sysctls. A failure at any step
+ * unwinds everything: boot either yields a consistent machine or a clear
+ * one-line error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm.h"
+
+uint64_t machine_random(struct machine *m)
+{
+	/* xorshift64*: deterministic from the seed, never 0. */
+	uint64_t x = m->rng_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	m->rng_state = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+static size_t percpu_static_size(const struct machine *m)
+{
+	return (size_t)m->nr_nodes * MAX_NR_ZONES * ALIGN(sizeof(struct per_cpu_pages), 64);
+}
+
+static void log_boot_banner(struct machine *m)
+{
+	int nid;
+
+	printk(m, "Linux version 6.18.0-mmsim (mmsim %s) simulated machine", "0.1.0");
+	printk(m, "BIOS-provided physical RAM map:");
+	for (int i = 0; i < m->nr_e820; i++)
+		printk(m, "BIOS-e820: [mem %#018llx-%#018llx] %s",
+		       (unsigned long long)m->e820[i].addr,
+		       (unsigned long long)(m->e820[i].addr + m->e820[i].size - 1),
+		       m->e820[i].type == E820_RAM ? "usable" : "reserved");
+	for_each_online_node(m, nid) {
+		pg_data_t *pgdat = NODE_DATA(m, nid);
+
+		printk(m, "Initmem setup node %d [mem %#018llx-%#018llx]", nid,
+		       (unsigned long long)PFN_PHYS(pgdat->node_start_pfn),
+		       (unsigned long long)PFN_PHYS(pgdat->node_start_pfn + pgdat->node_spanned_pages) - 1);
+	}
+}
+
+static void log_memory_line(struct machine *m)
+{
+	unsigned long present = 0;
+	int nid;
+
+	for_each_online_node(m, nid)
+		present += NODE_DATA(m, nid)->node_present_pages;
+	printk(m, "Memory: %luK/%luK available (%lluK kernel image, %luK reserved, 0K cma-reserved)",
+	       m->totalram_pages << (PAGE_SHIFT - 10), present << (PAGE_SHIFT - 10),
+	       (unsigned long long)(m->cfg.kernel_image_bytes >> 10),
+	       (present - m->totalram_pages) << (PAGE_SHIFT - 10));
+}
+
+static int apply_boot_sysctls(struct machine *m, char *err, size_t errlen)
+{
+	for (int i = 0; i < m->cfg.nr_sysctls; i++) {
+		int ret = sysctl_set(m, m->cfg.sysctl[i].name, m->cfg.sysctl[i].value, err, errlen);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t errlen)
+{
+	struct machine *m;
+	char dummy[256];
+
+	if (!err) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	if (boot_config_check(cfg, err, errlen))
+		return NULL;
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		snprintf(err, errlen, "host out of memory");
+		return NULL;
+	}
+	m->cfg = *cfg;
+	m->nr_cpus = cfg->nr_cpus;
+	m->nr_nodes = cfg->nr_nodes;
+	m->rng_state = cfg->seed ? cfg->seed : 0x9e3779b97f4a7c15ULL;
+	INIT_LIST_HEAD(&m->slab_caches);
+	vm_sysctls_defaults(&m->sysctl);
+	printk_ring_init(&m->log);
+	m->log.console = cfg->console;
+
+	if (setup_memory(m, err, errlen))
+		goto fail;
+	log_boot_banner(m);
+	if (pcpu_setup_first_chunk(m, percpu_static_size(m))) {
+		snprintf(err, errlen, "--mem: too small for the per-CPU areas of %d CPUs", m->nr_cpus);
+		goto fail;
+	}
+	zone_pcp_init_all(m);
+	memblock_free_all(m);
+	m->memblock.retired = true;
+	build_all_zonelists(m);
+	init_per_zone_wmark_min(m);
+	log_memory_line(m);
+	if (kmem_cache_init(m)) {
+		snprintf(err, errlen, "--mem: too small to create the kernel's slab caches");
+		goto fail;
+	}
+	if (apply_boot_sysctls(m, err, errlen))
+		goto fail;
+	return m;
+fail:
+	machine_shutdown(m);
+	return NULL;
+}
+
+void machine_shutdown(struct machine *m)
+{
+	if (!m)
+		return;
+	api_registry_free(m);
+	pcpu_teardown(m);
+	teardown_memory(m);
+	printk_ring_free(&m->log);
+	free(m);
+}
+
+/* Counters that must add up, whatever the subsystem. */
+static int validate_counters(struct machine *m)
+{
+	long free = 0, managed = 0;
+	struct zone *zone;
+	int nid, zi, problems = 0;
+
+	for_each_zone(m, zone, nid, zi) {
+		free += zone_page_state(zone, NR_FREE_PAGES);
+		managed += (long)zone->managed_pages;
+	}
+	if (free != global_zone_page_state(m, NR_FREE_PAGES)) {
+		printk(m, "validate: zone free pages %ld != global %ld", free,
+		       global_zone_page_state(m, NR_FREE_PAGES));
+		problems++;
+	}
+	if ((unsigned long)managed != m->totalram_pages) {
+		printk(m, "validate: managed pages %ld != totalram %lu", managed, m->totalram_pages);
+		problems++;
+	}
+	return problems;
+}
+
+int machine_validate(struct machine *m)
+{
+	return validate_counters(m) + validate_free_areas(m) + validate_slab_caches(m);
+}

@@ -1,0 +1,243 @@
+/*
+ * sysctl.c - the vm sysctl table and the one path every front end uses to
+ * read or write a sysctl (see sysctl.h).
+ *
+ * Invariant: a failed write leaves the old value in place; a successful one
+ * runs the entry's apply hook before returning, so derived state
+ * (watermarks, reserves, pcp high) is never stale.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm.h"
+
+#define MIN_PERCPU_PAGELIST_HIGH_FRACTION 8
+
+static int apply_min_free_kbytes(struct machine *m)
+{
+	/* min_free_kbytes_sysctl_handler: a user's value sticks across recomputation. */
+	m->sysctl.user_min_free_kbytes = m->sysctl.min_free_kbytes;
+	setup_per_zone_wmarks(m);
+	return 0;
+}
+
+static int apply_wmarks(struct machine *m)
+{
+	setup_per_zone_wmarks(m);
+	return 0;
+}
+
+static int apply_lowmem_reserve(struct machine *m)
+{
+	setup_per_zone_lowmem_reserve(m);
+	return 0;
+}
+
+static int apply_pcp_fraction(struct machine *m)
+{
+	zone_pcp_update_all(m);
+	return 0;
+}
+
+static int check_pcp_fraction(struct machine *m, long v)
+{
+	(void)m;
+	return v && v < MIN_PERCPU_PAGELIST_HIGH_FRACTION ? -EINVAL : 0;
+}
+
+#define VM_INT(field) SYSCTL_INT, offsetof(struct vm_sysctls, field)
+
+const struct sysctl_desc vm_sysctl_table[] = {
+	{ "min_free_kbytes", VM_INT(min_free_kbytes), 0, INT_MAX,
+	  "free memory the kernel keeps for itself (kB); sets the min watermark",
+	  apply_min_free_kbytes, NULL },
+	{ "watermark_scale_factor", VM_INT(watermark_scale_factor), 1, 3000,
+	  "distance between watermarks, in 1/10000 of a zone",
+	  apply_wmarks, NULL },
+	{ "watermark_boost_factor", VM_INT(watermark_boost_factor), 0, INT_MAX,
+	  "watermark boost after fragmentation events, in 1/10000 of high",
+	  NULL, NULL },
+	{ "lowmem_reserve_ratio", SYSCTL_INT_ZONES,
+	  offsetof(struct vm_sysctls, lowmem_reserve_ratio), 0, INT_MAX,
+	  "per zone: how much of lower zones higher-zone allocations may not use (1/ratio)",
+	  apply_lowmem_reserve, NULL },
+	{ "percpu_pagelist_high_fraction", VM_INT(percpu_pagelist_high_fraction), 0, INT_MAX,
+	  "0 (automatic) or >= 8: per-CPU list high mark as a fraction of the zone",
+	  apply_pcp_fraction, check_pcp_fraction },
+};
+const size_t vm_sysctl_count = ARRAY_SIZE(vm_sysctl_table);
+
+void vm_sysctls_defaults(struct vm_sysctls *s)
+{
+	static const int ratio[MAX_NR_ZONES] = {
+		[ZONE_DMA] = 256, [ZONE_DMA32] = 256, [ZONE_NORMAL] = 32,
+	};
+
+	memset(s, 0, sizeof(*s));
+	s->min_free_kbytes = 1024;	/* until init_per_zone_wmark_min() runs */
+	s->user_min_free_kbytes = -1;
+	s->watermark_scale_factor = 10;
+	s->watermark_boost_factor = 15000;
+	memcpy(s->lowmem_reserve_ratio, ratio, sizeof(ratio));
+	s->percpu_pagelist_high_fraction = 0;
+}
+
+const struct sysctl_desc *sysctl_find(const char *name)
+{
+	if (!strncmp(name, "vm.", 3))
+		name += 3;
+	for (size_t i = 0; i < vm_sysctl_count; i++)
+		if (!strcmp(vm_sysctl_table[i].name, name))
+			return &vm_sysctl_table[i];
+	return NULL;
+}
+
+static int parse_long(const char *text, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(text, &end, 10);
+	return errno || end == text ? -EINVAL : (int)(end - text);
+}
+
+/*
+ * Parse up to max ints (whitespace separated) into vals; returns how many,
+ * or -EINVAL with a reason.
+ */
+static int parse_values(const struct sysctl_desc *d, const char *text, long *vals, int max_vals,
+			char *err, size_t errlen)
+{
+	const char *p = text;
+	int n = 0;
+
+	while (*p) {
+		long v;
+		int used;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		used = parse_long(p, &v);
+		if (used < 0 || n >= max_vals || (p[used] && !strchr(" \t\n", p[used]))) {
+			snprintf(err, errlen, "vm.%s: '%s' is not %s", d->name, text,
+				 d->type == SYSCTL_INT ? "an integer" : "a list of integers");
+			return -EINVAL;
+		}
+		if (v < d->min || v > d->max) {
+			snprintf(err, errlen, "vm.%s: %ld is out of range [%ld, %ld]",
+				 d->name, v, d->min, d->max);
+			return -EINVAL;
+		}
+		vals[n++] = v;
+		p += used;
+	}
+	if (!n) {
+		snprintf(err, errlen, "vm.%s: empty value", d->name);
+		return -EINVAL;
+	}
+	return n;
+}
+
+static const struct sysctl_desc *find_or_fail(const char *name, char *err, size_t errlen)
+{
+	const struct sysctl_desc *d = sysctl_find(name);
+
+	if (!d) {
+		int off = snprintf(err, errlen, "unknown sysctl '%s'; known:", name);
+
+		for (size_t i = 0; i < vm_sysctl_count && off > 0 && (size_t)off < errlen; i++)
+			off += snprintf(err + off, errlen - (size_t)off, " vm.%s", vm_sysctl_table[i].name);
+	}
+	return d;
+}
+
+int sysctl_check_text(const char *name, const char *value, char *err, size_t errlen)
+{
+	char dummy[256];
+	long vals[MAX_NR_ZONES];
+	const struct sysctl_desc *d;
+	int n;
+
+	if (!err) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	d = find_or_fail(name, err, errlen);
+	if (!d)
+		return -ENOENT;
+	n = parse_values(d, value, vals, d->type == SYSCTL_INT ? 1 : MAX_NR_ZONES, err, errlen);
+	if (n < 0)
+		return n;
+	if (d->check && d->check(NULL, vals[0])) {
+		snprintf(err, errlen, "vm.%s: %ld is not allowed (%s)", d->name, vals[0], d->help);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int sysctl_set(struct machine *m, const char *name, const char *value,
+	       char *err, size_t errlen)
+{
+	char dummy[256];
+	struct vm_sysctls saved = m->sysctl;
+	long vals[MAX_NR_ZONES];
+	const struct sysctl_desc *d;
+	int *field, n, ret;
+
+	if (!err) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	ret = sysctl_check_text(name, value, err, errlen);
+	if (ret)
+		return ret;
+	d = sysctl_find(name);
+	field = (int *)((char *)&m->sysctl + d->offset);
+	if (d->type == SYSCTL_INT) {
+		parse_values(d, value, vals, 1, err, errlen);
+		*field = (int)vals[0];
+	} else {
+		/* One value per zone of this architecture, in zone order. */
+		n = parse_values(d, value, vals, MAX_NR_ZONES, err, errlen);
+		for (int z = 0, i = 0; z < MAX_NR_ZONES && i < n; z++)
+			if (arch_has_zone(m, (enum zone_type)z))
+				field[z] = (int)vals[i++];
+	}
+	if (d->apply && (ret = d->apply(m))) {
+		m->sysctl = saved;
+		d->apply(m);
+		snprintf(err, errlen, "vm.%s: the kernel refused the value", d->name);
+		return ret;
+	}
+	return 0;
+}
+
+int sysctl_show(struct machine *m, const char *name, char *buf, size_t len)
+{
+	const struct sysctl_desc *d = sysctl_find(name);
+	const int *field;
+	size_t off = 0;
+
+	if (!d)
+		return -ENOENT;
+	field = (const int *)((const char *)&m->sysctl + d->offset);
+	if (d->type == SYSCTL_INT) {
+		snprintf(buf, len, "%d\n", *field);
+		return 0;
+	}
+	/* proc_dointvec separates array values with tabs. */
+	buf[0] = '\0';
+	for (int z = 0; z < MAX_NR_ZONES && off < len; z++) {
+		if (!arch_has_zone(m, (enum zone_type)z))
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%s%d", off ? "\t" : "", field[z]);
+	}
+	if (off < len)
+		snprintf(buf + off, len - off, "\n");
+	return 0;
+}
