@@ -1,0 +1,43 @@
+/*
+ * fs/proc/internal.h - private to the machine-wide /proc views (Linux's
+ * fs/proc/internal.h plus the show functions of mm/vmstat.c).
+ *
+ * Every view is a function show_NAME(m, s) that appends the whole text of
+ * /proc/NAME, exactly as Linux 6.18 prints it, to s. Views only read the
+ * machine; they take zone->lock around free-list walks as Linux does.
+ * mmsim_proc_read() (proc.c) dispatches names to these functions.
+ *
+ * Not a shared contract: only fs/proc/ and mm/vmstat.c include it.
+ */
+#ifndef MMSIM_FS_PROC_INTERNAL_H
+#define MMSIM_FS_PROC_INTERNAL_H
+
+#include "mm.h"
+#include "seq_buf.h"
+
+struct mmsim_counter;
+
+/* mm/vmstat.c */
+void show_vmstat(struct machine *m, struct seq_buf *s);
+void show_zoneinfo(struct machine *m, struct seq_buf *s);
+void show_buddyinfo(struct machine *m, struct seq_buf *s);
+void show_pagetypeinfo(struct machine *m, struct seq_buf *s);
+/*
+ * Every /proc/vmstat line as (name, value), in file order, nr_unstable
+ * last. Fills at most max entries of out (out may be NULL when max is 0)
+ * and returns the total number of counters.
+ */
+size_t vmstat_collect(struct machine *m, struct mmsim_counter *out, size_t max);
+/* mm/page-writeback.c's global_dirty_limits() with the default ratios. */
+void global_dirty_limits(struct machine *m, unsigned long *pbackground,
+			 unsigned long *pdirty);
+/* CPU cpu's per_cpu_pages of zone (per_cpu_ptr on the percpu area). */
+struct per_cpu_pages *zone_pcp(const struct machine *m, const struct zone *zone, int cpu);
+
+/* fs/proc/meminfo.c */
+void show_meminfo(struct machine *m, struct seq_buf *s);
+
+/* fs/proc/slabinfo.c (mm/slab_common.c's slab_show in Linux) */
+void show_slabinfo(struct machine *m, struct seq_buf *s);
+
+#endif
