@@ -239,7 +239,7 @@ static int parse_u64(const char *opt, const char *v, uint64_t *out, char *err, s
 
 static int parse_int(const char *opt, const char *v, int *out, char *err, size_t errlen)
 {
-	uint64_t x;
+	uint64_t x = 0;
 
 	if (parse_u64(opt, v, &x, err, errlen))
 		return -EINVAL;
@@ -386,7 +386,7 @@ static int set_simple(struct mmsim_config *c, const char *key, const char *opt,
 		      const char *v, char *err, size_t errlen)
 {
 	struct boot_config *cfg = &c->cfg;
-	int x, ret;
+	int x = 0, ret;
 
 	if (!strcmp(key, "swap"))
 		return parse_size_opt(opt, v, &cfg->swap_bytes, err, errlen);

@@ -1,0 +1,36 @@
+/*
+ * cli.h - what the pieces of the mmsim command share.
+ *
+ * The command uses only the public API (mmsim/mmsim.h), like any C user
+ * of libmmsim would: if the command needs something, the API needs it.
+ *
+ * Exit status: 0 success; 1 the machine failed (boot, a view); 2 the
+ * command line was wrong (unknown option, bad value, unknown file).
+ */
+#ifndef MMSIM_CLI_H
+#define MMSIM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "mmsim/mmsim.h"
+
+#define EXIT_MACHINE	1
+#define EXIT_USAGE	2
+
+/*
+ * If argv[*i] is a machine option, apply it to cfg (consuming its value,
+ * which may be the next word or follow '='), advance *i past it and return
+ * 1. Return 0 when it is not an option, or EXIT_USAGE-style -1 after
+ * printing the reason when it is a bad or unknown one.
+ */
+int cli_machine_option(mmsim_config *cfg, int argc, char **argv, int *i);
+/* Print the machine options' help block. */
+void cli_machine_options_help(FILE *out);
+/* Boot cfg or print why not; NULL on failure. */
+mmsim_machine *cli_boot(const mmsim_config *cfg, const char *who);
+
+int cmd_show(mmsim_config *cfg, int argc, char **argv);
+int cmd_demo(const mmsim_config *cfg, bool user_options);
+
+#endif
