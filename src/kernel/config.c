@@ -312,26 +312,37 @@ static int mem_vs_node_mem(const struct mmsim_config *c, char *err, size_t errle
 		    fmt_size(c->cfg.mem_bytes, b, sizeof(b)));
 }
 
-/* "1G,3G": one size per node; sets the node count and, if absent, --mem. */
+/* "1G,3G" into sizes[]; empty items ("1G,,3G") are errors. Returns count. */
+static int parse_node_sizes(const char *v, uint64_t *sizes, char *err, size_t errlen)
+{
+	char item[64];
+	int n = 0;
+
+	for (const char *p = v; ; p++) {
+		size_t len = strcspn(p, ",");
+
+		if (n == MAX_NUMNODES)
+			return fail(err, errlen, "--node-mem: more than %d nodes", MAX_NUMNODES);
+		if (len == 0 || len >= sizeof(item))
+			return fail(err, errlen, "--node-mem: '%s' is not a list of sizes; "
+				    "use e.g. 1G,3G", v);
+		snprintf(item, sizeof(item), "%.*s", (int)len, p);
+		if (parse_size_opt("--node-mem", item, &sizes[n++], err, errlen))
+			return -EINVAL;
+		p += len;
+		if (!*p)
+			return n;
+	}
+}
+
+/* One size per node; sets the node count and, if not given, --mem. */
 static int set_node_mem(struct mmsim_config *c, const char *v, char *err, size_t errlen)
 {
 	uint64_t sizes[MAX_NUMNODES] = { 0 };
-	char *copy = strdup(v ? v : ""), *save = NULL, *tok;
-	int n = 0, ret = 0;
+	int n = parse_node_sizes(v ? v : "", sizes, err, errlen);
 
-	if (!copy)
-		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
-		if (n == MAX_NUMNODES)
-			ret = fail(err, errlen, "--node-mem: more than %d nodes", MAX_NUMNODES);
-		else
-			ret = parse_size_opt("--node-mem", tok, &sizes[n++], err, errlen);
-	}
-	free(copy);
-	if (!ret && n == 0)
-		ret = fail(err, errlen, "--node-mem: '%s' has no sizes; use e.g. 1G,3G", v ? v : "");
-	if (ret)
-		return ret;
+	if (n < 0)
+		return n;
 	if ((c->given & GIVEN_NODES) && c->cfg.nr_nodes != n)
 		return fail(err, errlen, "--node-mem gives %d sizes but --nodes is %d; give one "
 			    "size per node", n, c->cfg.nr_nodes);
@@ -341,6 +352,21 @@ static int set_node_mem(struct mmsim_config *c, const char *v, char *err, size_t
 	if (!(c->given & GIVEN_MEM))
 		c->cfg.mem_bytes = node_mem_sum(&c->cfg);
 	return mem_vs_node_mem(c, err, errlen);
+}
+
+/*
+ * sysctl.c's verdict, with the option named the way the user typed it:
+ * "--sysctl vm.min_free_kbytes: 'abc' is not ...". Unknown names are
+ * -EINVAL here too: to a config, a bad name is a bad value.
+ */
+static int check_sysctl_text(const char *name, const char *value, char *err, size_t errlen)
+{
+	char why[400] = "";
+	int ret = sysctl_check_text(name, value, why, sizeof(why));
+
+	if (!ret)
+		return 0;
+	return fail(err, errlen, "--sysctl%s%s", strncmp(why, "vm.", 3) ? ": " : " ", why);
 }
 
 /* "vm.KEY=VALUE" (or "KEY=VALUE"), checked now, applied after boot. */
@@ -361,9 +387,9 @@ static int set_sysctl(struct boot_config *cfg, const char *v, char *err, size_t 
 		return fail(err, errlen, "--sysctl: '%s' is too long", v);
 	snprintf(name, sizeof(name), "%s%.*s", strncmp(v, "vm.", 3) ? "vm." : "",
 		 (int)(eq - v), v);
-	ret = sysctl_check_text(name, eq + 1, err, errlen);
+	ret = check_sysctl_text(name, eq + 1, err, errlen);
 	if (ret)
-		return ret == -ENOENT ? -EINVAL : ret;
+		return ret;
 	if (cfg->nr_sysctls == MMSIM_MAX_SYSCTL_ARGS)
 		return fail(err, errlen, "--sysctl: more than %d settings", MMSIM_MAX_SYSCTL_ARGS);
 	snprintf(cfg->sysctl[cfg->nr_sysctls].name, sizeof(cfg->sysctl[0].name), "%s", name);
@@ -606,9 +632,9 @@ static int check_sysctls(const struct boot_config *cfg, char *err, size_t errlen
 	if (cfg->nr_sysctls < 0 || cfg->nr_sysctls > MMSIM_MAX_SYSCTL_ARGS)
 		return fail(err, errlen, "--sysctl: at most %d settings", MMSIM_MAX_SYSCTL_ARGS);
 	for (int i = 0; i < cfg->nr_sysctls; i++) {
-		ret = sysctl_check_text(cfg->sysctl[i].name, cfg->sysctl[i].value, err, errlen);
+		ret = check_sysctl_text(cfg->sysctl[i].name, cfg->sysctl[i].value, err, errlen);
 		if (ret)
-			return ret == -ENOENT ? -EINVAL : ret;
+			return ret;
 	}
 	return 0;
 }
