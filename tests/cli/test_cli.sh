@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# test_cli.sh - the mmsim command as a user meets it: exit codes and the
+# lines that matter. Usage: bash tests/cli/test_cli.sh path/to/mmsim
+#
+# Each check runs the binary once and looks at its exit status and output.
+# Every failure prints what ran and what came out; the summary line is
+# "N passed, N failed", and the script fails if anything did.
+set -u
+MMSIM=${1:?usage: test_cli.sh path/to/mmsim}
+passed=0
+failed=0
+out=""
+rc=0
+
+run() {	# run ARGS...: capture stdout+stderr in $out and the status in $rc
+	out=$("$MMSIM" "$@" 2>&1)
+	rc=$?
+}
+
+ok() {
+	passed=$((passed + 1))
+}
+
+bad() {	# bad "what": report with the last command's output
+	failed=$((failed + 1))
+	printf 'FAIL: %s (exit %d)\n%s\n---\n' "$1" "$rc" "$(printf '%s\n' "$out" | head -20)"
+}
+
+expect_ok() {	# expect_ok "what" PATTERN ARGS...: exit 0 and output matches
+	local what=$1 pat=$2
+	shift 2
+	run "$@"
+	if [ "$rc" -eq 0 ] && printf '%s\n' "$out" | grep -qE -- "$pat"; then ok; else bad "$what"; fi
+}
+
+expect_fail() {	# expect_fail "what" PATTERN ARGS...: non-zero, one clear line
+	local what=$1 pat=$2
+	shift 2
+	run "$@"
+	if [ "$rc" -ne 0 ] && [ "$rc" -lt 128 ] && printf '%s\n' "$out" | grep -qE -- "$pat" &&
+	   [ "$(printf '%s\n' "$out" | wc -l)" -le 2 ]; then ok; else bad "$what"; fi
+}
+
+# Help and version.
+expect_ok "--help lists show" "show FILE" --help
+expect_ok "-h works" "Machine options" -h
+expect_ok "--help names --mem" "--mem SIZE" --help
+expect_ok "--version" "^mmsim [0-9]+\.[0-9]+" --version
+expect_ok "show --help" "Usage: mmsim .*show FILE" show --help
+run --help
+if printf '%s\n' "$out" | grep -qwE "run|replay|repl"; then bad "--help mentions unbuilt commands"; else ok; fi
+
+# show.
+expect_ok "show meminfo has MemTotal" "^MemTotal: +[0-9]+ kB$" show meminfo
+expect_ok "show /proc/meminfo" "^MemFree:" show /proc/meminfo
+expect_ok "show buddyinfo" "^Node 0, zone +DMA32" show buddyinfo
+expect_ok "show zoneinfo" "^Node 0, zone +Normal" show zoneinfo
+expect_ok "show several files has headers" "==> /proc/buddyinfo <==" show meminfo buddyinfo
+expect_ok "show slabinfo header" "^slabinfo - version: 2.1" show slabinfo
+expect_ok "show vmstat" "^nr_free_pages [0-9]+" show vmstat
+expect_ok "show sys/vm/min_free_kbytes" "^[0-9]+$" show sys/vm/min_free_kbytes
+expect_ok "--sysctl applies" "^8192$" --sysctl vm.min_free_kbytes=8192 show sys/vm/min_free_kbytes
+expect_ok "--sysctl later wins" "^4096$" --sysctl vm.min_free_kbytes=8192 \
+	--sysctl vm.min_free_kbytes=4096 show sys/vm/min_free_kbytes
+expect_ok "options after show" "^MemTotal: +[0-9]+ kB$" show --mem 256M meminfo
+expect_ok "--opt=value form" "^MemTotal: +[0-9]+ kB$" --mem=256M show meminfo
+expect_ok "show dmesg" "." show dmesg
+expect_fail "unknown file" "no such file 'nosuchfile'; known: meminfo" show nosuchfile
+expect_fail "show needs a file" "name at least one file" show
+
+# Machine sizes and shapes.
+expect_ok "1T metadata-only" "^MemTotal: +[0-9]+ kB$" --mem 1T --metadata-only show meminfo
+expect_ok "1T, 4 nodes" "^Node 3, zone" --mem 1T --metadata-only --nodes 4 show buddyinfo
+expect_ok "64M machine" "^MemTotal:" --mem 64M show meminfo
+expect_ok "--node-mem" "^Node 1, zone" --node-mem 256M,768M show buddyinfo
+run --nodes 3 --mem 64M show meminfo
+if [ "$rc" -eq 0 ] && printf '%s\n' "$out" | grep -q "^MemTotal:"; then ok
+elif [ "$rc" -ne 0 ] && [ "$rc" -lt 128 ] && printf '%s\n' "$out" | grep -q -- "--nodes"; then ok
+else bad "--nodes 3 --mem 64M works or fails cleanly"; fi
+
+# Bad input: non-zero, one line that names the option and what is valid.
+expect_fail "unknown option named" "unknown option '--frobnicate'.*--mem" --frobnicate show meminfo
+expect_fail "unknown option after show" "--bogus" show --bogus meminfo
+expect_fail "--mem 4X names units" "--mem: '4X' is not a size.*K, M, G, T" --mem 4X show meminfo
+expect_fail "--mem missing value" "--mem needs a value" --mem
+expect_fail "--mem 1000" "--mem 1000: must be a multiple of 4096" --mem 1000 show meminfo
+expect_fail "--mem 16M too small" "--mem 16M" --mem 16M show meminfo
+expect_fail "too many nodes" "--nodes 64 with --mem 64M" --nodes 64 --mem 64M show meminfo
+expect_fail "--sysctl bad value" "min_free_kbytes.*abc" --sysctl vm.min_free_kbytes=abc show meminfo
+expect_fail "--sysctl unknown name" "vm.nope" --sysctl vm.nope=1 show meminfo
+expect_fail "--sysctl no =" "vm.NAME=VALUE" --sysctl swappiness show meminfo
+expect_fail "--rmap bad" "anon_vma_chain" --rmap magic show meminfo
+expect_fail "--thp bad" "always.madvise.never" --thp sometimes show meminfo
+expect_fail "--cpus 0" "--cpus 0" --cpus 0 show meminfo
+expect_fail "unknown command" "unknown command 'frob'" frob
+expect_fail "run not built" "'run' is not available in this build yet" run x.lua
+expect_fail "replay not built" "'replay' is not available" replay t
+expect_fail "repl not built" "'repl' is not available" repl
+
+# scenarios: nothing runnable is listed yet.
+expect_ok "scenarios" "no built-in scenarios in this build" scenarios
+
+# The default demo: exits 0, explains, and makes its point quickly.
+start=$(date +%s%N)
+expect_ok "demo runs" "Fragmentation" 
+end=$(date +%s%N)
+printf '%s\n' "$out" | grep -q "buddyinfo" && ok || bad "demo shows buddyinfo"
+printf '%s\n' "$out" | grep -q "kmalloc-256" && ok || bad "demo shows kmalloc-256"
+printf '%s\n' "$out" | grep -qE "fails:" && ok || bad "demo shows a failed high-order request"
+[ $(( (end - start) / 1000000 )) -lt 5000 ] && ok || bad "demo took $(( (end - start) / 1000000 )) ms"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
