@@ -1078,22 +1078,22 @@ fail:
 	return -ENOMEM;
 }
 
-/* free_partial: discard the empty partial slabs; count what cannot go. */
-static unsigned long free_partial(struct machine *m, struct kmem_cache *s,
-				  struct kmem_cache_node *n)
+/* free_partial: discard the empty partial slabs, outside the list lock. */
+static void free_partial(struct machine *m, struct kmem_cache *s, struct kmem_cache_node *n)
 {
 	struct page *slab, *tmp;
-	unsigned long busy = 0;
+	struct list_head discard = LIST_HEAD_INIT(discard);
 
+	spin_lock(&n->list_lock);
 	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
-		if (slab->inuse) {
-			busy++;
+		if (slab->inuse)
 			continue;
-		}
 		remove_partial(n, slab);
-		discard_slab(m, s, slab);
+		list_add(&slab->slab_list, &discard);
 	}
-	return busy;
+	spin_unlock(&n->list_lock);
+	list_for_each_entry_safe(slab, tmp, &discard, slab_list)
+		discard_slab(m, s, slab);
 }
 
 int __kmem_cache_shutdown(struct machine *m, struct kmem_cache *s)
