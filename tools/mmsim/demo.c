@@ -83,11 +83,10 @@ static unsigned int gfp(const char *text)
 	return flags;
 }
 
-static void tour_boot(mmsim_machine *m, const mmsim_config *cfg, bool user_options)
+static void tour_boot(mmsim_machine *m, bool user_options)
 {
 	long long total = meminfo_kb(m, "MemTotal");
 
-	(void)cfg;
 	heading("1. A simulated machine boots");
 	printf("mmsim has booted %s: physical memory, zones,\n"
 	       "a kernel image, and the struct page array that describes every frame.\n"
@@ -269,7 +268,7 @@ int cmd_demo(const mmsim_config *cfg, bool user_options)
 	if (!m)
 		return EXIT_MACHINE;
 	printf("mmsim %s - the Linux memory manager, rebuilt in user space\n", MMSIM_VERSION);
-	tour_boot(m, cfg, user_options);
+	tour_boot(m, user_options);
 	tour_buddyinfo(m);
 	ret = tour_fragmentation();
 	if (!ret)
