@@ -28,11 +28,22 @@ __noreturn __cold void mmsim_bug_page(const struct machine *m, const struct page
 
 #define BUG() mmsim_bug(__FILE__, __LINE__, "BUG()")
 #define BUG_ON(c) do { if (unlikely(c)) mmsim_bug(__FILE__, __LINE__, #c); } while (0)
-#define WARN_ON(c) ({ bool __w = !!(c); \
-	if (unlikely(__w)) mmsim_warn(__FILE__, __LINE__, #c); unlikely(__w); })
-#define WARN_ON_ONCE(c) ({ static bool __warned; bool __w = !!(c); \
-	if (unlikely(__w) && !__warned) { __warned = true; mmsim_warn(__FILE__, __LINE__, #c); } \
-	unlikely(__w); })
+#define WARN_ON(c) ({						\
+	bool __w = !!(c);						\
+	if (unlikely(__w))						\
+		mmsim_warn(__FILE__, __LINE__, #c);			\
+	unlikely(__w);							\
+})
+/* Once per call site; the flag is a debug aid, not simulation state. */
+#define WARN_ON_ONCE(c) ({						\
+	static bool __warned;						\
+	bool __w = !!(c);						\
+	if (unlikely(__w) && !__warned) {				\
+		__warned = true;					\
+		mmsim_warn(__FILE__, __LINE__, #c);			\
+	}								\
+	unlikely(__w);							\
+})
 
 #define VM_BUG_ON(c) do { if (IS_ENABLED_DEBUG_VM && unlikely(c)) \
 	mmsim_bug(__FILE__, __LINE__, #c); } while (0)

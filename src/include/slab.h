@@ -63,7 +63,7 @@ enum kmalloc_cache_type {
 struct kmem_cache_cpu {
 	void *freelist;		/* next free object of the active slab */
 	struct page *slab;	/* the active slab, or NULL */
-	struct page *partial;	/* per-CPU partial slabs (linked via lru.next) */
+	struct page *partial;	/* per-CPU partial slabs (chained via slab_list, see slub.c) */
 	unsigned long tid;
 };
 
