@@ -94,12 +94,17 @@ static inline struct zoneref *next_zones_zonelist(struct zoneref *z,
 	for (zone = (z)->zone; zone;						\
 	     z = next_zones_zonelist(z + 1, highidx, nodemask), zone = (z)->zone)
 
-/* Pageblock migratetypes: one byte per pageblock of the node. */
+/*
+ * Pageblock migratetypes: one byte per pageblock of the node, counted from
+ * the pageblock that holds node_start_pfn (a node may start mid-block: node
+ * 0 starts at pfn 1), so that the frames of one pageblock share one byte.
+ */
 static inline unsigned char *pageblock_flags_ptr(const struct zone *z, unsigned long pfn)
 {
 	const pg_data_t *pgdat = z->zone_pgdat;
 
-	return &pgdat->pageblock_flags[(pfn - pgdat->node_start_pfn) >> pageblock_order];
+	return &pgdat->pageblock_flags[(pfn >> pageblock_order) -
+				       (pgdat->node_start_pfn >> pageblock_order)];
 }
 
 static inline int get_pfnblock_migratetype(const struct zone *z, unsigned long pfn)

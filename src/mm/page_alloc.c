@@ -2174,11 +2174,10 @@ static int validate_free_block(struct machine *m, struct zone *z, struct page *p
 	if (order < MAX_PAGE_ORDER) {
 		unsigned long bpfn = pfn ^ (1UL << order);
 		struct page *buddy = page + ((long)bpfn - (long)pfn);
-		int bmt = get_pfnblock_migratetype(z, bpfn);
 
 		if (zone_spans_pfn(z, bpfn) && PageBuddy(buddy) && buddy_order(buddy) == order &&
 		    (order < pageblock_order || (migratetype_is_mergeable(mt) &&
-						 migratetype_is_mergeable(bmt))))
+			migratetype_is_mergeable(get_pfnblock_migratetype(z, bpfn)))))
 			vbad(m, z, "pfn %#lx and its buddy %#lx both free at order %u",
 			     pfn, bpfn, order);
 	}
