@@ -83,21 +83,34 @@ static unsigned int gfp(const char *text)
 	return flags;
 }
 
+/* The first dmesg line containing key, indented; false if none. */
+static bool show_dmesg_line(mmsim_machine *m, const char *key)
+{
+	char *log = mmsim_dmesg(m, NULL), *line = log ? strstr(log, key) : NULL;
+
+	if (line) {
+		while (line > log && line[-1] != '\n')
+			line--;
+		print_indented(line, 1);
+	}
+	free(log);
+	return line != NULL;
+}
+
 static void tour_boot(mmsim_machine *m, bool user_options)
 {
-	long long total = meminfo_kb(m, "MemTotal");
-
 	heading("1. A simulated machine boots");
-	printf("mmsim has booted %s: physical memory, zones,\n"
-	       "a kernel image, and the struct page array that describes every frame.\n"
-	       "Like Linux, the kernel reserves memory for itself at boot, so MemTotal\n"
-	       "in /proc/meminfo is a little below the installed memory.\n\n",
+	printf("mmsim has booted %s:\n"
+	       "physical memory split into zones, a kernel image, and the struct page\n"
+	       "array that describes every 4 KiB frame. Like Linux, the kernel keeps\n"
+	       "some memory for itself at boot, and its log says how much:\n\n",
 	       user_options ? "the machine you described" :
 	       "the default machine (4 GiB, 1 node, 2 CPUs)");
-	printf("  /proc/meminfo, first lines:\n");
-	show_proc(m, "meminfo", 5);
-	if (total > 0)
-		printf("\n  %lld MiB are usable as MemTotal.\n", total / 1024);
+	if (!show_dmesg_line(m, "Memory:"))
+		printf("    (no boot memory report in this build)\n");
+	printf("\nThe rest is what /proc/meminfo calls MemTotal; just after boot\n"
+	       "nearly all of it is free:\n\n");
+	show_proc(m, "meminfo", 3);
 }
 
 static void tour_buddyinfo(mmsim_machine *m)
@@ -148,34 +161,25 @@ static int first_failing_order(mmsim_machine *m)
 	return -1;
 }
 
-/* The allocator's own report of a failure, from dmesg. */
-static void show_failure_report(mmsim_machine *m)
-{
-	char *log = mmsim_dmesg(m, NULL), *line = log ? strstr(log, "page allocation failure") : NULL;
-
-	if (!line)
-		goto out;
-	while (line > log && line[-1] != '\n')
-		line--;
-	printf("\n  The kernel log (dmesg) reports it as Linux does:\n");
-	print_indented(line, 1);
-out:
-	free(log);
-}
-
 static void frag_explain_result(mmsim_machine *m, int order, long long free_kb)
 {
 	if (order < 0) {
-		printf("  Every order up to 10 could still be served this time.\n");
+		printf("  c) Every order up to 10 could still be served this time.\n");
 		return;
 	}
-	printf("  %lld MiB are free, yet a request for %d contiguous pages (order %d,\n"
-	       "  %d KiB) fails:\n", free_kb / 1024, 1 << order, order, 4 << order);
-	mmsim_alloc_pages(m, gfp("GFP_KERNEL"), (unsigned int)order);	/* logs */
-	show_failure_report(m);
-	printf("\n  No two free pages are buddies, so no larger block can be formed.\n"
+	printf("  c) Ask for blocks of growing size:\n\n");
+	if (order > 1)
+		printf("     order 1 (8 KiB) to order %d (%d KiB): served, from the few larger\n"
+		       "     blocks the watermark reserve kept back (right of order 0 above)\n",
+		       order - 1, 4 << (order - 1));
+	printf("     order %d (%d KiB): FAILS, although %lld MiB are free\n\n",
+	       order, 4 << order, free_kb / 1024);
+	mmsim_alloc_pages(m, gfp("GFP_KERNEL"), (unsigned int)order);	/* logs it */
+	printf("  The kernel log reports the failure as Linux does:\n");
+	show_dmesg_line(m, "page allocation failure");
+	printf("\n  None of the single free pages has a free buddy, so none can merge.\n"
 	       "  Linux would now try compaction (moving pages to make room); that is\n"
-	       "  what a fragmented machine pays for large pages and big buffers.\n");
+	       "  what a fragmented machine pays for huge pages and big buffers.\n");
 }
 
 static int tour_fragmentation(void)
@@ -201,7 +205,7 @@ static int tour_fragmentation(void)
 	       n - kept);
 	printf("  /proc/buddyinfo now:\n");
 	show_proc(m, "buddyinfo", 0);
-	printf("\n  c) ");
+	putchar('\n');
 	frag_explain_result(m, first_failing_order(m), meminfo_kb(m, "MemFree"));
 	for (size_t i = 0; i < kept; i++)
 		mmsim_free_pages(m, (uint64_t)pfns[i], 0);
