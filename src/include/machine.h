@@ -170,7 +170,7 @@ struct mmsim_config;
 const struct boot_config *mmsim_config_boot(const struct mmsim_config *cfg);
 void api_registry_free(struct machine *m);
 
-/* Boot and shutdown (kernel/boot.c). */
+/* Boot options (kernel/config.c), boot and shutdown (kernel/boot.c). */
 int boot_config_defaults(struct boot_config *cfg);
 /* 0, or -EINVAL with a one-line reason naming the option in err. */
 int boot_config_check(const struct boot_config *cfg, char *err, size_t errlen);

@@ -40,14 +40,14 @@ static void log_boot_banner(struct machine *m)
 	printk(m, "Linux version 6.18.0-mmsim (mmsim %s) simulated machine", "0.1.0");
 	printk(m, "BIOS-provided physical RAM map:");
 	for (int i = 0; i < m->nr_e820; i++)
-		printk(m, "BIOS-e820: [mem %#018llx-%#018llx] %s",
+		printk(m, "BIOS-e820: [mem 0x%016llx-0x%016llx] %s",
 		       (unsigned long long)m->e820[i].addr,
 		       (unsigned long long)(m->e820[i].addr + m->e820[i].size - 1),
 		       m->e820[i].type == E820_RAM ? "usable" : "reserved");
 	for_each_online_node(m, nid) {
 		pg_data_t *pgdat = NODE_DATA(m, nid);
 
-		printk(m, "Initmem setup node %d [mem %#018llx-%#018llx]", nid,
+		printk(m, "Initmem setup node %d [mem 0x%016llx-0x%016llx]", nid,
 		       (unsigned long long)PFN_PHYS(pgdat->node_start_pfn),
 		       (unsigned long long)PFN_PHYS(pgdat->node_start_pfn + pgdat->node_spanned_pages) - 1);
 	}

@@ -598,8 +598,8 @@ static int check_layout(const struct boot_config *cfg, char *err, size_t errlen)
 	fmt_size(cfg->kernel_image_bytes, a, sizeof(a));
 	if (cfg->kernel_image_bytes == 0 || cfg->kernel_image_bytes % SZ_2M)
 		return fail(err, errlen, "--kernel-image %s: must be a non-zero multiple of 2M", a);
-	if (cfg->kernel_image_bytes >= cfg->mem_bytes / 2)
-		return fail(err, errlen, "--kernel-image %s: must be less than half of --mem %s", a, m);
+	if (cfg->kernel_image_bytes > cfg->mem_bytes / 2)
+		return fail(err, errlen, "--kernel-image %s: must be at most half of --mem %s", a, m);
 	if (cfg->movablecore_bytes >= cfg->mem_bytes)
 		return fail(err, errlen, "--movablecore %s: must be less than --mem %s",
 			    fmt_size(cfg->movablecore_bytes, a, sizeof(a)), m);

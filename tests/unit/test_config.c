@@ -326,7 +326,7 @@ static void test_check_errors(void **state)
 	check_bad("node_mem=1G,1G nodes=3", "--nodes 3");
 	check_bad("kernel_image=3M", "--kernel-image 3M");
 	check_bad("kernel_image=0", "--kernel-image");
-	check_bad("mem=64M kernel_image=32M", "--kernel-image 32M");
+	check_bad("mem=64M kernel_image=34M", "--kernel-image 34M");
 	check_bad("mem=1G movablecore=1G", "--movablecore");
 	check_bad("mem=1G kernelcore=2G", "--kernelcore");
 	check_bad("swap=1000", "--swap");

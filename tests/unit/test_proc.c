@@ -238,6 +238,10 @@ static const char *find_host_line(const struct lines *h, const char *ours, int *
 			continue;
 		return h->v[i];
 	}
+	/* Per-node files (pagetypeinfo) repeat their header for every node. */
+	for (int i = 0; !zo[0] && i < h->n; i++)
+		if (!strcmp(h->v[i], ours))
+			return h->v[i];
 	return NULL;
 }
 
