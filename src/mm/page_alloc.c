@@ -2138,7 +2138,16 @@ int calculate_normal_threshold(const struct machine *m, const struct zone *z)
 
 int zone_event_slot(const struct machine *m, enum zone_type idx)
 {
-	return __builtin_popcount(m->zone_mask & ((1u << idx) - 1));
+	/* a popcount of the zones below idx; a table keeps libgcc out of the fast path */
+	static const unsigned char bits[1 << MAX_NR_ZONES] = {
+#define B2(n) n, n + 1, n + 1, n + 2
+#define B4(n) B2(n), B2(n + 1), B2(n + 1), B2(n + 2)
+		B4(0), B4(1), B4(1), B4(2)
+#undef B2
+#undef B4
+	};
+	BUILD_BUG_ON(MAX_NR_ZONES != 6);
+	return bits[m->zone_mask & ((1u << idx) - 1)];
 }
 
 /* ------------------------------------------------------------------ */
