@@ -100,7 +100,7 @@ static inline void account_freepages(struct zone *zone, long nr, int mt)
 static inline void account_blocks(struct zone *zone, unsigned int order, int mt, long sign)
 {
 	if (order >= pageblock_order && mt != MIGRATE_ISOLATE)
-		mod_zone_page_state(zone, NR_FREE_PAGES_BLOCKS, sign << order);
+		mod_zone_page_state(zone, NR_FREE_PAGES_BLOCKS, sign * (1L << order));
 }
 
 static void __add_to_free_list(struct page *page, struct zone *zone, unsigned int order,
