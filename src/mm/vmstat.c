@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "../fs/proc/internal.h"
+#include "internal.h"
 #include "mmsim/mmsim.h"
 
 const char *const zone_stat_name[NR_VM_ZONE_STAT_ITEMS] = {
@@ -401,10 +402,10 @@ static void pagetypeinfo_showfree(struct machine *m, struct seq_buf *s, pg_data_
 	}
 }
 
-/* get_pageblock_migratetype(): the pageblock's byte in pgdat->pageblock_flags. */
+/* get_pageblock_migratetype(), through the allocator's own accessor. */
 static int pfn_migratetype(const pg_data_t *pgdat, unsigned long pfn)
 {
-	return pgdat->pageblock_flags[(pfn - pgdat->node_start_pfn) >> pageblock_order];
+	return get_pfnblock_migratetype(&pgdat->node_zones[0], pfn);
 }
 
 /*
