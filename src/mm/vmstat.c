@@ -336,16 +336,10 @@ void show_buddyinfo(struct machine *m, struct seq_buf *s)
 
 /* ---- /proc/pagetypeinfo ---- */
 
-/* Deferred MAX_PAGE_ORDER blocks: logically the tail of the MOVABLE list. */
-static unsigned long zone_deferred_blocks(const struct zone *zone)
-{
-	unsigned long n = 0;
-
-	for (int i = 0; i < zone->nr_deferred; i++)
-		n += (zone->deferred[i].end - zone->deferred[i].start) / MAX_ORDER_NR_PAGES;
-	return n;
-}
-
+/*
+ * Deferred MAX_PAGE_ORDER blocks (zone_deferred_blocks(), page_alloc.c) are
+ * logically the tail of the MOVABLE order-10 list and are counted there.
+ */
 /* Entries on one free list, capped at FREECOUNT_CAP as Linux caps the walk. */
 static unsigned long free_list_count(const struct zone *zone, int order, int mt,
 				     bool *overflow)
