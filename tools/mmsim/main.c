@@ -27,7 +27,7 @@ struct machine_opt {
 	const char *name;	/* without the dashes */
 	const char *key;	/* mmsim_config_set() key */
 	enum opt_kind kind;
-	const char *arg;	/* placeholder in the help */
+	const char *arg;	/* the argument's name in --help, e.g. SIZE */
 	const char *help;
 };
 
