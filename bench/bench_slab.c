@@ -31,8 +31,8 @@ static struct kmem_cache *bcache;
 
 static void *slab_alloc64(void *ctx) { (void)ctx; return kmem_cache_alloc(bm, bcache, GFP_KERNEL); }
 static void slab_free64(void *ctx, void *p) { (void)ctx; kmem_cache_free(bm, bcache, p); }
-static void *glibc_alloc64(void *ctx) { (void)ctx; return malloc(64); }
-static void glibc_free64(void *ctx, void *p) { (void)ctx; free(p); }
+static void *glibc_alloc64(void *ctx) { (void)ctx; return glibc_malloc(64); }
+static void glibc_free64(void *ctx, void *p) { (void)ctx; glibc_free(p); }
 #ifdef HAVE_MIMALLOC
 static void *mi_alloc64(void *ctx) { (void)ctx; return mi_malloc(64); }
 static void mi_free64(void *ctx, void *p) { (void)ctx; mi_free(p); }

@@ -21,6 +21,19 @@ void bench_report(const char *what, double ns, const char *anchor, double anchor
 	fflush(stdout);
 }
 
+extern void *__libc_malloc(size_t size);
+extern void __libc_free(void *p);
+
+void *glibc_malloc(size_t size)
+{
+	return __libc_malloc(size);
+}
+
+void glibc_free(void *p)
+{
+	__libc_free(p);
+}
+
 static volatile const void *sink;
 
 void bench_sink(const void *p)

@@ -8,11 +8,20 @@
 #ifndef MMSIM_BENCH_UTIL_H
 #define MMSIM_BENCH_UTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 uint64_t bench_now_ns(void);
 /* Print one result line: our figure beside its anchor. */
 void bench_report(const char *what, double ns_per_op, const char *anchor, double anchor_ns);
+/*
+ * glibc's allocator by its own entry points. Linking libmimalloc.so replaces
+ * malloc/free for the whole process, so an anchor that says "glibc" must
+ * call glibc explicitly.
+ */
+void *glibc_malloc(size_t size);
+void glibc_free(void *p);
+
 /* Keep the compiler from dropping a computed value. */
 void bench_sink(const void *p);
 
