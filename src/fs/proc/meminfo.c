@@ -150,7 +150,7 @@ static void hugetlb_report_meminfo(struct machine *m, struct seq_buf *s)
 
 /*
  * The direct map's page sizes, by a fixed rule standing in for x86's
- * init_memory_mapping(): RAM in the first 2 MiB, and the parts of each RAM
+ * init_memory_mapping(): the ISA range [0, 1M) whole, RAM up to 2 MiB, and the parts of each RAM
  * range (adjacent e820 RAM entries merged) before its first or after its
  * last 2 MiB boundary, are mapped with 4 KiB pages; the rest with 2 MiB
  * pages. No 1 GiB pages: the host CPU model here has no gbpages, so
@@ -161,6 +161,11 @@ static void direct_map_range(uint64_t a, uint64_t b, uint64_t *k4, uint64_t *m2)
 {
 	uint64_t head, tail;
 
+	/* The ISA range [0, 1M) is mapped whole, at boot, by the caller. */
+	a = ALIGN(max(a, (uint64_t)SZ_1M), (uint64_t)PAGE_SIZE);
+	b = ALIGN_DOWN(b, (uint64_t)PAGE_SIZE);
+	if (a >= b)
+		return;
 	if (a < SZ_2M) {
 		uint64_t e = min(b, (uint64_t)SZ_2M);
 
@@ -177,7 +182,8 @@ static void direct_map_range(uint64_t a, uint64_t b, uint64_t *k4, uint64_t *m2)
 
 static void arch_report_meminfo(struct machine *m, struct seq_buf *s)
 {
-	uint64_t k4 = 0, m2 = 0, start = 0, end = 0;
+	/* init_memory_mapping(0, ISA_END_ADDRESS): the first 1M, hole included, in 4k pages. */
+	uint64_t k4 = SZ_1M, m2 = 0, start = 0, end = 0;
 
 	for (int i = 0; i < m->nr_e820; i++) {
 		const struct e820_entry *e = &m->e820[i];
