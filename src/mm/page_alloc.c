@@ -46,6 +46,15 @@
 #define MAX_SLOWPATH_LOOPS	(4 * MAX_RECLAIM_RETRIES)
 #define SWAP_CLUSTER_MAX	32UL
 
+/*
+ * The order-0 pcp pair is a few dozen instructions; keeping the rare paths
+ * (refill, spill, buddy, slow path) out of line keeps the hot functions
+ * from saving and restoring registers those paths need.
+ */
+#ifndef noinline
+#define noinline __attribute__((noinline))
+#endif
+
 /* fpi_t: how a free is done. */
 #define FPI_NONE	0
 #define FPI_TO_TAIL	1
@@ -598,7 +607,7 @@ static void split_large_buddy(struct zone *zone, struct page *page, unsigned lon
 	} while (pfn < end);
 }
 
-static void free_one_page(struct zone *zone, struct page *page, unsigned long pfn,
+static noinline void free_one_page(struct zone *zone, struct page *page, unsigned long pfn,
 			  unsigned int order, int fpi)
 {
 	spin_lock(&zone->lock);
@@ -755,7 +764,7 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 }
 
 /* pcp->high auto-tuning between high_min and high_max (6.7+). */
-static int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *zone, int batch,
+static __always_inline int nr_pcp_high(struct per_cpu_pages *pcp, struct zone *zone, int batch,
 		       bool free_high)
 {
 	int high, high_min = pcp->high_min, high_max = pcp->high_max;
@@ -799,7 +808,18 @@ static int nr_pcp_free(struct per_cpu_pages *pcp, int batch, int high, bool free
 	return clamp(pcp->free_count, batch, high - batch);
 }
 
-static void free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
+/* pcp->count reached high: give pages back to the buddy lists. */
+static noinline void free_frozen_page_spill(struct zone *zone, struct per_cpu_pages *pcp,
+					    int batch, int high, bool free_high,
+					    unsigned int pindex)
+{
+	free_pcppages_bulk(zone, nr_pcp_free(pcp, batch, high, free_high), pcp, (int)pindex);
+	if (zone_test_flag(zone, ZONE_BELOW_HIGH) &&
+	    zone_watermark_ok(zone, 0, high_wmark_pages(zone), ZONE_MOVABLE, 0))
+		zone_clear_flag(zone, ZONE_BELOW_HIGH);
+}
+
+static __always_inline void free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
 				    struct page *page, int mt, unsigned int order)
 {
 	int high, batch = pcp->batch;
@@ -822,16 +842,12 @@ static void free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp
 	if (pcp->free_count < (batch << PCP_BATCH_SCALE_MAX))
 		pcp->free_count += 1 << order;
 	high = nr_pcp_high(pcp, zone, batch, free_high);
-	if (pcp->count >= high) {
-		free_pcppages_bulk(zone, nr_pcp_free(pcp, batch, high, free_high), pcp,
-				   (int)pindex);
-		if (zone_test_flag(zone, ZONE_BELOW_HIGH) &&
-		    zone_watermark_ok(zone, 0, high_wmark_pages(zone), ZONE_MOVABLE, 0))
-			zone_clear_flag(zone, ZONE_BELOW_HIGH);
-	}
+	if (unlikely(pcp->count >= high))
+		free_frozen_page_spill(zone, pcp, batch, high, free_high, pindex);
 }
 
-static void free_frozen_pages(struct machine *m, struct page *page, unsigned int order)
+static __always_inline void free_frozen_pages(struct machine *m, struct page *page,
+					      unsigned int order)
 {
 	struct zone *zone = page_zone(m, page);
 	unsigned long pfn = page_to_pfn(m, page);
@@ -925,9 +941,21 @@ static inline void count_pgalloc(struct machine *m, const struct zone *z, unsign
 			1L << order);
 }
 
-static struct page *rmqueue_pcplist(struct machine *m, struct zone *preferred,
-				    struct zone *zone, unsigned int order, int mt,
-				    unsigned int alloc_flags)
+/* The pcp list is empty: refill it from the buddy lists (pcp->lock held). */
+static noinline bool rmqueue_pcplist_refill(struct per_cpu_pages *pcp, struct zone *zone,
+					    unsigned int order, struct list_head *list,
+					    int mt, unsigned int alloc_flags)
+{
+	int got = rmqueue_bulk(zone, order, nr_pcp_alloc(pcp, zone, order), list, mt,
+			       alloc_flags);
+
+	pcp->count += got << order;
+	return !list_empty(list);
+}
+
+static __always_inline struct page *rmqueue_pcplist(struct machine *m, struct zone *preferred,
+						    struct zone *zone, unsigned int order,
+						    int mt, unsigned int alloc_flags)
 {
 	struct per_cpu_pages *pcp = per_cpu_pageset(m, zone, m->cpu);
 	struct list_head *list;
@@ -936,15 +964,10 @@ static struct page *rmqueue_pcplist(struct machine *m, struct zone *preferred,
 	spin_lock(&pcp->lock);
 	pcp->free_count >>= 1;
 	list = &pcp->lists[order_to_pindex(mt, order)];
-	if (list_empty(list)) {
-		int got = rmqueue_bulk(zone, order, nr_pcp_alloc(pcp, zone, order), list, mt,
-				       alloc_flags);
-
-		pcp->count += got << order;
-		if (unlikely(list_empty(list))) {
-			spin_unlock(&pcp->lock);
-			return NULL;
-		}
+	if (unlikely(list_empty(list)) &&
+	    unlikely(!rmqueue_pcplist_refill(pcp, zone, order, list, mt, alloc_flags))) {
+		spin_unlock(&pcp->lock);
+		return NULL;
 	}
 	page = list_first_entry(list, struct page, pcp_list);
 	list_del(&page->pcp_list);
@@ -955,7 +978,7 @@ static struct page *rmqueue_pcplist(struct machine *m, struct zone *preferred,
 	return page;
 }
 
-static struct page *rmqueue_buddy(struct machine *m, struct zone *preferred,
+static noinline struct page *rmqueue_buddy(struct machine *m, struct zone *preferred,
 				  struct zone *zone, unsigned int order,
 				  unsigned int alloc_flags, int mt)
 {
@@ -995,7 +1018,7 @@ static inline struct page *rmqueue(struct machine *m, struct zone *preferred,
 
 	if (likely(pcp_allowed_order(order)))
 		page = rmqueue_pcplist(m, preferred, zone, order, mt, alloc_flags);
-	if (!page)
+	if (unlikely(!page))
 		page = rmqueue_buddy(m, preferred, zone, order, alloc_flags, mt);
 	if ((alloc_flags & ALLOC_KSWAPD) &&
 	    unlikely(zone_test_flag(zone, ZONE_BOOSTED_WATERMARK))) {
@@ -1190,9 +1213,10 @@ static inline unsigned int alloc_flags_nofragment(struct machine *m, struct zone
 	return alloc_flags | ALLOC_NOFRAGMENT;
 }
 
-static struct page *get_page_from_freelist(struct machine *m, gfp_t gfp, unsigned int order,
-					   unsigned int alloc_flags,
-					   const struct alloc_context *ac)
+static __always_inline struct page *__get_page_from_freelist(struct machine *m, gfp_t gfp,
+							     unsigned int order,
+							     unsigned int alloc_flags,
+							     const struct alloc_context *ac)
 {
 	struct zoneref *z;
 	struct zone *zone, *preferred;
@@ -1238,6 +1262,26 @@ try_this_zone:
 		goto retry;
 	}
 	return NULL;
+}
+
+/* Any order: the slow path and the fast path's orders above 0. */
+static noinline struct page *get_page_from_freelist(struct machine *m, gfp_t gfp,
+						    unsigned int order, unsigned int alloc_flags,
+						    const struct alloc_context *ac)
+{
+	return __get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+}
+
+/*
+ * Order 0, the most common request, gets its own copy with the order a
+ * constant, so the order-dependent branches of the watermark check, the pcp
+ * list index and the counters fold away. Same code, same decisions.
+ */
+static noinline struct page *get_page_from_freelist_order0(struct machine *m, gfp_t gfp,
+							   unsigned int alloc_flags,
+							   const struct alloc_context *ac)
+{
+	return __get_page_from_freelist(m, gfp, 0, alloc_flags, ac);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1438,7 +1482,7 @@ static __cold void warn_alloc(struct machine *m, gfp_t gfp, const unsigned long 
 	       "mmsim", order, gfp, gfp ? flags : "", nodes);
 }
 
-static struct page *__alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsigned int order,
+static noinline struct page *__alloc_pages_slowpath(struct machine *m, gfp_t gfp, unsigned int order,
 					   struct alloc_context *ac)
 {
 	bool can_direct_reclaim = gfp & __GFP_DIRECT_RECLAIM;
@@ -1542,8 +1586,9 @@ bool should_fail_alloc(struct machine *m, enum fail_kind kind)
 	return true;
 }
 
-struct page *__alloc_pages(struct machine *m, gfp_t gfp, unsigned int order,
-			   int preferred_nid, const unsigned long *nodemask)
+static __always_inline struct page *alloc_pages_inline(struct machine *m, gfp_t gfp,
+						      unsigned int order, int preferred_nid,
+						      const unsigned long *nodemask)
 {
 	struct alloc_context ac;
 	unsigned int alloc_flags = ALLOC_WMARK_LOW;
@@ -1562,23 +1607,33 @@ struct page *__alloc_pages(struct machine *m, gfp_t gfp, unsigned int order,
 	ac.preferred_zoneref = next_zones_zonelist(ac.zonelist->_zonerefs,
 						   ac.highest_zoneidx, nodemask);
 	alloc_flags |= alloc_flags_nofragment(m, ac.preferred_zoneref->zone, gfp);
-	page = get_page_from_freelist(m, gfp, order, alloc_flags, &ac);
+	if (likely(!order))
+		page = get_page_from_freelist_order0(m, gfp, alloc_flags, &ac);
+	else
+		page = get_page_from_freelist(m, gfp, order, alloc_flags, &ac);
 	if (likely(page))
 		return page;
 	ac.nodemask = nodemask;
 	return __alloc_pages_slowpath(m, gfp, order, &ac);
 }
 
+struct page *__alloc_pages(struct machine *m, gfp_t gfp, unsigned int order,
+			   int preferred_nid, const unsigned long *nodemask)
+{
+	return alloc_pages_inline(m, gfp, order, preferred_nid, nodemask);
+}
+
 struct page *alloc_pages_node(struct machine *m, int nid, gfp_t gfp, unsigned int order)
 {
 	if (nid == NUMA_NO_NODE)
 		nid = numa_node_id(m);
-	return __alloc_pages(m, gfp, order, nid, NULL);
+	return alloc_pages_inline(m, gfp, order, nid, NULL);
 }
 
+/* The common entry: nodemask NULL is a constant here, so its tests fold. */
 struct page *alloc_pages(struct machine *m, gfp_t gfp, unsigned int order)
 {
-	return __alloc_pages(m, gfp, order, numa_node_id(m), NULL);
+	return alloc_pages_inline(m, gfp, order, numa_node_id(m), NULL);
 }
 
 void __free_pages(struct machine *m, struct page *page, unsigned int order)
