@@ -819,7 +819,8 @@ static noinline void free_frozen_page_spill(struct zone *zone, struct per_cpu_pa
 		zone_clear_flag(zone, ZONE_BELOW_HIGH);
 }
 
-static __always_inline void free_frozen_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
+static __always_inline void free_frozen_page_commit(struct machine *m, struct zone *zone,
+						    struct per_cpu_pages *pcp,
 				    struct page *page, int mt, unsigned int order)
 {
 	int high, batch = pcp->batch;
@@ -827,7 +828,7 @@ static __always_inline void free_frozen_page_commit(struct zone *zone, struct pe
 	bool free_high = false;
 
 	pcp->alloc_factor >>= 1;
-	count_vm_events(zone_machine(zone), PGFREE, 1L << order);
+	count_vm_events(m, PGFREE, 1L << order);	/* m == zone_machine(zone) */
 	list_add(&page->pcp_list, &pcp->lists[pindex]);
 	pcp->count += 1 << order;
 	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
@@ -870,7 +871,7 @@ static __always_inline void free_frozen_pages(struct machine *m, struct page *pa
 	}
 	pcp = per_cpu_pageset(m, zone, m->cpu);
 	spin_lock(&pcp->lock);
-	free_frozen_page_commit(zone, pcp, page, mt, order);
+	free_frozen_page_commit(m, zone, pcp, page, mt, order);
 	spin_unlock(&pcp->lock);
 }
 
@@ -916,9 +917,11 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count,
 	return i;
 }
 
-static inline void count_numa(struct zone *z, enum numa_stat_item i)
+/* inc_numa_state() with the machine at hand rather than via z->zone_pgdat. */
+static inline void count_numa(struct machine *m, struct zone *z, enum numa_stat_item i)
 {
-	inc_numa_state(z, i);
+	z->vm_numa_event[i]++;
+	m->vm_numa_event[i]++;
 }
 
 /* numa_hit/miss/foreign/local/other, as Linux's zone_statistics. */
@@ -926,13 +929,13 @@ static inline void zone_statistics(struct machine *m, struct zone *preferred, st
 {
 	int nid = zone_to_nid(z);
 
-	if (nid == zone_to_nid(preferred)) {
-		count_numa(z, NUMA_HIT);
+	if (likely(z == preferred || nid == zone_to_nid(preferred))) {
+		count_numa(m, z, NUMA_HIT);
 	} else {
-		count_numa(z, NUMA_MISS);
-		count_numa(preferred, NUMA_FOREIGN);
+		count_numa(m, z, NUMA_MISS);
+		count_numa(m, preferred, NUMA_FOREIGN);
 	}
-	count_numa(z, nid == numa_node_id(m) ? NUMA_LOCAL : NUMA_OTHER);
+	count_numa(m, z, nid == numa_node_id(m) ? NUMA_LOCAL : NUMA_OTHER);
 }
 
 static inline void count_pgalloc(struct machine *m, const struct zone *z, unsigned int order)
@@ -1636,16 +1639,33 @@ struct page *alloc_pages(struct machine *m, gfp_t gfp, unsigned int order)
 	return alloc_pages_inline(m, gfp, order, numa_node_id(m), NULL);
 }
 
+/* Any order, out of line: __free_pages keeps an order-0 copy inline. */
+static noinline void free_frozen_pages_any(struct machine *m, struct page *page,
+					   unsigned int order)
+{
+	free_frozen_pages(m, page, order);
+}
+
 void __free_pages(struct machine *m, struct page *page, unsigned int order)
 {
-	bool head = PageHead(page);
+	bool head;
 
+	/*
+	 * Order 0 with the order a constant: the tail-page loop below does
+	 * nothing for order 0, so this is the same behaviour, minus branches.
+	 */
+	if (likely(!order)) {
+		if (page_ref_dec_and_test(page))
+			free_frozen_pages(m, page, 0);
+		return;
+	}
+	head = PageHead(page);
 	if (page_ref_dec_and_test(page)) {
-		free_frozen_pages(m, page, order);
+		free_frozen_pages_any(m, page, order);
 	} else if (!head) {
 		/* someone holds the first page: free the rest, piece by piece */
 		while (order-- > 0)
-			free_frozen_pages(m, page + (1UL << order), order);
+			free_frozen_pages_any(m, page + (1UL << order), order);
 	}
 }
 
@@ -1653,7 +1673,7 @@ void free_pages_exact_order(struct machine *m, struct page *page, unsigned int o
 {
 	VM_BUG_ON_PAGE(page_ref_count(page) != 1, m, page);
 	set_page_count(page, 0);
-	free_frozen_pages(m, page, order);
+	free_frozen_pages_any(m, page, order);
 }
 
 void *__get_free_pages(struct machine *m, gfp_t gfp, unsigned int order)
