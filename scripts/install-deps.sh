@@ -2,7 +2,7 @@
 # Install what mmsim needs to build, test and benchmark, from Debian's
 # packages. Idempotent: does nothing when everything is already there.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libcmocka-dev libmimalloc-dev)
+pkgs=(build-essential cmake pkg-config libcmocka-dev libmimalloc-dev libluajit-5.1-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -48,7 +48,9 @@ expect_ok "--help names --mem" "--mem SIZE" --help
 expect_ok "--version" "^mmsim [0-9]+\.[0-9]+" --version
 expect_ok "show --help" "Usage: mmsim .*show FILE" show --help
 run --help
-if printf '%s\n' "$out" | grep -qwE "run|replay|repl"; then bad "--help mentions unbuilt commands"; else ok; fi
+if printf '%s\n' "$out" | grep -qwE "replay|repl"; then bad "--help mentions unbuilt commands"; else ok; fi
+expect_ok "--help lists run" "run SCRIPT.lua" --help
+expect_ok "--help lists run --scenario" "run --scenario NAME" --help
 
 # show.
 expect_ok "show meminfo has MemTotal" "^MemTotal: +[0-9]+ kB$" show meminfo
@@ -93,12 +95,37 @@ expect_fail "--rmap bad" "anon_vma_chain" --rmap magic show meminfo
 expect_fail "--thp bad" "always.madvise.never" --thp sometimes show meminfo
 expect_fail "--cpus 0" "--cpus 0" --cpus 0 show meminfo
 expect_fail "unknown command" "unknown command 'frob'" frob
-expect_fail "run not built" "'run' is not available in this build yet" run x.lua
 expect_fail "replay not built" "'replay' is not available" replay t
 expect_fail "repl not built" "'repl' is not available" repl
 
-# scenarios: nothing runnable is listed yet.
-expect_ok "scenarios" "no built-in scenarios in this build" scenarios
+# run and scenarios.
+expect_ok "scenarios lists buddy-fragmentation" "^  buddy-fragmentation +Buddy" scenarios
+expect_ok "scenarios lists slab-kmalloc" "^  slab-kmalloc +Slab" scenarios
+expect_ok "run --help" "Usage: mmsim .*run SCRIPT.lua" run --help
+expect_ok "run --scenario buddy-fragmentation" "FAILS" run --scenario buddy-fragmentation
+expect_ok "run --scenario slab-kmalloc" "kmalloc-256" run --scenario slab-kmalloc
+expect_fail "unknown scenario" "no scenario 'nope'; scenarios: buddy-fragmentation" run --scenario nope
+expect_fail "run needs a script" "run needs SCRIPT.lua" run
+expect_fail "run missing file" "cannot open" run /nonexistent/x.lua
+tmp=$(mktemp -d)
+printf 'local m = mmsim.boot{}\nprint(m:proc("meminfo"):match("MemTotal:%%s+%%d+"), arg[1], arg[2])\n' > "$tmp/args.lua"
+expect_ok "run: CLI options are boot defaults, args reach arg[]" "^MemTotal: +[0-9]+	a	b$" \
+	--mem 64M run "$tmp/args.lua" -- a b
+run --mem 64M run "$tmp/args.lua"
+mt=$(printf '%s\n' "$out" | awk '{print $2}')
+[ "$rc" -eq 0 ] && [ "${mt:-0}" -lt 65536 ] && ok || bad "run: --mem 64M is the default of mmsim.boot{}"
+printf 'local m = mmsim.boot{ mem = "128M" }\nprint(m:proc("meminfo"):match("MemTotal:%%s+(%%d+)"))\n' > "$tmp/win.lua"
+run --mem 64M run "$tmp/win.lua"
+[ "$rc" -eq 0 ] && [ "$out" -gt 65536 ] 2>/dev/null && ok || bad "run: the script's fields win"
+printf 'local x = 1\nx = x +\n' > "$tmp/syntax.lua"
+expect_fail "run: syntax error names file:line" "syntax.lua:[0-9]+:" run "$tmp/syntax.lua"
+printf 'local m = mmsim.boot{ mem = "64M" }\n\nm:kfree("x")\n' > "$tmp/misuse.lua"
+run run "$tmp/misuse.lua"
+[ "$rc" -eq 1 ] && printf '%s\n' "$out" | grep -q "misuse.lua:3: bad argument" && ok || bad "run: runtime error names file:line, exit 1"
+printf 'os.exit(require("mmsim") == mmsim and 0 or 3)\n' > "$tmp/req.lua"
+run run "$tmp/req.lua"
+[ "$rc" -eq 0 ] && ok || bad "run: require \"mmsim\" is the global mmsim"
+rm -rf "$tmp"
 
 # The default demo: exits 0, explains, and makes its point quickly.
 start=$(date +%s%N)

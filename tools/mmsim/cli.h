@@ -30,7 +30,17 @@ void cli_machine_options_help(FILE *out);
 /* Boot cfg or print why not; NULL on failure. */
 mmsim_machine *cli_boot(const mmsim_config *cfg, const char *who);
 
+/* A machine option as applied: the mmsim_config_set() key and its text. */
+struct cli_setting {
+	const char *key;
+	const char *value;
+};
+/* Every machine option cli_machine_option() applied so far, in order. */
+const struct cli_setting *cli_settings(size_t *n);
+
 int cmd_show(mmsim_config *cfg, int argc, char **argv);
+int cmd_run(mmsim_config *cfg, int argc, char **argv);
+int cmd_scenarios(void);
 int cmd_demo(const mmsim_config *cfg, bool user_options);
 
 #endif

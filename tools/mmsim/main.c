@@ -2,6 +2,7 @@
  * main.c - the mmsim command: machine options, then a subcommand.
  *
  *   mmsim [machine options] show FILE...
+ *   mmsim [machine options] run SCRIPT.lua [-- args]  |  run --scenario NAME
  *   mmsim scenarios
  *   mmsim [machine options]            the default demo
  *
@@ -10,8 +11,12 @@
  * options" list of an error and the parser never disagree. Values are
  * checked by the library; this file only splits words.
  *
- * Commands that DESIGN.md promises but this build does not have yet (run,
- * replay, repl) are absent from the help and say so when called.
+ * Commands that DESIGN.md promises but this build does not have yet
+ * (replay, repl) are absent from the help and say so when called.
+ *
+ * Every option applied is also recorded (cli_settings()), so `run` can
+ * hand the command line's machine to the Lua module as the defaults of
+ * mmsim.boot{}.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +99,31 @@ static const char *opt_value(const struct machine_opt *o, const char *eq, int ar
 	return NULL;
 }
 
+static struct cli_setting *settings;
+static size_t nr_settings, max_settings;
+
+const struct cli_setting *cli_settings(size_t *n)
+{
+	*n = nr_settings;
+	return settings;
+}
+
+/* Remember an applied option; values point into argv, which outlives us. */
+static int record_setting(const char *key, const char *value)
+{
+	if (nr_settings == max_settings) {
+		size_t max = max_settings ? 2 * max_settings : 16;
+		struct cli_setting *s = realloc(settings, max * sizeof(*s));
+
+		if (!s)
+			return -1;
+		settings = s;
+		max_settings = max;
+	}
+	settings[nr_settings++] = (struct cli_setting){ key, value };
+	return 0;
+}
+
 int cli_machine_option(mmsim_config *cfg, int argc, char **argv, int *i)
 {
 	const char *word = argv[*i], *eq, *value;
@@ -118,6 +148,10 @@ int cli_machine_option(mmsim_config *cfg, int argc, char **argv, int *i)
 	}
 	if (mmsim_config_set(cfg, o->key, value, err, sizeof(err))) {
 		fprintf(stderr, "mmsim: %s\n", err);
+		return -1;
+	}
+	if (record_setting(o->key, value)) {
+		fprintf(stderr, "mmsim: out of memory\n");
 		return -1;
 	}
 	(*i)++;
@@ -147,6 +181,11 @@ static void usage(FILE *out)
 		"  (none)               the default demo: boots a machine and explains\n"
 		"                       the buddy allocator, fragmentation and kmalloc\n"
 		"  show FILE...         boot and print /proc files (mmsim show --help)\n"
+		"  run SCRIPT.lua [-- ARGS...]\n"
+		"                       run a Lua script with the mmsim module; machine\n"
+		"                       options are the defaults of its mmsim.boot{}\n"
+		"                       (mmsim run --help, docs/scripting.md)\n"
+		"  run --scenario NAME  run a built-in scenario\n"
 		"  scenarios            list the built-in scenarios\n"
 		"\n");
 	cli_machine_options_help(out);
@@ -159,20 +198,16 @@ static void usage(FILE *out)
 		"Examples:\n"
 		"  mmsim\n"
 		"  mmsim show meminfo buddyinfo\n"
+		"  mmsim run --scenario buddy-fragmentation\n"
+		"  mmsim --mem 256M run myscript.lua -- 42\n"
 		"  mmsim --mem 1T --metadata-only --nodes 4 show zoneinfo\n"
 		"  mmsim --mem 256M --sysctl vm.min_free_kbytes=8192 show zoneinfo\n");
-}
-
-static int cmd_scenarios(void)
-{
-	printf("no built-in scenarios in this build\n");
-	return 0;
 }
 
 /* Commands DESIGN.md promises that are not built yet: absent, and honest. */
 static bool not_built(const char *cmd)
 {
-	static const char *const later[] = { "run", "replay", "repl" };
+	static const char *const later[] = { "replay", "repl" };
 
 	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
 		if (!strcmp(cmd, later[i])) {
@@ -192,6 +227,8 @@ static int dispatch(mmsim_config *cfg, int argc, char **argv, int i, bool user_o
 		return cmd_demo(cfg, user_options);
 	if (!strcmp(cmd, "show"))
 		return cmd_show(cfg, argc - i - 1, argv + i + 1);
+	if (!strcmp(cmd, "run"))
+		return cmd_run(cfg, argc - i - 1, argv + i + 1);
 	if (!strcmp(cmd, "scenarios"))
 		return cmd_scenarios();
 	if (!strcmp(cmd, "help")) {
@@ -200,7 +237,7 @@ static int dispatch(mmsim_config *cfg, int argc, char **argv, int i, bool user_o
 	}
 	if (not_built(cmd))
 		return EXIT_USAGE;
-	fprintf(stderr, "mmsim: unknown command '%s'; commands: show scenarios "
+	fprintf(stderr, "mmsim: unknown command '%s'; commands: show run scenarios "
 		"(see mmsim --help)\n", cmd);
 	return EXIT_USAGE;
 }
@@ -238,5 +275,6 @@ int main(int argc, char **argv)
 	ret = ret < 0 ? EXIT_USAGE : dispatch(cfg, argc, argv, i, user_options);
 out:
 	mmsim_config_free(cfg);
+	free(settings);
 	return ret;
 }

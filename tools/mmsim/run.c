@@ -1,0 +1,272 @@
+/*
+ * run.c - `mmsim [machine options] run SCRIPT.lua [-- args]`,
+ * `mmsim run --scenario NAME` and `mmsim scenarios`.
+ *
+ * A fresh LuaJIT state per run, with the standard libraries and the mmsim
+ * module both as the global `mmsim` and through require "mmsim". The
+ * machine options of the command line (before or after `run`) become the
+ * defaults of every mmsim.boot{} in the script. Arguments after the script
+ * (an optional `--` first) are arg[1], arg[2], ... and the chunk's `...`.
+ *
+ * Scenarios are scenarios/NAME.lua in the source tree (the path is
+ * compiled in as MMSIM_SCENARIO_DIR_DEFAULT; the MMSIM_SCENARIO_DIR
+ * environment variable overrides it). A scenario's first line is
+ * "-- one-line description", which `mmsim scenarios` prints.
+ *
+ * Exit status: 0 when the script finishes (or calls os.exit(0)); 1 on a
+ * syntax or runtime error, reported as file:line with a traceback; 2 for a
+ * bad command line or an unknown scenario.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "cli.h"
+#include "mmsim_lua.h"
+
+#ifndef MMSIM_SCENARIO_DIR_DEFAULT
+#define MMSIM_SCENARIO_DIR_DEFAULT "scenarios"
+#endif
+
+static const char *scenario_dir(void)
+{
+	const char *dir = getenv("MMSIM_SCENARIO_DIR");
+
+	return dir && *dir ? dir : MMSIM_SCENARIO_DIR_DEFAULT;
+}
+
+static void run_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: mmsim [machine options] run SCRIPT.lua [--] [ARGS...]\n"
+		"       mmsim [machine options] run --scenario NAME [--] [ARGS...]\n"
+		"\n"
+		"Run a Lua (LuaJIT) script with the mmsim module preloaded as the global\n"
+		"'mmsim' (also require \"mmsim\"). Machine options, before or after 'run',\n"
+		"are the defaults of every mmsim.boot{} in the script; the script's fields\n"
+		"win. ARGS reach the script as arg[1], arg[2], ... The API is described in\n"
+		"docs/scripting.md; 'mmsim scenarios' lists the built-in scenarios.\n"
+		"\n"
+		"Examples:\n"
+		"  mmsim run --scenario slab-kmalloc\n"
+		"  mmsim --mem 256M run myscript.lua -- 10 20\n");
+}
+
+/* "-- description" from the first line of a scenario file. */
+static bool scenario_description(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	bool ok = false;
+
+	if (!f)
+		return false;
+	if (fgets(line, sizeof(line), f) && !strncmp(line, "-- ", 3)) {
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(buf, len, "%s", line + 3);
+		ok = true;
+	}
+	fclose(f);
+	return ok;
+}
+
+static int lua_file_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 4 && d->d_name[0] != '.' && !strcmp(d->d_name + n - 4, ".lua");
+}
+
+/* Print the scenarios, one a line; with names_only, on one line. */
+static int list_scenarios(FILE *out, bool names_only)
+{
+	const char *dir = scenario_dir();
+	struct dirent **list;
+	int n = scandir(dir, &list, lua_file_filter, alphasort);
+
+	if (n < 0) {
+		fprintf(out, "%s(no scenario directory %s)", names_only ? "" : "mmsim: ", dir);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		char path[4096], desc[256] = "";
+		int len = (int)strlen(list[i]->d_name) - 4;
+
+		if (names_only) {
+			fprintf(out, "%s%.*s", i ? " " : "", len, list[i]->d_name);
+		} else {
+			snprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name);
+			scenario_description(path, desc, sizeof(desc));
+			fprintf(out, "  %-24.*s %s\n", len, list[i]->d_name, desc);
+		}
+		free(list[i]);
+	}
+	free(list);
+	return n;
+}
+
+int cmd_scenarios(void)
+{
+	printf("Built-in scenarios (mmsim run --scenario NAME):\n");
+	if (list_scenarios(stdout, false) < 0) {
+		printf("\n");
+		return EXIT_MACHINE;
+	}
+	return 0;
+}
+
+static bool valid_scenario_name(const char *name)
+{
+	if (!*name)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		      *p == '_'))
+			return false;
+	return true;
+}
+
+/* Message handler: the error with a traceback. */
+static int traceback(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+
+	if (!msg)
+		msg = lua_pushfstring(L, "(error object is a %s)", luaL_typename(L, 1));
+	lua_getglobal(L, "debug");
+	lua_getfield(L, -1, "traceback");
+	lua_pushstring(L, msg);
+	lua_pushinteger(L, 2);
+	lua_call(L, 2, 1);
+	return 1;
+}
+
+static int run_file(const char *path, int nargs, char **args)
+{
+	size_t n;
+	const struct cli_setting *s = cli_settings(&n);
+	lua_State *L = luaL_newstate();
+	char err[256];
+	int ret = 0;
+
+	if (!L) {
+		fprintf(stderr, "mmsim: cannot create a Lua state\n");
+		return EXIT_MACHINE;
+	}
+	luaL_openlibs(L);
+
+	/* require "mmsim", and the global mmsim. */
+	lua_getglobal(L, "package");
+	lua_getfield(L, -1, "preload");
+	lua_pushcfunction(L, luaopen_mmsim);
+	lua_setfield(L, -2, "mmsim");
+	lua_pop(L, 2);
+	lua_getglobal(L, "require");
+	lua_pushstring(L, "mmsim");
+	if (lua_pcall(L, 1, 1, 0)) {
+		fprintf(stderr, "mmsim: %s\n", lua_tostring(L, -1));
+		lua_close(L);
+		return EXIT_MACHINE;
+	}
+	lua_setglobal(L, "mmsim");
+	for (size_t i = 0; i < n; i++) {
+		if (mmsim_lua_set_default(L, s[i].key, s[i].value, err, sizeof(err))) {
+			fprintf(stderr, "mmsim: %s\n", err);
+			lua_close(L);
+			return EXIT_USAGE;
+		}
+	}
+
+	/* arg[0] is the script, arg[1..] its arguments. */
+	lua_createtable(L, nargs, 1);
+	lua_pushstring(L, path);
+	lua_rawseti(L, -2, 0);
+	for (int i = 0; i < nargs; i++) {
+		lua_pushstring(L, args[i]);
+		lua_rawseti(L, -2, i + 1);
+	}
+	lua_setglobal(L, "arg");
+
+	lua_pushcfunction(L, traceback);
+	if (luaL_loadfile(L, path)) {
+		fprintf(stderr, "mmsim: %s\n", lua_tostring(L, -1));
+		lua_close(L);
+		return EXIT_MACHINE;
+	}
+	for (int i = 0; i < nargs; i++)
+		lua_pushstring(L, args[i]);
+	if (lua_pcall(L, nargs, 0, 1)) {
+		fflush(stdout);
+		fprintf(stderr, "mmsim: %s\n", lua_tostring(L, -1));
+		ret = EXIT_MACHINE;
+	}
+	fflush(stdout);
+	lua_close(L);	/* __gc shuts down machines the script left running */
+	return ret;
+}
+
+int cmd_run(mmsim_config *cfg, int argc, char **argv)
+{
+	const char *script = NULL, *scenario = NULL;
+	char path[4096];
+	int i = 0, ret;
+
+	while (i < argc) {
+		const char *w = argv[i];
+
+		if (!strcmp(w, "-h") || !strcmp(w, "--help")) {
+			run_usage(stdout);
+			return 0;
+		}
+		if (!strcmp(w, "--scenario") || !strncmp(w, "--scenario=", 11)) {
+			if (w[10] == '=') {
+				scenario = w + 11;
+				i++;
+			} else if (i + 1 < argc) {
+				scenario = argv[i + 1];
+				i += 2;
+			} else {
+				fprintf(stderr, "mmsim: run --scenario needs a NAME (see mmsim scenarios)\n");
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		ret = cli_machine_option(cfg, argc, argv, &i);
+		if (ret < 0)
+			return EXIT_USAGE;
+		if (ret > 0)
+			continue;
+		if (w[0] == '-' && w[1]) {
+			fprintf(stderr, "mmsim: run: unknown option '%s'; see mmsim run --help\n", w);
+			return EXIT_USAGE;
+		}
+		script = w;
+		i++;
+		break;
+	}
+	if (!script && !scenario) {
+		fprintf(stderr, "mmsim: run needs SCRIPT.lua or --scenario NAME "
+			"(see mmsim run --help)\n");
+		return EXIT_USAGE;
+	}
+	if (i < argc && !strcmp(argv[i], "--"))
+		i++;
+	if (scenario) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s.lua", scenario_dir(), scenario);
+		if (!valid_scenario_name(scenario) || !(f = fopen(path, "r"))) {
+			fprintf(stderr, "mmsim: no scenario '%s'; scenarios: ", scenario);
+			list_scenarios(stderr, true);
+			fprintf(stderr, "\n");
+			return EXIT_USAGE;
+		}
+		fclose(f);
+		script = path;
+	}
+	return run_file(script, argc - i, argv + i);
+}
