@@ -112,6 +112,13 @@ static inline int get_pfnblock_migratetype(const struct zone *z, unsigned long p
 	return *pageblock_flags_ptr(z, pfn);
 }
 
+/* The same with the node already at hand (saves loading z->zone_pgdat). */
+static inline int pgdat_pfnblock_migratetype(const pg_data_t *pgdat, unsigned long pfn)
+{
+	return pgdat->pageblock_flags[(pfn >> pageblock_order) -
+				      (pgdat->node_start_pfn >> pageblock_order)];
+}
+
 static inline void set_pfnblock_migratetype(struct zone *z, unsigned long pfn, int mt)
 {
 	*pageblock_flags_ptr(z, pfn) = (unsigned char)mt;

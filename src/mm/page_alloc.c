@@ -850,7 +850,9 @@ static __always_inline void free_frozen_page_commit(struct machine *m, struct zo
 static __always_inline void free_frozen_pages(struct machine *m, struct page *page,
 					      unsigned int order)
 {
-	struct zone *zone = page_zone(m, page);
+	/* page_zone() by hand: the node is reused for the pageblock lookup */
+	pg_data_t *pgdat = page_pgdat(m, page);
+	struct zone *zone = &pgdat->node_zones[page_zonenum(page)];
 	unsigned long pfn = page_to_pfn(m, page);
 	struct per_cpu_pages *pcp;
 	int mt;
@@ -861,7 +863,7 @@ static __always_inline void free_frozen_pages(struct machine *m, struct page *pa
 		free_one_page(zone, page, pfn, order, FPI_NONE);
 		return;
 	}
-	mt = get_pfnblock_migratetype(zone, pfn);
+	mt = pgdat_pfnblock_migratetype(pgdat, pfn);
 	if (unlikely(mt >= MIGRATE_PCPTYPES)) {
 		if (unlikely(mt == MIGRATE_ISOLATE)) {
 			free_one_page(zone, page, pfn, order, FPI_NONE);
@@ -1280,7 +1282,7 @@ static noinline struct page *get_page_from_freelist(struct machine *m, gfp_t gfp
  * constant, so the order-dependent branches of the watermark check, the pcp
  * list index and the counters fold away. Same code, same decisions.
  */
-static noinline struct page *get_page_from_freelist_order0(struct machine *m, gfp_t gfp,
+static __always_inline struct page *get_page_from_freelist_order0(struct machine *m, gfp_t gfp,
 							   unsigned int alloc_flags,
 							   const struct alloc_context *ac)
 {
