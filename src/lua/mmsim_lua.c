@@ -156,7 +156,7 @@ static size_t check_size(lua_State *L, int idx)
 	return (size_t)n;
 }
 
-/* The text of a boot option's value: strings, numbers, booleans. */
+/* The text of an option's or sysctl's value: strings, numbers, booleans. */
 static const char *value_text(lua_State *L, int idx, const char *key, char *buf, size_t len)
 {
 	switch (lua_type(L, idx)) {
@@ -174,8 +174,8 @@ static const char *value_text(lua_State *L, int idx, const char *key, char *buf,
 		return buf;
 	}
 	default:
-		luaL_error(L, "mmsim.boot: option '%s' needs a string, number or boolean, "
-			   "not a %s", key, luaL_typename(L, idx));
+		luaL_error(L, "'%s' needs a string, number or boolean value, not a %s", key,
+			   luaL_typename(L, idx));
 		return NULL;
 	}
 }

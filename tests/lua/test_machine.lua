@@ -98,3 +98,11 @@ local dt = tonumber(d:proc("meminfo"):match("MemTotal:%s+(%d+) kB"))
 assert(dt > 3 * 1024 * 1024, dt)
 d:shutdown()
 print("test_machine: ok")
+
+-- a sysctl value of the wrong type is misuse
+local s = mmsim.boot{ mem = "64M" }
+raises(me .. ":%d+: 'vm.min_free_kbytes' needs a string, number or boolean value, not a table",
+       function() s:sysctl("vm.min_free_kbytes", {}) end)
+raises("'mem' needs a string, number or boolean value", function() mmsim.boot{ mem = {} } end)
+s:shutdown()
+print("test_machine: sysctl types ok")

@@ -261,6 +261,8 @@ static void closing(void)
 	heading("More");
 	printf("  mmsim show meminfo zoneinfo buddyinfo pagetypeinfo slabinfo vmstat\n"
 	       "  mmsim --mem 1T --metadata-only --nodes 4 show zoneinfo\n"
+	       "  mmsim scenarios                   the experiments, as Lua scripts\n"
+	       "  mmsim run --scenario buddy-fragmentation\n"
 	       "  mmsim --help\n");
 }
 
