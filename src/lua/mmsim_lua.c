@@ -578,7 +578,11 @@ static int o_index(lua_State *L)
 	const char *k = luaL_checkstring(L, 2);
 
 	if (!strcmp(k, "addr")) {
-		lua_pushnumber(L, (lua_Number)o->addr);
+		/* A string: kernel addresses do not fit a double's 53 bits. */
+		char buf[24];
+
+		snprintf(buf, sizeof(buf), "0x%016llx", (unsigned long long)o->addr);
+		lua_pushstring(L, buf);
 	} else if (!strcmp(k, "size")) {
 		lua_pushnumber(L, (lua_Number)o->size);
 	} else if (!strcmp(k, "ksize")) {
