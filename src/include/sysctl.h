@@ -47,6 +47,8 @@ struct sysctl_desc {
 
 extern const struct sysctl_desc vm_sysctl_table[];
 extern const size_t vm_sysctl_count;
+/* "vm.NAME" for every entry, in table order, NULL-terminated. */
+extern const char *const vm_sysctl_names[];
 
 void vm_sysctls_defaults(struct vm_sysctls *s);
 const struct sysctl_desc *sysctl_find(const char *name);	/* "vm.x" or "x" */

@@ -176,16 +176,7 @@ int mmsim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len)
 
 const char *const *mmsim_sysctl_names(void)
 {
-	static const char *names[64];
-	static char store[64][64];
-
-	if (!names[0]) {
-		for (size_t i = 0; i < vm_sysctl_count && i < 63; i++) {
-			snprintf(store[i], sizeof(store[i]), "vm.%s", vm_sysctl_table[i].name);
-			names[i] = store[i];
-		}
-	}
-	return names;
+	return vm_sysctl_names;
 }
 
 /* ---- kernel-side allocators ---- */

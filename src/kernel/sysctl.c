@@ -48,26 +48,32 @@ static int check_pcp_fraction(struct machine *m, long v)
 	return v && v < MIN_PERCPU_PAGELIST_HIGH_FRACTION ? -EINVAL : 0;
 }
 
-#define VM_INT(field) SYSCTL_INT, offsetof(struct vm_sysctls, field)
+/*
+ * The one list of vm sysctls: X(name, type, min, max, apply, check, help).
+ * The descriptor table and the public name list are both generated from it.
+ */
+#define VM_SYSCTLS(X)							\
+	X(min_free_kbytes, SYSCTL_INT, 0, INT_MAX, apply_min_free_kbytes, NULL,	\
+	  "free memory the kernel keeps for itself (kB); sets the min watermark")	\
+	X(watermark_scale_factor, SYSCTL_INT, 1, 3000, apply_wmarks, NULL,		\
+	  "distance between watermarks, in 1/10000 of a zone")			\
+	X(watermark_boost_factor, SYSCTL_INT, 0, INT_MAX, NULL, NULL,		\
+	  "watermark boost after fragmentation events, in 1/10000 of high")	\
+	X(lowmem_reserve_ratio, SYSCTL_INT_ZONES, 0, INT_MAX, apply_lowmem_reserve, NULL, \
+	  "per zone: how much of lower zones higher-zone allocations may not use (1/ratio)") \
+	X(percpu_pagelist_high_fraction, SYSCTL_INT, 0, INT_MAX, apply_pcp_fraction,	\
+	  check_pcp_fraction,							\
+	  "0 (automatic) or >= 8: per-CPU list high mark as a fraction of the zone")
 
-const struct sysctl_desc vm_sysctl_table[] = {
-	{ "min_free_kbytes", VM_INT(min_free_kbytes), 0, INT_MAX,
-	  "free memory the kernel keeps for itself (kB); sets the min watermark",
-	  apply_min_free_kbytes, NULL },
-	{ "watermark_scale_factor", VM_INT(watermark_scale_factor), 1, 3000,
-	  "distance between watermarks, in 1/10000 of a zone",
-	  apply_wmarks, NULL },
-	{ "watermark_boost_factor", VM_INT(watermark_boost_factor), 0, INT_MAX,
-	  "watermark boost after fragmentation events, in 1/10000 of high",
-	  NULL, NULL },
-	{ "lowmem_reserve_ratio", SYSCTL_INT_ZONES,
-	  offsetof(struct vm_sysctls, lowmem_reserve_ratio), 0, INT_MAX,
-	  "per zone: how much of lower zones higher-zone allocations may not use (1/ratio)",
-	  apply_lowmem_reserve, NULL },
-	{ "percpu_pagelist_high_fraction", VM_INT(percpu_pagelist_high_fraction), 0, INT_MAX,
-	  "0 (automatic) or >= 8: per-CPU list high mark as a fraction of the zone",
-	  apply_pcp_fraction, check_pcp_fraction },
-};
+#define SYSCTL_DESC(n, type, lo, hi, apply, check, help)		\
+	{ #n, type, offsetof(struct vm_sysctls, n), lo, hi, help, apply, check },
+const struct sysctl_desc vm_sysctl_table[] = { VM_SYSCTLS(SYSCTL_DESC) };
+#undef SYSCTL_DESC
+
+#define SYSCTL_NAME(n, ...) "vm." #n,
+const char *const vm_sysctl_names[] = { VM_SYSCTLS(SYSCTL_NAME) NULL };
+#undef SYSCTL_NAME
+
 const size_t vm_sysctl_count = ARRAY_SIZE(vm_sysctl_table);
 
 void vm_sysctls_defaults(struct vm_sysctls *s)
