@@ -77,7 +77,20 @@ struct lpages {
 	bool freed;
 };
 
-static unsigned long machine_ids;
+/* Machines booted by this Lua state, numbered for messages; kept in the registry. */
+#define MACHINE_IDS_KEY "mmsim.machine_ids"
+
+static unsigned long next_machine_id(lua_State *L)
+{
+	unsigned long id;
+
+	lua_getfield(L, LUA_REGISTRYINDEX, MACHINE_IDS_KEY);
+	id = (unsigned long)lua_tonumber(L, -1) + 1;
+	lua_pop(L, 1);
+	lua_pushnumber(L, (lua_Number)id);
+	lua_setfield(L, LUA_REGISTRYINDEX, MACHINE_IDS_KEY);
+	return id;
+}
 
 /* ---- helpers ---- */
 
@@ -334,9 +347,11 @@ static int l_boot(lua_State *L)
 		return luaL_error(L, "mmsim.boot: %s", err);
 	}
 
+	unsigned long id = next_machine_id(L);
+
 	lm = lua_newuserdata(L, sizeof(*lm));
 	lm->m = NULL;
-	lm->id = ++machine_ids;
+	lm->id = id;
 	luaL_getmetatable(L, MACHINE_MT);
 	lua_setmetatable(L, -2);
 	m = mmsim_boot(cfg, err, sizeof(err));
