@@ -1875,14 +1875,14 @@ static bool defer_block(struct zone *zone, unsigned long pfn)
 
 /* __free_pages_core: descriptors fresh, refcount 0, then into the lists. */
 static void memblock_free_pages(struct machine *m, struct zone *zone, unsigned long pfn,
-				unsigned int order)
+				unsigned int order, bool deferrable)
 {
 	struct page *page = pfn_to_page(m, pfn);
 	unsigned long nr = 1UL << order;
 
 	zone->managed_pages += nr;
 	m->totalram_pages += nr;
-	if (order == MAX_PAGE_ORDER && defer_block(zone, pfn)) {
+	if (deferrable && defer_block(zone, pfn)) {
 		count_vm_events(m, PGFREE, (long)nr);
 		return;
 	}
@@ -1899,6 +1899,7 @@ static void memblock_free_pages(struct machine *m, struct zone *zone, unsigned l
 static void __free_pages_memory(void *arg, unsigned long start, unsigned long end, int nid)
 {
 	struct machine *m = arg;
+	const unsigned long range_start = start;
 
 	while (start < end) {
 		struct zone *zone = pfn_zone(m, nid, start);
@@ -1911,7 +1912,10 @@ static void __free_pages_memory(void *arg, unsigned long start, unsigned long en
 		}
 		while (start + (1UL << order) > min(end, zone_end_pfn(zone)))
 			order--;
-		memblock_free_pages(m, zone, start, order);
+		/* the same rule memmap init used to leave these descriptors unwritten */
+		memblock_free_pages(m, zone, start, order,
+				    block_is_deferrable(start, range_start, end,
+							zone->zone_start_pfn, zone_end_pfn(zone)));
 		start += 1UL << order;
 	}
 }
