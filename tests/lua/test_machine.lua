@@ -6,12 +6,7 @@
 local me = arg[0]:match("[^/]+$")
 
 -- Misuse raises an error whose message names this file and the line.
-local function raises(pattern, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert(not ok, "expected an error matching " .. pattern)
-  assert(tostring(msg):find(pattern), "error was: " .. tostring(msg))
-  return msg
-end
+local raises = dofile(arg[0]:gsub("[^/]+$", "") .. "helpers.lua").raises
 
 -- boot, require, the module
 assert(mmsim == require("mmsim"))

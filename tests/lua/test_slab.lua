@@ -4,12 +4,7 @@
 -- `mmsim run tests/lua/test_slab.lua`; any failed assert exits non-zero.
 
 local me = arg[0]:match("[^/]+$")
-local function raises(pattern, f, ...)
-  local ok, msg = pcall(f, ...)
-  assert(not ok, "expected an error matching " .. pattern)
-  assert(tostring(msg):find(pattern), "error was: " .. tostring(msg))
-  return msg
-end
+local raises = dofile(arg[0]:gsub("[^/]+$", "") .. "helpers.lua").raises
 
 local m = mmsim.boot{ mem = "128M" }
 local function active(name)
