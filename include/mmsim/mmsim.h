@@ -54,7 +54,9 @@ uint64_t mmsim_clock_ns(const mmsim_machine *m);
 
 /*
  * A /proc file as text: "meminfo", "zoneinfo", "buddyinfo", "pagetypeinfo",
- * "slabinfo", "vmstat", "sys/vm/NAME". malloc'd, NUL-terminated; NULL with
+ * "slabinfo", "vmstat", "sys/vm/NAME", and per process "PID/maps",
+ * "PID/smaps", "PID/smaps_rollup", "PID/status", "PID/statm", "PID/stat",
+ * "PID/oom_score", "PID/oom_score_adj", "PID/cmdline". malloc'd, NUL-terminated; NULL with
  * errno = ENOENT for an unknown file.
  */
 char *mmsim_proc_read(mmsim_machine *m, const char *path, size_t *len);
@@ -76,6 +78,103 @@ struct mmsim_counter {
 	long long value;
 };
 size_t mmsim_vmstat(mmsim_machine *m, struct mmsim_counter *out, size_t max);
+
+/* ---- Processes ---- */
+
+/*
+ * Simulated processes are named by pid. Every call returns what the
+ * corresponding Linux system call returns: a value >= 0 or -errno
+ * (-ESRCH for a pid that does not exist). The constants below have
+ * Linux's x86-64 values, so a host program's PROT_/MAP_/MADV_ flags can be
+ * passed through unchanged.
+ */
+#define MMSIM_PROT_NONE		0x0
+#define MMSIM_PROT_READ		0x1
+#define MMSIM_PROT_WRITE	0x2
+#define MMSIM_PROT_EXEC		0x4
+#define MMSIM_MAP_SHARED	0x01
+#define MMSIM_MAP_PRIVATE	0x02
+#define MMSIM_MAP_FIXED		0x10
+#define MMSIM_MAP_ANONYMOUS	0x20
+#define MMSIM_MAP_GROWSDOWN	0x0100
+#define MMSIM_MAP_LOCKED	0x2000
+#define MMSIM_MAP_NORESERVE	0x4000
+#define MMSIM_MAP_POPULATE	0x8000
+#define MMSIM_MAP_STACK		0x20000
+#define MMSIM_MAP_HUGETLB	0x40000
+#define MMSIM_MAP_FIXED_NOREPLACE 0x100000
+#define MMSIM_MREMAP_MAYMOVE	1
+#define MMSIM_MREMAP_FIXED	2
+#define MMSIM_MREMAP_DONTUNMAP	4
+#define MMSIM_MCL_CURRENT	1
+#define MMSIM_MCL_FUTURE	2
+#define MMSIM_MCL_ONFAULT	4
+#define MMSIM_MLOCK_ONFAULT	1
+
+/* A fresh process running a simulated program: its pid, or -errno. */
+int mmsim_spawn(mmsim_machine *m, const char *comm);
+/* fork(2): the child's pid. */
+int mmsim_fork(mmsim_machine *m, int pid);
+/* clone(CLONE_VM): a new thread sharing pid's mm; its tid. */
+int mmsim_clone_vm(mmsim_machine *m, int pid);
+/* exit(2): the task goes; its mm with the last user. */
+int mmsim_exit(mmsim_machine *m, int pid, int code);
+/* execve(2) of a simulated program: a fresh address space. */
+int mmsim_exec(mmsim_machine *m, int pid, const char *comm);
+/* Live pids in increasing order; returns how many there are. */
+size_t mmsim_pids(mmsim_machine *m, int *out, size_t max);
+
+int64_t mmsim_mmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int prot,
+		   int flags, int fd, uint64_t off);
+int mmsim_munmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len);
+int mmsim_mprotect(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int prot);
+int64_t mmsim_mremap(mmsim_machine *m, int pid, uint64_t addr, uint64_t old_len,
+		     uint64_t new_len, int flags, uint64_t new_addr);
+/* brk(2) as the system call: the new (or unchanged) break. */
+int64_t mmsim_brk(mmsim_machine *m, int pid, uint64_t addr);
+int mmsim_madvise(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int advice);
+int mmsim_mlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len);
+int mmsim_mlock2(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags);
+int mmsim_munlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len);
+int mmsim_mlockall(mmsim_machine *m, int pid, int flags);
+int mmsim_munlockall(mmsim_machine *m, int pid);
+/* vec gets one byte per page of [addr, addr + len). */
+int mmsim_mincore(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned char *vec);
+/* Linux's madvise names without MADV_, lower case ("dontneed"); -1 if unknown. */
+int mmsim_madvise_parse(const char *name);
+
+/*
+ * User memory accesses through the simulated MMU. Returns 0, or -EFAULT
+ * with *fault saying which signal Linux would deliver (SIGSEGV 11 with
+ * SEGV_MAPERR 1 / SEGV_ACCERR 2, or SIGBUS 7) and where; -EINVAL for
+ * read/write on a metadata-only machine (no bytes are kept).
+ */
+struct mmsim_fault {
+	int signo;
+	int code;
+	uint64_t addr;
+};
+int mmsim_read(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len,
+	       struct mmsim_fault *fault);
+int mmsim_write(mmsim_machine *m, int pid, uint64_t addr, const void *buf, size_t len,
+		struct mmsim_fault *fault);
+/* One access per page of [addr, addr + len), write != 0 for stores. */
+int mmsim_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int write,
+		struct mmsim_fault *fault);
+
+struct mmsim_task_info {
+	int pid, tgid, ppid;
+	char comm[16];
+	unsigned long min_flt, maj_flt;
+	int cpu;
+};
+int mmsim_task_info(mmsim_machine *m, int pid, struct mmsim_task_info *info);
+
+/* The simulated MMU's work, per CPU or (cpu < 0) summed. */
+struct mmsim_mmu_stats {
+	uint64_t tlb_hits, tlb_misses, walks, faults, cr3_loads;
+};
+int mmsim_mmu_stats(mmsim_machine *m, int cpu, struct mmsim_mmu_stats *st);
 
 /* ---- Kernel-side allocators, for studying them directly ---- */
 

@@ -83,4 +83,12 @@ static inline bool is_power_of_2(unsigned long n)
 /* int_sqrt: floor of the square root, as lib/math/int_sqrt.c computes it. */
 unsigned long int_sqrt(unsigned long x);
 
+/* Error pointers (include/linux/err.h): -4095..-1 encoded in a pointer. */
+#define MAX_ERRNO	4095
+#define IS_ERR_VALUE(x)	((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
+static inline void *ERR_PTR(long error) { return (void *)error; }
+static inline long PTR_ERR(const void *ptr) { return (long)ptr; }
+static inline bool IS_ERR(const void *ptr) { return IS_ERR_VALUE((unsigned long)ptr); }
+static inline bool IS_ERR_OR_NULL(const void *ptr) { return !ptr || IS_ERR(ptr); }
+
 #endif

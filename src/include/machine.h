@@ -46,6 +46,11 @@ struct boot_config {
 	uint64_t seed;
 	bool metadata_only;
 	bool zero_page;			/* false: mimic a kernel without the shared zero page */
+	bool pcid;			/* TLB entries tagged by PCID (default on) */
+	bool pti;			/* KPTI: separate user/kernel tables, CR3 switch per syscall */
+	int pgtable_levels;		/* 4 (47-bit user space) or 5 (56-bit) */
+	bool debug_tlbflush;		/* show nr_tlb_* in vmstat (CONFIG_DEBUG_TLBFLUSH) */
+	bool aslr;			/* randomize mmap_base/stack/brk from the seed */
 	bool console;			/* echo the kernel log to stderr */
 	uint64_t kernel_image_bytes;
 	uint64_t movablecore_bytes;	/* ZONE_MOVABLE size in all (0: none) */
@@ -117,6 +122,26 @@ struct machine {
 	struct kmem_cache *kmem_cache;		/* the cache of caches */
 	struct kmem_cache *kmem_cache_node;
 	struct kmem_cache *kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1];
+
+	/* Processes (kernel/fork.c, mm/mmap.c): see sched.h. */
+	struct list_head tasks;		/* live tasks by pid */
+	int nr_tasks;
+	int last_pid;			/* pid allocation: next is last_pid + 1, wrapping */
+	struct list_head mm_list;	/* every live mm (init_mm excluded) */
+	uint64_t next_ctx_id;		/* mm->ctx_id source; 0 is init_mm */
+	struct mm_struct *init_mm;	/* the kernel's mm: swapper_pg_dir */
+	struct task_struct *current;	/* the task the simulated kernel runs for */
+	unsigned long zero_pfn;		/* the shared zero page (empty_zero_page) */
+	struct cpu_tlbstate *tlbstate;	/* [nr_cpus]: TLBs and loaded mm (mm/tlb.c) */
+	unsigned long next_ino;		/* shmem inode numbers */
+	long vm_committed_pages;	/* Committed_AS (vm_committed_as) */
+	struct kmem_cache *mm_cachep;	/* "mm_struct" */
+	struct kmem_cache *vm_area_cachep;	/* "vm_area_struct" */
+	struct kmem_cache *task_cachep;	/* "task_struct" */
+	struct kmem_cache *anon_vma_cachep;	/* "anon_vma" */
+	struct kmem_cache *anon_vma_chain_cachep;	/* "anon_vma_chain" */
+	struct kmem_cache *filp_cachep;	/* "filp" */
+	struct kmem_cache *shmem_inode_cachep;	/* "shmem_inode_cache" */
 
 	/* Time, randomness, log, checks. */
 	uint64_t clock_ns;

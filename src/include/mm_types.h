@@ -20,6 +20,7 @@
 #define MMSIM_MM_TYPES_H
 
 #include "list.h"
+#include "rbtree.h"
 #include "spinlock.h"
 
 #define PAGE_SHIFT	12
@@ -28,6 +29,9 @@
 #define PFN_DOWN(x)	((x) >> PAGE_SHIFT)
 #define PFN_UP(x)	(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
 #define PFN_PHYS(x)	((uint64_t)(x) << PAGE_SHIFT)
+#define PAGE_ALIGN(x)	ALIGN((unsigned long)(x), PAGE_SIZE)
+
+#include "pgtable.h"
 
 /* Page flags, bit numbers in page->flags (include/linux/page-flags.h). */
 enum pageflags {
@@ -236,5 +240,197 @@ static inline void set_page_links(struct page *p, unsigned int zone, int nid)
 	p->flags |= ((unsigned long)zone << ZONES_PGSHIFT) |
 		    ((unsigned long)nid << NODES_PGSHIFT);
 }
+
+
+/*
+ * page->mapping of an anonymous page is its anon_vma with this bit set
+ * (PAGE_MAPPING_ANON); index is the page's linear page offset in that
+ * anon_vma (vma->vm_pgoff + (addr - vm_start) / PAGE_SIZE at first fault).
+ */
+#define PAGE_MAPPING_ANON	0x1UL
+static inline bool PageAnon(const struct page *p)
+{
+	return ((unsigned long)p->mapping & PAGE_MAPPING_ANON) != 0;
+}
+
+/* _mapcount is -1 when no pte maps the page; page_mapcount counts ptes. */
+static inline int page_mapcount(const struct page *p) { return p->_mapcount + 1; }
+static inline bool page_mapped(const struct page *p) { return p->_mapcount >= 0; }
+
+PAGEFLAG(AnonExclusive, anon_exclusive)
+
+/* ---------------------------------------------------------------------- */
+/* Address spaces: VMAs and mm_struct (include/linux/mm_types.h).          */
+/* ---------------------------------------------------------------------- */
+
+typedef unsigned long vm_flags_t;
+
+/* vm_flags bits, Linux's values (include/linux/mm.h). */
+#define VM_NONE		0x00000000UL
+#define VM_READ		0x00000001UL
+#define VM_WRITE	0x00000002UL
+#define VM_EXEC		0x00000004UL
+#define VM_SHARED	0x00000008UL
+#define VM_MAYREAD	0x00000010UL
+#define VM_MAYWRITE	0x00000020UL
+#define VM_MAYEXEC	0x00000040UL
+#define VM_MAYSHARE	0x00000080UL
+#define VM_GROWSDOWN	0x00000100UL
+#define VM_UFFD_MISSING	0x00000200UL
+#define VM_PFNMAP	0x00000400UL
+#define VM_UFFD_WP	0x00001000UL
+#define VM_LOCKED	0x00002000UL
+#define VM_IO		0x00004000UL
+#define VM_SEQ_READ	0x00008000UL
+#define VM_RAND_READ	0x00010000UL
+#define VM_DONTCOPY	0x00020000UL
+#define VM_DONTEXPAND	0x00040000UL
+#define VM_LOCKONFAULT	0x00080000UL
+#define VM_ACCOUNT	0x00100000UL
+#define VM_NORESERVE	0x00200000UL
+#define VM_HUGETLB	0x00400000UL
+#define VM_SYNC		0x00800000UL
+#define VM_ARCH_1	0x01000000UL
+#define VM_WIPEONFORK	0x02000000UL
+#define VM_DONTDUMP	0x04000000UL
+#define VM_SOFTDIRTY	0x08000000UL
+#define VM_MIXEDMAP	0x10000000UL
+#define VM_HUGEPAGE	0x20000000UL
+#define VM_NOHUGEPAGE	0x40000000UL
+#define VM_MERGEABLE	0x80000000UL
+
+#define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
+#define VM_STACK	VM_GROWSDOWN
+#define VM_LOCKED_MASK	(VM_LOCKED | VM_LOCKONFAULT)
+/* Flags that never prevent a merge (VM_IGNORE_MERGE). */
+#define VM_IGNORE_MERGE	VM_SOFTDIRTY
+/* Default flags of data mappings and the stack (VM_DATA_DEFAULT_FLAGS). */
+#define VM_DATA_DEFAULT_FLAGS	(VM_READ | VM_WRITE | VM_EXEC | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+#define VM_STACK_FLAGS	(VM_GROWSDOWN | VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | \
+			 VM_MAYEXEC | VM_ACCOUNT)
+
+struct mm_struct;
+struct anon_vma;
+struct file;
+struct address_space;
+struct task_struct;
+
+struct vm_area_struct {
+	unsigned long vm_start;		/* first byte */
+	unsigned long vm_end;		/* one past the last byte */
+	struct mm_struct *vm_mm;
+	pgprot_t vm_page_prot;		/* vm_get_page_prot(vm_flags) */
+	vm_flags_t vm_flags;
+	struct rb_node vm_rb;		/* in mm->mm_rb by address */
+	unsigned long rb_subtree_gap;	/* largest gap before any vma in this subtree */
+	struct list_head anon_vma_chain; /* this vma's anon_vma_chains (rmap.c) */
+	struct anon_vma *anon_vma;	/* NULL until the first anonymous fault */
+	unsigned long vm_pgoff;		/* offset in the file (or anon index) in pages */
+	struct file *vm_file;		/* backing file or shmem object, or NULL */
+	void *vm_private_data;
+};
+
+/* Per-mm RSS counters (enum in include/linux/mm_types_task.h). */
+enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
+
+/* mm->flags bits. */
+#define MMF_DUMPABLE		0
+#define MMF_VM_HUGEPAGE		17	/* registered with khugepaged */
+#define MMF_HAS_PINNED		27
+#define MMF_DISABLE_THP		24
+
+#define MM_CPUMASK_WORDS	(MAX_CPUS_MM / 64)
+#define MAX_CPUS_MM		256
+
+struct mm_struct {
+	struct machine *machine;
+	struct rb_root mm_rb;		/* VMAs by address */
+	unsigned long highest_vm_end;	/* end of the highest VMA */
+	int map_count;			/* number of VMAs */
+	int mm_users;			/* tasks (threads) using this mm */
+	int mm_count;			/* references to the struct itself */
+	pgd_t *pgd;			/* top-level table (through the direct map) */
+	unsigned long mmap_base;	/* top of the mmap area (top-down layout) */
+	unsigned long mmap_legacy_base;
+	unsigned long task_size;	/* TASK_SIZE for this mm */
+	unsigned long start_code, end_code, start_data, end_data;
+	unsigned long start_brk, brk, start_stack;
+	unsigned long arg_start, arg_end, env_start, env_end;
+	long rss_stat[NR_MM_COUNTERS];
+	unsigned long hiwater_rss;	/* peak RSS (pages) */
+	unsigned long hiwater_vm;	/* peak total_vm (pages) */
+	unsigned long total_vm;		/* pages mapped */
+	unsigned long locked_vm;	/* pages with VM_LOCKED */
+	unsigned long pinned_vm;
+	unsigned long data_vm;		/* private writable, not stack */
+	unsigned long exec_vm;		/* executable, not writable, not stack */
+	unsigned long stack_vm;		/* VM_STACK */
+	long pgtables_bytes;		/* page-table frames of this mm, in bytes */
+	vm_flags_t def_flags;		/* VM_LOCKED after mlockall(MCL_FUTURE) ... */
+	unsigned long flags;		/* MMF_* */
+	spinlock_t mmap_lock;		/* LOCK_MMAP */
+	spinlock_t page_table_lock;	/* LOCK_PTL: upper tables and counters */
+	struct list_head mmlist;	/* machine->mm_list: every live mm */
+	uint64_t cpumask[MM_CPUMASK_WORDS]; /* CPUs that may cache this mm's TLB entries */
+	uint64_t ctx_id;		/* unique per mm, never reused (PCID matching) */
+	uint64_t tlb_gen;		/* bumped by every flush request */
+	struct task_struct *owner;	/* the thread-group leader */
+	unsigned long vmacache_seqnum;	/* bumped when the VMA set changes */
+};
+
+static inline void mm_cpumask_set(struct mm_struct *mm, int cpu)
+{
+	mm->cpumask[cpu / 64] |= 1ULL << (cpu % 64);
+}
+static inline void mm_cpumask_clear(struct mm_struct *mm, int cpu)
+{
+	mm->cpumask[cpu / 64] &= ~(1ULL << (cpu % 64));
+}
+static inline bool mm_cpumask_test(const struct mm_struct *mm, int cpu)
+{
+	return (mm->cpumask[cpu / 64] >> (cpu % 64)) & 1;
+}
+
+static inline unsigned long vma_pages(const struct vm_area_struct *vma)
+{
+	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
+{
+	return vma->vm_file == NULL;
+}
+
+static inline unsigned long get_mm_counter(const struct mm_struct *mm, int member)
+{
+	return (unsigned long)mm->rss_stat[member];
+}
+
+static inline unsigned long get_mm_rss(const struct mm_struct *mm)
+{
+	return get_mm_counter(mm, MM_FILEPAGES) + get_mm_counter(mm, MM_ANONPAGES) +
+	       get_mm_counter(mm, MM_SHMEMPAGES);
+}
+
+static inline void update_hiwater_rss(struct mm_struct *mm)
+{
+	unsigned long rss = get_mm_rss(mm);
+
+	if (mm->hiwater_rss < rss)
+		mm->hiwater_rss = rss;
+}
+
+static inline void update_hiwater_vm(struct mm_struct *mm)
+{
+	if (mm->hiwater_vm < mm->total_vm)
+		mm->hiwater_vm = mm->total_vm;
+}
+
+static inline void add_mm_counter(struct mm_struct *mm, int member, long value)
+{
+	mm->rss_stat[member] += value;
+}
+#define inc_mm_counter(mm, member) add_mm_counter(mm, member, 1)
+#define dec_mm_counter(mm, member) add_mm_counter(mm, member, -1)
 
 #endif

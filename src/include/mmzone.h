@@ -192,6 +192,27 @@ struct zonelist {
 
 struct machine;
 
+/*
+ * LRU lists (include/linux/mmzone.h): one lruvec per node (no memcg).
+ * Order matters: lru_list_is_active / is_file_lru below use it.
+ * Invariant: a page is on at most one list, PG_lru set iff on one, and
+ * nr_pages[lru] equals the list's length (NR_INACTIVE_ANON ... follow it).
+ */
+enum lru_list {
+	LRU_INACTIVE_ANON,
+	LRU_ACTIVE_ANON,
+	LRU_INACTIVE_FILE,
+	LRU_ACTIVE_FILE,
+	LRU_UNEVICTABLE,
+	NR_LRU_LISTS
+};
+
+struct lruvec {
+	struct list_head lists[NR_LRU_LISTS];
+	unsigned long nr_pages[NR_LRU_LISTS];
+	spinlock_t lru_lock;		/* LOCK_LRU */
+};
+
 typedef struct pglist_data {
 	struct zone node_zones[MAX_NR_ZONES];
 	struct zonelist node_zonelists[MAX_ZONELISTS];
@@ -204,6 +225,7 @@ typedef struct pglist_data {
 	unsigned char *pageblock_flags;	/* one byte per pageblock, from node_start_pfn */
 	struct machine *machine;
 	long vm_stat[NR_VM_NODE_STAT_ITEMS];
+	struct lruvec __lruvec;
 	/* reclaim state: filled in by vmscan when it exists */
 	int kswapd_order;
 	enum zone_type kswapd_highest_zoneidx;

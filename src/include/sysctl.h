@@ -26,6 +26,13 @@ struct vm_sysctls {
 	int watermark_boost_factor;
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	int percpu_pagelist_high_fraction;
+	int max_map_count;		/* VMAs per mm (DEFAULT_MAX_MAP_COUNT) */
+	int mmap_min_addr;		/* lowest address mmap may use */
+	int overcommit_memory;		/* 0 heuristic, 1 always, 2 never */
+	int overcommit_ratio;		/* % of RAM for mode 2 */
+	int page_cluster;		/* swap readahead: 2^n pages */
+	int swappiness;			/* 0..200 */
+	int stat_interval;		/* seconds between vmstat updates */
 };
 
 enum sysctl_type {

@@ -11,6 +11,9 @@
  * Between NODE and EVENT, /proc/vmstat prints nr_dirty_threshold,
  * nr_dirty_background_threshold, nr_memmap_pages and nr_memmap_boot_pages;
  * after EVENT it prints nr_unstable (always 0, kept for old tools).
+ * The nr_tlb_* events are CONFIG_DEBUG_TLBFLUSH's: always counted, printed
+ * only with the debug_tlbflush boot option (the host's kernel, like most
+ * distribution kernels, is built without it).
  * Node items ending in _B are kept in bytes and printed in pages;
  * NR_KERNEL_STACK_KB is kept and printed in kB, as Linux does.
  */
@@ -196,6 +199,10 @@ VMSTAT_EVENT(THP_SWPOUT_FALLBACK, "thp_swpout_fallback")
 VMSTAT_EVENT(BALLOON_INFLATE, "balloon_inflate")
 VMSTAT_EVENT(BALLOON_DEFLATE, "balloon_deflate")
 VMSTAT_EVENT(BALLOON_MIGRATE, "balloon_migrate")
+VMSTAT_EVENT(NR_TLB_REMOTE_FLUSH, "nr_tlb_remote_flush")
+VMSTAT_EVENT(NR_TLB_REMOTE_FLUSH_RECEIVED, "nr_tlb_remote_flush_received")
+VMSTAT_EVENT(NR_TLB_LOCAL_FLUSH_ALL, "nr_tlb_local_flush_all")
+VMSTAT_EVENT(NR_TLB_LOCAL_FLUSH_ONE, "nr_tlb_local_flush_one")
 VMSTAT_EVENT(SWAP_RA, "swap_ra")
 VMSTAT_EVENT(SWAP_RA_HIT, "swap_ra_hit")
 VMSTAT_EVENT(SWPIN_ZERO, "swpin_zero")

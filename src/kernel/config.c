@@ -45,7 +45,7 @@ struct mmsim_config {
 static const char *const config_keys[] = {
 	"mem", "node_mem", "nodes", "cpus", "swap", "disk", "rmap", "thp", "arch",
 	"seed", "metadata_only", "zero_page", "kernel_image", "movablecore",
-	"kernelcore", "console", "sysctl", NULL
+	"kernelcore", "console", "sysctl", "pcid", "pti", "pgtable_levels", "aslr", "debug_tlbflush", NULL
 };
 
 static const char *const rmap_names[] = {
@@ -113,6 +113,8 @@ int boot_config_defaults(struct boot_config *cfg)
 	cfg->arch = ARCH_X86_64;
 	cfg->seed = 1;
 	cfg->zero_page = true;
+	cfg->pcid = true;
+	cfg->pgtable_levels = 4;
 	cfg->kernel_image_bytes = 16ULL << 20;
 	return 0;
 }
@@ -430,6 +432,21 @@ static int set_simple(struct mmsim_config *c, const char *key, const char *opt,
 		return parse_bool(opt, v, &cfg->metadata_only, err, errlen);
 	if (!strcmp(key, "zero_page"))
 		return parse_bool(opt, v, &cfg->zero_page, err, errlen);
+	if (!strcmp(key, "pcid"))
+		return parse_bool(opt, v, &cfg->pcid, err, errlen);
+	if (!strcmp(key, "pti"))
+		return parse_bool(opt, v, &cfg->pti, err, errlen);
+	if (!strcmp(key, "debug_tlbflush"))
+		return parse_bool(opt, v, &cfg->debug_tlbflush, err, errlen);
+	if (!strcmp(key, "aslr"))
+		return parse_bool(opt, v, &cfg->aslr, err, errlen);
+	if (!strcmp(key, "pgtable_levels")) {
+		ret = parse_int(opt, v, &x, err, errlen);
+		if (!ret && x != 4 && x != 5)
+			return fail(err, errlen, "%s: 4 or 5 levels, not %d", opt, x);
+		cfg->pgtable_levels = ret ? cfg->pgtable_levels : x;
+		return ret;
+	}
 	if (!strcmp(key, "console"))
 		return parse_bool(opt, v, &cfg->console, err, errlen);
 	if (!strcmp(key, "rmap")) {

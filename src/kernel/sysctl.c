@@ -63,7 +63,21 @@ static int check_pcp_fraction(struct machine *m, long v)
 	  "per zone: how much of lower zones higher-zone allocations may not use (1/ratio)") \
 	X(percpu_pagelist_high_fraction, SYSCTL_INT, 0, INT_MAX, apply_pcp_fraction,	\
 	  check_pcp_fraction,							\
-	  "0 (automatic) or >= 8: per-CPU list high mark as a fraction of the zone")
+	  "0 (automatic) or >= 8: per-CPU list high mark as a fraction of the zone") \
+	X(max_map_count, SYSCTL_INT, 0, INT_MAX, NULL, NULL,			\
+	  "most VMAs one process may have; mmap fails with ENOMEM beyond")	\
+	X(mmap_min_addr, SYSCTL_INT, 0, INT_MAX, NULL, NULL,			\
+	  "lowest address a process may map (bytes)")				\
+	X(overcommit_memory, SYSCTL_INT, 0, 2, NULL, NULL,			\
+	  "0: heuristic overcommit, 1: always allow, 2: strict commit limit")	\
+	X(overcommit_ratio, SYSCTL_INT, 0, INT_MAX, NULL, NULL,			\
+	  "percent of RAM in the commit limit of overcommit_memory=2")		\
+	X(page_cluster, SYSCTL_INT, 0, 31, NULL, NULL,				\
+	  "swap readahead: 2^page_cluster pages at a time")			\
+	X(swappiness, SYSCTL_INT, 0, 200, NULL, NULL,				\
+	  "reclaim's relative preference for anonymous memory (100: equal to file)") \
+	X(stat_interval, SYSCTL_INT, 1, INT_MAX, NULL, NULL,			\
+	  "seconds between vmstat counter updates")
 
 #define SYSCTL_DESC(n, type, lo, hi, apply, check, help)		\
 	{ #n, type, offsetof(struct vm_sysctls, n), lo, hi, help, apply, check },
@@ -89,6 +103,13 @@ void vm_sysctls_defaults(struct vm_sysctls *s)
 	s->watermark_boost_factor = 15000;
 	memcpy(s->lowmem_reserve_ratio, ratio, sizeof(ratio));
 	s->percpu_pagelist_high_fraction = 0;
+	s->max_map_count = 65530;
+	s->mmap_min_addr = 65536;
+	s->overcommit_memory = 0;
+	s->overcommit_ratio = 50;
+	s->page_cluster = 3;
+	s->swappiness = 60;
+	s->stat_interval = 1;
 }
 
 const struct sysctl_desc *sysctl_find(const char *name)

@@ -480,6 +480,9 @@ static int alloc_node_data(struct machine *m, int nid)
 		return -ENOMEM;
 	pgdat->node_id = nid;
 	pgdat->machine = m;
+	for (int lru = 0; lru < NR_LRU_LISTS; lru++)
+		INIT_LIST_HEAD(&pgdat->__lruvec.lists[lru]);
+	spin_lock_init(&pgdat->__lruvec.lru_lock, LOCK_LRU);
 	NODE_DATA(m, nid) = pgdat;
 	node_pfn_range(m, nid, &s, &e);
 	/* usemap: one migratetype byte per pageblock, all MOVABLE at boot. */

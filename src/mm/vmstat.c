@@ -159,6 +159,11 @@ struct counter_sink {
 	size_t max, n;
 };
 
+static bool vm_event_is_tlbflush(int i)
+{
+	return i >= NR_TLB_REMOTE_FLUSH && i <= NR_TLB_LOCAL_FLUSH_ONE;
+}
+
 static void emit(struct counter_sink *k, const char *name, unsigned long v)
 {
 	if (k->n < k->max)
@@ -183,8 +188,11 @@ size_t vmstat_collect(struct machine *m, struct mmsim_counter *out, size_t max)
 	emit(&k, "nr_dirty_background_threshold", bg);
 	emit(&k, "nr_memmap_pages", m->memmap_pages);
 	emit(&k, "nr_memmap_boot_pages", m->memmap_boot_pages);
-	for (i = 0; i < NR_VM_EVENT_ITEMS; i++)
+	for (i = 0; i < NR_VM_EVENT_ITEMS; i++) {
+		if (vm_event_is_tlbflush(i) && !m->cfg.debug_tlbflush)
+			continue;	/* CONFIG_DEBUG_TLBFLUSH's lines */
 		emit(&k, vm_event_name[i], m->vm_events[i]);
+	}
 	/* Deprecated, printed after the last item so old tools keep parsing. */
 	emit(&k, "nr_unstable", 0);
 	return k.n;

@@ -204,7 +204,8 @@ static void test_keys_list(void **state)
 	static const char *const want[] = {
 		"mem", "node_mem", "nodes", "cpus", "swap", "disk", "rmap", "thp", "arch",
 		"seed", "metadata_only", "zero_page", "kernel_image", "movablecore",
-		"kernelcore", "console", "sysctl",
+		"kernelcore", "console", "sysctl", "pcid", "pti", "pgtable_levels", "aslr",
+		"debug_tlbflush",
 	};
 	size_t n = 0;
 

@@ -1,0 +1,54 @@
+/*
+ * fs.h - the file-side objects user mappings point at (include/linux/fs.h),
+ * as far as memory management needs them.
+ *
+ * Today the only files are shmem objects: MAP_SHARED|MAP_ANONYMOUS creates
+ * one ("/dev/zero (deleted)" in maps, as shmem_zero_setup names it), whose
+ * pages are indexed by page offset in its address_space. The page cache of
+ * real files (issue 5) extends these same structures.
+ *
+ * Invariants: every page in a mapping's i_pages has page->mapping == that
+ * address_space and page->index == its slot; nrpages counts them; each
+ * holds one reference for the cache. f_count counts VMAs and descriptors.
+ */
+#ifndef MMSIM_FS_H
+#define MMSIM_FS_H
+
+#include "mm_types.h"
+
+struct machine;
+
+struct address_space {
+	struct machine *machine;
+	void *i_pages;			/* index -> struct page * (mm/filemap.c) */
+	unsigned long nrpages;
+	unsigned long size;		/* i_size in bytes */
+	bool swapbacked;		/* shmem: pages are PG_swapbacked */
+	unsigned long ino;		/* inode number shown in maps */
+	struct rb_root i_mmap;		/* VMAs mapping it (rmap, issue 4) */
+	spinlock_t i_mmap_lock;		/* LOCK_I_MMAP */
+};
+
+struct file {
+	int f_count;
+	char path[256];			/* what maps shows */
+	struct address_space *f_mapping;
+	unsigned int dev_major, dev_minor;
+};
+
+/* A new shmem object of size bytes (mm/shmem.c). */
+struct file *shmem_file_setup(struct machine *m, const char *name, unsigned long size);
+void get_file(struct file *f);
+void fput(struct machine *m, struct file *f);	/* frees at the last reference */
+
+/*
+ * The page at index in mapping, allocated (zeroed, uptodate) and added if
+ * absent and create is set. Returns it with an extra reference for the
+ * caller, or NULL (absent and !create, or out of memory: *err = -ENOMEM).
+ */
+struct page *shmem_get_page(struct address_space *mapping, unsigned long index,
+			    bool create, int *err);
+/* Drop every page at index >= start (truncate / last fput). */
+void shmem_truncate_range(struct address_space *mapping, unsigned long start);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * pgalloc.h - finding, allocating and freeing page tables (mm/pgtable.c;
+ * Linux's pgd_offset/pXd_offset, __pXd_alloc, free_pgd_range).
+ *
+ * All entry pointers are host pointers through the direct map. A pXd_alloc
+ * returns the entry for addr at its level, allocating the table below the
+ * upper entry if it is none; NULL only when the page allocator fails.
+ *
+ * Accounting (Linux 6.x): every table frame, pgd included, is PageTable and
+ * counted in its node's NR_PAGETABLE (meminfo PageTables); pte, pmd and pud
+ * tables (and p4d tables with five levels) are counted in
+ * mm->pgtables_bytes (status VmPTE), the pgd is not. A table page's
+ * refcount is 1; its _mapcount word is the PGTY_table type.
+ *
+ * Invariants: a table reachable from an mm's pgd belongs to that mm alone
+ * (no sharing of user tables); kernel half entries 256..511 of every pgd
+ * equal init_mm's.
+ */
+#ifndef MMSIM_PGALLOC_H
+#define MMSIM_PGALLOC_H
+
+#include "mm.h"
+
+struct mmu_gather;
+
+/* The pgd of a new mm: user half empty, kernel half copied from init_mm. */
+int pgd_alloc(struct mm_struct *mm);
+void pgd_free(struct mm_struct *mm);
+/* Boot: init_mm and swapper_pg_dir (machine->init_mm). */
+int paging_init(struct machine *m);
+void paging_exit(struct machine *m);
+
+/* The table a non-leaf entry points to, through the direct map. */
+void *pgtable_page_address(const struct mm_struct *mm, pteval_t entry);
+
+/* Walk without allocating: the entry at each level (never NULL). */
+pgd_t *pgd_offset(const struct mm_struct *mm, unsigned long addr);
+p4d_t *p4d_offset(const struct mm_struct *mm, pgd_t *pgd, unsigned long addr);
+pud_t *pud_offset(const struct mm_struct *mm, p4d_t *p4d, unsigned long addr);
+pmd_t *pmd_offset(const struct mm_struct *mm, pud_t *pud, unsigned long addr);
+pte_t *pte_offset(const struct mm_struct *mm, pmd_t *pmd, unsigned long addr);
+
+/* Walk, allocating missing tables; NULL on allocation failure. */
+p4d_t *p4d_alloc(struct mm_struct *mm, pgd_t *pgd, unsigned long addr);
+pud_t *pud_alloc(struct mm_struct *mm, p4d_t *p4d, unsigned long addr);
+pmd_t *pmd_alloc(struct mm_struct *mm, pud_t *pud, unsigned long addr);
+pte_t *pte_alloc(struct mm_struct *mm, pmd_t *pmd, unsigned long addr);
+
+/*
+ * The pte for addr, or NULL if a table on the way is missing (walk_pte) /
+ * could not be allocated (walk_pte_alloc). Not for huge mappings.
+ */
+pte_t *walk_pte(const struct mm_struct *mm, unsigned long addr);
+pte_t *walk_pte_alloc(struct mm_struct *mm, unsigned long addr);
+/* The pmd for addr, or NULL if the pud level is missing. */
+pmd_t *walk_pmd(const struct mm_struct *mm, unsigned long addr);
+
+/*
+ * Free the page tables that map only [addr, end), staying inside
+ * [floor, ceiling) (0 ceiling = top of user space), as free_pgd_range does:
+ * a table is freed only when no address it covers lies outside the range
+ * or beyond the bounds (the neighbouring VMAs still need it). The ptes in
+ * the range must already be none (zapped). Sets tlb->freed_tables.
+ */
+void free_pgd_range(struct mmu_gather *tlb, unsigned long addr, unsigned long end,
+		    unsigned long floor, unsigned long ceiling);
+/* free_pgtables: free_pgd_range over the VMAs from vma on (unmap_region, exit_mmap). */
+void free_pgtables(struct mmu_gather *tlb, struct vm_area_struct *vma,
+		   unsigned long floor, unsigned long ceiling);
+
+/* Count table frames reachable from mm->pgd, by level (validators, tests). */
+struct pgtable_census { unsigned long pgd, p4d, pud, pmd, pte; };
+void pgtable_census(const struct mm_struct *mm, struct pgtable_census *c);
+
+#endif

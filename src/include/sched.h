@@ -1,0 +1,71 @@
+/*
+ * sched.h - simulated tasks (include/linux/sched.h, kernel/fork.c,
+ * kernel/exit.c) and the simulated CPUs they run on.
+ *
+ * A task is a thread: its mm may be shared with others (CLONE_VM), its
+ * fault counters are its own. Tasks live in the "task_struct" slab cache
+ * and on machine->tasks in pid order. A task runs on one simulated CPU
+ * (task->cpu, fixed at creation: pid order round-robin, so runs are
+ * deterministic); running it there (task_enter) loads its mm into that CPU:
+ * CR3, mm_cpumask, PCID, the TLB effects of a context switch.
+ *
+ * Invariants: pid unique among live tasks, never 0; a live task has an mm
+ * (no kernel threads yet); mm->mm_users equals the number of live tasks on
+ * the mm; an exited task is gone (no zombies kept: exit reaps).
+ */
+#ifndef MMSIM_SCHED_H
+#define MMSIM_SCHED_H
+
+#include "mm_types.h"
+
+#define TASK_COMM_LEN	16
+#define PID_MAX_DEFAULT	32768
+
+/* clone flags used here (include/uapi/linux/sched.h). */
+#define CLONE_VM	0x00000100UL
+
+struct task_struct {
+	int pid;			/* thread id */
+	int tgid;			/* thread-group id (pid of the leader) */
+	int ppid;
+	char comm[TASK_COMM_LEN];
+	struct mm_struct *mm;
+	struct machine *machine;
+	int cpu;			/* simulated CPU it runs on */
+	unsigned long min_flt, maj_flt;	/* this thread's faults */
+	unsigned long nvcsw, nivcsw;
+	short oom_score_adj;		/* -1000..1000 */
+	int exit_code;
+	struct list_head tasks;		/* machine->tasks, by pid */
+	uint64_t start_time_ns;		/* machine clock at creation */
+};
+
+/* kernel/fork.c, kernel/exit.c, fs/exec.c */
+
+/*
+ * A fresh process running a simulated program called comm: a new mm with
+ * the program image (text, data, bss), the brk area, the stack with its
+ * argument page, as exec leaves it. NULL with errno-style *err on failure.
+ */
+struct task_struct *task_spawn(struct machine *m, const char *comm, int *err);
+/* fork(): a child with a copy of the parent's address space (dup_mmap). */
+struct task_struct *do_fork(struct task_struct *parent, unsigned long clone_flags, int *err);
+/* exit(): drop the task's mm (exit_mmap when last) and the task. */
+void do_exit(struct task_struct *t, int code);
+/* execve(): replace the mm by a fresh program image; 0 or -errno. */
+int do_execve(struct task_struct *t, const char *comm);
+struct task_struct *find_task_by_pid(struct machine *m, int pid);
+
+/* Boot: the task/mm/vma slab caches (proc_caches_init); shutdown: every task exits. */
+int proc_caches_init(struct machine *m);
+void exit_all_tasks(struct machine *m);
+
+/* Make t current on its CPU: the context switch (switch_mm) if needed. */
+void task_enter(struct task_struct *t);
+
+/* mm lifetime (kernel/fork.c): mm_alloc has mm_users = mm_count = 1. */
+struct mm_struct *mm_alloc(struct machine *m);
+void mmput(struct mm_struct *mm);	/* drop a user; exit_mmap at zero */
+void mmdrop(struct mm_struct *mm);	/* drop a reference to the struct */
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * tlbflush.h - the simulated MMU: per-CPU TLBs, the hardware page walk,
+ * context switches and TLB flushes (arch/x86/mm/tlb.c, arch/x86/mm/fault.c
+ * and the hardware they drive). Implemented in mm/tlb.c and mm/mmu.c.
+ *
+ * The TLB is hardware state, so it lives in host memory (machine->tlbstate),
+ * not in simulated frames. Each CPU has a set-associative 4 KiB TLB and a
+ * small 2 MiB TLB, entries tagged by PCID when the pcid boot option is on.
+ * Like Linux, each CPU keeps TLB_NR_DYN_ASIDS recently used mms and the
+ * flush generation it has seen for each; switching back to one of them with
+ * PCID keeps its entries unless a flush was requested meanwhile.
+ *
+ * Counters (vmstat, CONFIG_DEBUG_TLBFLUSH's names): nr_tlb_local_flush_all,
+ * nr_tlb_local_flush_one, nr_tlb_remote_flush, nr_tlb_remote_flush_received,
+ * counted where Linux counts them (flush_tlb_mm_range, flush_tlb_func).
+ *
+ * Invariant: a TLB entry never grants more than the pte it was filled from
+ * (write only if that pte had RW and Dirty; user only with U); after a
+ * flush of a range returns, no CPU holds an entry for it.
+ */
+#ifndef MMSIM_TLBFLUSH_H
+#define MMSIM_TLBFLUSH_H
+
+#include "mm.h"
+
+#define TLB_NR_DYN_ASIDS	6
+#define TLB_FLUSH_ALL		(~0UL)
+/* Above this many pages a range flush becomes a full flush (tlb_single_page_flush_ceiling). */
+#define TLB_SINGLE_PAGE_FLUSH_CEILING	33
+
+/* What an access wants (the x86 page-fault error code's meaning). */
+#define ACC_READ	0x0
+#define ACC_WRITE	0x1
+#define ACC_EXEC	0x2
+
+/* Signals an access can raise (include/uapi/asm-generic/siginfo.h). */
+#define SIGBUS		7
+#define SIGSEGV		11
+#define SEGV_MAPERR	1
+#define SEGV_ACCERR	2
+#define BUS_ADRERR	2
+
+struct ksiginfo {
+	int signo;		/* 0: no signal */
+	int code;
+	unsigned long addr;
+};
+
+/* Per-CPU MMU statistics (not Linux counters: mmsim's own). */
+struct tlb_stats {
+	unsigned long hits, misses;	/* lookups */
+	unsigned long walks;		/* hardware page walks */
+	unsigned long faults;		/* walks that raised #PF */
+	unsigned long cr3_loads;
+};
+
+struct cpu_tlbstate;	/* mm/tlb.c */
+
+/* Boot/shutdown: allocate the per-CPU TLBs, every CPU on init_mm. */
+int tlb_init(struct machine *m);
+void tlb_exit(struct machine *m);
+
+/*
+ * Context switch on cpu to next (switch_mm_irqs_off): load CR3, set the
+ * CPU in next's cpumask, choose the PCID (flushing as Linux would).
+ */
+void switch_mm(struct machine *m, int cpu, struct mm_struct *next);
+/* The mm is going away: CPUs that have it loaded switch to init_mm. */
+void tlb_mm_release(struct mm_struct *mm);
+
+/*
+ * Flush [start, end) of mm on every CPU that may cache it (local flush on
+ * the current CPU, shootdown IPIs to the others). end == TLB_FLUSH_ALL
+ * flushes everything of mm. stride_shift: PAGE_SHIFT or PMD_SHIFT.
+ */
+void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end,
+			unsigned int stride_shift, bool freed_tables);
+static inline void flush_tlb_mm(struct mm_struct *mm)
+{
+	flush_tlb_mm_range(mm, 0, TLB_FLUSH_ALL, PAGE_SHIFT, true);
+}
+static inline void flush_tlb_page(struct vm_area_struct *vma, unsigned long addr)
+{
+	flush_tlb_mm_range(vma->vm_mm, addr, addr + PAGE_SIZE, PAGE_SHIFT, false);
+}
+static inline void flush_tlb_range(struct vm_area_struct *vma, unsigned long start,
+				   unsigned long end)
+{
+	flush_tlb_mm_range(vma->vm_mm, start, end, PAGE_SHIFT, false);
+}
+
+/*
+ * A user access by t (which must be m->current, entered with task_enter)
+ * of len bytes at addr, page by page through the TLB and page walk,
+ * faulting into do_user_addr_fault and retrying as the CPU does. buf: the
+ * bytes to write (ACC_WRITE) or the place to read into; NULL accesses
+ * without moving data (touch). Returns 0, or -EFAULT with *si saying which
+ * signal Linux would send (the access stops at the faulting byte; *done
+ * tells how many bytes were moved before it, if done is not NULL).
+ */
+int mmu_access(struct task_struct *t, unsigned long addr, void *buf, size_t len,
+	       unsigned int acc, struct ksiginfo *si, size_t *done);
+
+/*
+ * The arch fault handler (do_user_addr_fault): find the VMA, grow the
+ * stack, check access rights, handle_mm_fault, account the fault. Returns
+ * 0 when the access can be retried, or fills *si and returns -EFAULT.
+ */
+int do_user_addr_fault(struct task_struct *t, unsigned long addr, unsigned int acc,
+		       struct ksiginfo *si);
+
+/* Statistics of one CPU (or all CPUs summed for cpu < 0). */
+void tlb_get_stats(struct machine *m, int cpu, struct tlb_stats *st);
+/* Debug: the TLB entries of cpu agree with the page tables they came from. */
+int validate_tlb(struct machine *m);
+
+#endif
