@@ -328,6 +328,9 @@ struct vm_area_struct {
 	unsigned long vm_pgoff;		/* offset in the file (or anon index) in pages */
 	struct file *vm_file;		/* backing file or shmem object, or NULL */
 	void *vm_private_data;
+	/* Special mappings (_install_special_mapping: "[vvar]", "[vdso]"): the
+	 * name maps shows, a static string; NULL for every other VMA. */
+	const char *vm_special_name;
 };
 
 /* Per-mm RSS counters (enum in include/linux/mm_types_task.h). */
