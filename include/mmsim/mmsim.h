@@ -142,6 +142,14 @@ int mmsim_munlockall(mmsim_machine *m, int pid);
 int mmsim_mincore(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned char *vec);
 /* Linux's madvise names without MADV_, lower case ("dontneed"); -1 if unknown. */
 int mmsim_madvise_parse(const char *name);
+#define MMSIM_MS_ASYNC		1
+#define MMSIM_MS_INVALIDATE	2
+#define MMSIM_MS_SYNC		4
+int mmsim_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags);
+/* prctl(2) options that concern memory: PR_SET_THP_DISABLE / PR_GET_THP_DISABLE. */
+#define MMSIM_PR_SET_THP_DISABLE	41
+#define MMSIM_PR_GET_THP_DISABLE	42
+int mmsim_prctl(mmsim_machine *m, int pid, int option, unsigned long arg2);
 
 /*
  * User memory accesses through the simulated MMU. Returns 0, or -EFAULT

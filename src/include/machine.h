@@ -127,6 +127,7 @@ struct machine {
 	struct list_head tasks;		/* live tasks by pid */
 	int nr_tasks;
 	int last_pid;			/* pid allocation: next is last_pid + 1, wrapping */
+	unsigned long total_forks;	/* tasks ever created (total_forks): CPU round-robin */
 	struct list_head mm_list;	/* every live mm (init_mm excluded) */
 	uint64_t next_ctx_id;		/* mm->ctx_id source; 0 is init_mm */
 	struct mm_struct *init_mm;	/* the kernel's mm: swapper_pg_dir */
