@@ -13,6 +13,7 @@
  *   slab          : PGTY_slab type, slab_cache/slab_list/freelist/counters
  *   compound tail : compound_head = head | 1
  *   in use, other : lru/mapping/index/private for the owner (anon, page cache)
+ *   unevictable   : as "in use", but mlock_count in place of lru (swap.c)
  * An all-zero struct page is a frame whose descriptor was never initialised
  * (deferred, see mm_init.c); nothing may look at it before it is.
  */
@@ -101,6 +102,10 @@ struct page {
 				struct list_head lru;
 				struct list_head buddy_list;
 				struct list_head pcp_list;
+				struct {	/* unevictable (swap.c): on no list */
+					void *__filler;	/* even: never reads as PageTail */
+					unsigned int mlock_count;	/* mlocked VMAs mapping it */
+				};
 			};
 			void *mapping;
 			unsigned long index;

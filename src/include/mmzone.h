@@ -194,9 +194,12 @@ struct machine;
 
 /*
  * LRU lists (include/linux/mmzone.h): one lruvec per node (no memcg).
- * Order matters: lru_list_is_active / is_file_lru below use it.
+ * Order matters: is_active_lru / is_file_lru below use it.
  * Invariant: a page is on at most one list, PG_lru set iff on one, and
  * nr_pages[lru] equals the list's length (NR_INACTIVE_ANON ... follow it).
+ * Except LRU_UNEVICTABLE, which (Linux 5.18+) links nothing: its pages are
+ * PageLRU + PageUnevictable, counted in nr_pages[LRU_UNEVICTABLE] only, and
+ * keep page->mlock_count where the list pointers would be (swap.c).
  */
 enum lru_list {
 	LRU_INACTIVE_ANON,
@@ -206,6 +209,19 @@ enum lru_list {
 	LRU_UNEVICTABLE,
 	NR_LRU_LISTS
 };
+
+#define LRU_ACTIVE	1	/* inactive + LRU_ACTIVE = active */
+#define LRU_FILE	2	/* anon + LRU_FILE = file */
+
+static inline bool is_file_lru(enum lru_list lru)
+{
+	return lru == LRU_INACTIVE_FILE || lru == LRU_ACTIVE_FILE;
+}
+
+static inline bool is_active_lru(enum lru_list lru)
+{
+	return lru == LRU_ACTIVE_ANON || lru == LRU_ACTIVE_FILE;
+}
 
 struct lruvec {
 	struct list_head lists[NR_LRU_LISTS];
