@@ -62,6 +62,8 @@ uint64_t mmsim_clock_ns(const mmsim_machine *m);
 char *mmsim_proc_read(mmsim_machine *m, const char *path, size_t *len);
 /* The machine-wide /proc files mmsim_proc_read() knows, NULL-terminated. */
 const char *const *mmsim_proc_files(void);
+/* The per-process files ("maps", "status", ...) read as "PID/NAME", NULL-terminated. */
+const char *const *mmsim_proc_pid_files(void);
 /* The kernel log, oldest line first; malloc'd. */
 char *mmsim_dmesg(mmsim_machine *m, size_t *len);
 

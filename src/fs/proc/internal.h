@@ -40,4 +40,33 @@ void show_meminfo(struct machine *m, struct seq_buf *s);
 /* fs/proc/slabinfo.c (mm/slab_common.c's slab_show in Linux) */
 void show_slabinfo(struct machine *m, struct seq_buf *s);
 
+/*
+ * Per-process files, /proc/PID/NAME. Each show function prints the whole
+ * file for task t (a live task: it has an mm) and takes the mm's
+ * mmap_lock itself where Linux does (mmap_read_lock).
+ */
+struct task_struct;
+struct mm_struct;
+
+/* fs/proc/base.c: "PID/NAME" or "self/NAME"; NULL with errno ENOENT. */
+char *proc_pid_read(struct machine *m, const char *path, size_t *len);
+/* Whether path names a per-process file ("123/..." or "self/..."). */
+bool proc_pid_path(const char *path);
+/* The NAMEs of the per-process files, NULL-terminated. */
+extern const char *const proc_pid_names[];
+
+/* fs/proc/task_mmu.c */
+void proc_pid_maps(struct task_struct *t, struct seq_buf *s);
+void proc_pid_smaps(struct task_struct *t, struct seq_buf *s);
+void proc_pid_smaps_rollup(struct task_struct *t, struct seq_buf *s);
+void proc_pid_statm(struct task_struct *t, struct seq_buf *s);
+/* The Vm and Rss lines of status (task_mem). */
+void task_mem(struct seq_buf *s, struct mm_struct *mm);
+unsigned long task_vsize(struct mm_struct *mm);
+
+/* fs/proc/array.c */
+void proc_pid_status(struct task_struct *t, struct seq_buf *s);
+void proc_pid_stat(struct task_struct *t, struct seq_buf *s);
+void proc_pid_cmdline(struct task_struct *t, struct seq_buf *s);
+
 #endif

@@ -5,7 +5,8 @@
  * A file is a show function that prints its whole text into a seq_buf (the
  * kernel's seq_file, without the paging: texts are built in one go). One
  * table maps names to show functions, so the list of files and the
- * dispatch cannot disagree. "sys/vm/NAME" is the sysctl table's view.
+ * dispatch cannot disagree. "sys/vm/NAME" is the sysctl table's view;
+ * "PID/NAME" and "self/NAME" are a process's files (base.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -36,6 +37,11 @@ _Static_assert(ARRAY_SIZE(proc_names) == ARRAY_SIZE(proc_root) + 1,
 const char *const *mmsim_proc_files(void)
 {
 	return proc_names;
+}
+
+const char *const *mmsim_proc_pid_files(void)
+{
+	return proc_pid_names;
 }
 
 #define SYSCTL_PREFIX	"sys/vm/"
@@ -70,6 +76,8 @@ char *mmsim_proc_read(mmsim_machine *m, const char *path, size_t *len)
 		path += 5;
 	if (!strncmp(path, SYSCTL_PREFIX, strlen(SYSCTL_PREFIX)))
 		return proc_read_sysctl(m, path + strlen(SYSCTL_PREFIX), len);
+	if (proc_pid_path(path))
+		return proc_pid_read(m, path, len);
 	for (size_t i = 0; i < ARRAY_SIZE(proc_root); i++) {
 		if (strcmp(path, proc_root[i].name))
 			continue;
