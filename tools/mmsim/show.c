@@ -7,7 +7,11 @@
  * head(1) does with several files.
  *
  * Known names: whatever mmsim_proc_files() lists, "sys/vm/NAME" for each
- * sysctl, and "dmesg" (the kernel log). A leading "/proc/" is accepted.
+ * sysctl, "dmesg" (the kernel log), and "PID/NAME" or "self/NAME" for each
+ * per-process file mmsim_proc_pid_files() lists. A leading "/proc/" is
+ * accepted. A plain boot runs no process, so "--spawn COMM" (repeatable)
+ * starts processes first: pids count from 1 in the order given; "self" is
+ * the process the simulated kernel ran last.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -39,23 +43,37 @@ static bool known_sysctl_file(const char *name)
 	return in_list(mmsim_sysctl_names(), dotted);
 }
 
+/* "12/maps" or "self/status": a pid (no leading zero) or self, then a per-process file. */
+static bool known_pid_file(const char *name)
+{
+	size_t n = strspn(name, "0123456789");
+
+	if (n > 0 && name[0] == '0')
+		return false;
+	if (n == 0 && !strncmp(name, "self", 4))
+		n = 4;
+	return n > 0 && name[n] == '/' && in_list(mmsim_proc_pid_files(), name + n + 1);
+}
+
 static bool known_file(const char *name)
 {
 	return !strcmp(name, "dmesg") || in_list(mmsim_proc_files(), name) ||
-	       known_sysctl_file(name);
+	       known_sysctl_file(name) || known_pid_file(name);
 }
 
 static void list_known(FILE *out)
 {
 	for (const char *const *f = mmsim_proc_files(); f && *f; f++)
 		fprintf(out, "%s ", *f);
-	fprintf(out, "sys/vm/NAME dmesg");
+	fprintf(out, "sys/vm/NAME dmesg PID/{");
+	for (const char *const *f = mmsim_proc_pid_files(); f && *f; f++)
+		fprintf(out, "%s%s", *f, f[1] ? "," : "}");
 }
 
 static void show_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: mmsim [machine options] show FILE...\n"
+		"Usage: mmsim [machine options] show [--spawn COMM]... FILE...\n"
 		"\n"
 		"Boot the machine and print each /proc file as Linux would.\n"
 		"FILE is one of: ");
@@ -63,11 +81,18 @@ static void show_usage(FILE *out)
 	fprintf(out,
 		"\n"
 		"(a leading /proc/ is accepted; sys/vm/NAME is a vm sysctl, e.g.\n"
-		"sys/vm/min_free_kbytes; dmesg is the kernel log of the boot).\n"
+		"sys/vm/min_free_kbytes; dmesg is the kernel log of the boot;\n"
+		"PID/NAME is a process's file, e.g. 1/maps; self/NAME is the\n"
+		"process the simulated kernel ran last).\n"
+		"\n"
+		"  --spawn COMM   start a process running the simulated program COMM\n"
+		"                 after boot (repeatable; pids count from 1)\n"
+		"\n"
 		"Machine options may also follow 'show' (see mmsim --help).\n"
 		"\n"
 		"Examples:\n"
 		"  mmsim show meminfo\n"
+		"  mmsim show --spawn demo 1/maps 1/status\n"
 		"  mmsim --mem 1T --metadata-only --nodes 4 show buddyinfo zoneinfo\n");
 }
 
@@ -77,6 +102,11 @@ static int print_file(mmsim_machine *m, const char *name, bool header)
 	char *text = strcmp(name, "dmesg") ? mmsim_proc_read(m, name, &len)
 					   : mmsim_dmesg(m, &len);
 
+	if (!text && known_pid_file(name)) {
+		fprintf(stderr, "mmsim show: cannot read '%s': no such process (start one "
+				"with --spawn COMM)\n", name);
+		return EXIT_MACHINE;
+	}
 	if (!text) {
 		fprintf(stderr, "mmsim show: cannot read '%s': %s\n", name, strerror(errno));
 		return EXIT_MACHINE;
@@ -88,14 +118,52 @@ static int print_file(mmsim_machine *m, const char *name, bool header)
 	return 0;
 }
 
-/* Split args into machine options (applied to cfg) and file names. */
-static int collect(mmsim_config *cfg, int argc, char **argv, const char **files, int *n)
+/* What the command line asks for besides the machine. */
+struct show_args {
+	const char **files;	/* argc slots */
+	int nr_files;
+	const char **spawn;	/* argc slots: programs to start, in order */
+	int nr_spawn;
+};
+
+/* --spawn COMM or --spawn=COMM: 1 if argv[*i] is one (consumed), -1 if bad. */
+static int spawn_option(struct show_args *a, int argc, char **argv, int *i)
+{
+	const char *word = argv[*i], *comm;
+
+	if (!strcmp(word, "--spawn")) {
+		if (*i + 1 >= argc) {
+			fprintf(stderr, "mmsim show: --spawn needs a program name (COMM)\n");
+			return -1;
+		}
+		comm = argv[++*i];
+	} else if (!strncmp(word, "--spawn=", 8)) {
+		comm = word + 8;
+	} else {
+		return 0;
+	}
+	if (!*comm) {
+		fprintf(stderr, "mmsim show: --spawn needs a program name (COMM)\n");
+		return -1;
+	}
+	a->spawn[a->nr_spawn++] = comm;
+	(*i)++;
+	return 1;
+}
+
+/* Split args into machine options (applied to cfg), --spawn and file names. */
+static int collect(mmsim_config *cfg, int argc, char **argv, struct show_args *a)
 {
 	for (int i = 0; i < argc;) {
 		int r;
 
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return show_usage(stdout), 1;
+		r = spawn_option(a, argc, argv, &i);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			continue;
 		r = cli_machine_option(cfg, argc, argv, &i);
 		if (r < 0)
 			return -1;
@@ -106,7 +174,7 @@ static int collect(mmsim_config *cfg, int argc, char **argv, const char **files,
 				argv[i]);
 			return -1;
 		}
-		files[(*n)++] = strip_proc(argv[i++]);
+		a->files[a->nr_files++] = strip_proc(argv[i++]);
 	}
 	return 0;
 }
@@ -130,17 +198,41 @@ static int check_names(const char **files, int n)
 	return 0;
 }
 
+/* Start the --spawn processes in order; 0 or EXIT_MACHINE after saying why. */
+static int spawn_all(mmsim_machine *m, const struct show_args *a)
+{
+	for (int i = 0; i < a->nr_spawn; i++) {
+		int pid = mmsim_spawn(m, a->spawn[i]);
+
+		if (pid < 0) {
+			fprintf(stderr, "mmsim show: cannot spawn '%s': %s\n", a->spawn[i],
+				strerror(-pid));
+			return EXIT_MACHINE;
+		}
+	}
+	return 0;
+}
+
 int cmd_show(mmsim_config *cfg, int argc, char **argv)
 {
-	const char **files = calloc((size_t)argc + 1, sizeof(*files));
+	struct show_args a = {
+		.files = calloc((size_t)argc + 1, sizeof(*a.files)),
+		.spawn = calloc((size_t)argc + 1, sizeof(*a.spawn)),
+	};
 	mmsim_machine *m = NULL;
-	int n = 0, ret = collect(cfg, argc, argv, files, &n);
+	int ret;
 
+	if (!a.files || !a.spawn) {
+		fprintf(stderr, "mmsim show: out of memory\n");
+		ret = EXIT_MACHINE;
+		goto out;
+	}
+	ret = collect(cfg, argc, argv, &a);
 	if (ret) {
 		ret = ret > 0 ? 0 : EXIT_USAGE;
 		goto out;
 	}
-	if (check_names(files, n)) {
+	if (check_names(a.files, a.nr_files)) {
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -149,13 +241,15 @@ int cmd_show(mmsim_config *cfg, int argc, char **argv)
 		ret = EXIT_MACHINE;
 		goto out;
 	}
-	for (int i = 0; i < n && !ret; i++) {
+	ret = spawn_all(m, &a);
+	for (int i = 0; i < a.nr_files && !ret; i++) {
 		if (i > 0)
 			putchar('\n');
-		ret = print_file(m, files[i], n > 1);
+		ret = print_file(m, a.files[i], a.nr_files > 1);
 	}
 	mmsim_shutdown(m);
 out:
-	free(files);
+	free(a.files);
+	free(a.spawn);
 	return ret;
 }
