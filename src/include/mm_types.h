@@ -307,6 +307,8 @@ typedef unsigned long vm_flags_t;
 #define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
 #define VM_STACK	VM_GROWSDOWN
 #define VM_LOCKED_MASK	(VM_LOCKED | VM_LOCKONFAULT)
+/* Mappings of no struct pages or of a driver's: never merged, mlocked or expanded. */
+#define VM_SPECIAL	(VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
 /* Flags that never prevent a merge (VM_IGNORE_MERGE). */
 #define VM_IGNORE_MERGE	VM_SOFTDIRTY
 /* Default flags of data mappings and the stack (VM_DATA_DEFAULT_FLAGS). */
