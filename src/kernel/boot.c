@@ -15,6 +15,13 @@
 #include <string.h>
 
 #include "mm.h"
+#include "memory.h"
+#include "pgalloc.h"
+#include "rmap.h"
+#include "sched.h"
+#include "swap.h"
+#include "tlbflush.h"
+#include "vma.h"
 
 uint64_t machine_random(struct machine *m)
 {
@@ -77,6 +84,22 @@ static int apply_boot_sysctls(struct machine *m, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * What processes need (fork_init, anon_vma_init, paging_init's init_mm and
+ * zero page, the CPUs' TLBs), once the slab allocator is up.
+ */
+static int processes_init(struct machine *m)
+{
+	if (proc_caches_init(m))
+		return -ENOMEM;
+	return 0;
+}
+
+static void processes_exit(struct machine *m)
+{
+	exit_all_tasks(m);
+}
+
 struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t errlen)
 {
 	struct machine *m;
@@ -98,6 +121,8 @@ struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t er
 	m->nr_nodes = cfg->nr_nodes;
 	m->rng_state = cfg->seed ? cfg->seed : 0x9e3779b97f4a7c15ULL;
 	INIT_LIST_HEAD(&m->slab_caches);
+	INIT_LIST_HEAD(&m->tasks);
+	INIT_LIST_HEAD(&m->mm_list);
 	vm_sysctls_defaults(&m->sysctl);
 	printk_ring_init(&m->log);
 	m->log.console = cfg->console;
@@ -119,6 +144,11 @@ struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t er
 		snprintf(err, errlen, "--mem: too small to create the kernel's slab caches");
 		goto fail;
 	}
+	if (processes_init(m)) {
+		snprintf(err, errlen, "--mem: too small for the kernel's page tables and "
+			 "process caches");
+		goto fail;
+	}
 	if (apply_boot_sysctls(m, err, errlen))
 		goto fail;
 	return m;
@@ -132,6 +162,7 @@ void machine_shutdown(struct machine *m)
 	if (!m)
 		return;
 	api_registry_free(m);
+	processes_exit(m);
 	pcpu_teardown(m);
 	teardown_memory(m);
 	printk_ring_free(&m->log);
@@ -161,7 +192,21 @@ static int validate_counters(struct machine *m)
 	return problems;
 }
 
+/* Every address space's validators (vma.h, rmap.h, swap.h, tlbflush.h, memory.h). */
+static int validate_processes(struct machine *m)
+{
+	struct mm_struct *mm;
+	int problems = 0;
+
+	if (!m->mm_list.next)
+		return 0;
+	list_for_each_entry(mm, &m->mm_list, mmlist)
+		problems += validate_mm(mm);
+	return problems;
+}
+
 int machine_validate(struct machine *m)
 {
-	return validate_counters(m) + validate_free_areas(m) + validate_slab_caches(m);
+	return validate_counters(m) + validate_free_areas(m) + validate_slab_caches(m) +
+	       validate_processes(m);
 }

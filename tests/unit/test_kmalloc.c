@@ -160,6 +160,9 @@ static void test_cache_list_order(void **state)
 	char want[64];
 
 	(void)state;
+	/* Caches created after kmalloc's (the process caches...) come first. */
+	while (strcmp(s->name, "kmalloc-cg-8k") && s->list.next != &m->slab_caches)
+		s = list_next_entry(s, list);
 	for (size_t t = 0; t < ARRAY_SIZE(type_prefix); t++) {
 		for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
 			snprintf(want, sizeof(want), "%s%s", type_prefix[t], sizes[i]);

@@ -1,0 +1,325 @@
+/*
+ * api_task.c - the "Processes" part of the public C API (mmsim.h): pids
+ * in, system calls and user accesses out, each answering what Linux's
+ * system call would (a value >= 0 or -errno).
+ *
+ * The checks here are only those a system call's entry does before the
+ * kernel proper sees its arguments (a pid that exists: -ESRCH; a file
+ * descriptor: -EBADF, no files yet) and the host-side ones a C caller can
+ * get wrong (NULL machine or buffer): nothing a caller passes may crash
+ * the library. Everything else is the sys_* functions' business.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "mm.h"
+#include "mman.h"
+#include "sched.h"
+#include "tlbflush.h"
+#include "mmsim/mmsim.h"
+
+/* kernel/sys.c prctl options handled here. */
+#define PR_SET_THP_DISABLE	41
+#define PR_GET_THP_DISABLE	42
+
+static struct task_struct *task_of(mmsim_machine *m, int pid)
+{
+	return m ? find_task_by_pid(m, pid) : NULL;
+}
+
+#define GET_TASK(t, m, pid)				\
+	struct task_struct *t = task_of(m, pid);	\
+	if (!t)						\
+		return -ESRCH
+
+/* ---- lifecycle ---- */
+
+int mmsim_spawn(mmsim_machine *m, const char *comm)
+{
+	struct task_struct *t;
+	int err = 0;
+
+	if (!m)
+		return -EINVAL;
+	if (!comm || !*comm)
+		return -ENOENT;		/* execve("") */
+	t = task_spawn(m, comm, &err);
+	return t ? t->pid : err;
+}
+
+static int fork_common(mmsim_machine *m, int pid, unsigned long clone_flags)
+{
+	struct task_struct *child;
+	int err = 0;
+
+	GET_TASK(t, m, pid);
+	child = do_fork(t, clone_flags, &err);
+	return child ? child->pid : err;
+}
+
+int mmsim_fork(mmsim_machine *m, int pid)
+{
+	return fork_common(m, pid, 0);
+}
+
+int mmsim_clone_vm(mmsim_machine *m, int pid)
+{
+	return fork_common(m, pid, CLONE_VM);
+}
+
+int mmsim_exit(mmsim_machine *m, int pid, int code)
+{
+	GET_TASK(t, m, pid);
+	do_exit(t, code);
+	return 0;
+}
+
+int mmsim_exec(mmsim_machine *m, int pid, const char *comm)
+{
+	GET_TASK(t, m, pid);
+	if (!comm)
+		return -EFAULT;
+	return do_execve(t, comm);
+}
+
+size_t mmsim_pids(mmsim_machine *m, int *out, size_t max)
+{
+	struct task_struct *t;
+	size_t n = 0;
+
+	if (!m || !m->tasks.next)
+		return 0;
+	list_for_each_entry(t, &m->tasks, tasks) {
+		if (out && n < max)
+			out[n] = t->pid;
+		n++;
+	}
+	return n;
+}
+
+/* ---- memory system calls ---- */
+
+int64_t mmsim_mmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int prot,
+		   int flags, int fd, uint64_t off)
+{
+	GET_TASK(t, m, pid);
+	/* ksys_mmap_pgoff: only anonymous mappings ignore fd; no files exist yet. */
+	if (!(flags & MAP_ANONYMOUS))
+		return -EBADF;
+	(void)fd;
+	return sys_mmap(t, addr, len, (unsigned long)(unsigned int)prot,
+			(unsigned long)(unsigned int)flags, NULL, off);
+}
+
+int mmsim_munmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)
+{
+	GET_TASK(t, m, pid);
+	return (int)sys_munmap(t, addr, len);
+}
+
+int mmsim_mprotect(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int prot)
+{
+	GET_TASK(t, m, pid);
+	return (int)sys_mprotect(t, addr, len, (unsigned long)(unsigned int)prot);
+}
+
+int64_t mmsim_mremap(mmsim_machine *m, int pid, uint64_t addr, uint64_t old_len,
+		     uint64_t new_len, int flags, uint64_t new_addr)
+{
+	GET_TASK(t, m, pid);
+	return sys_mremap(t, addr, old_len, new_len, (unsigned long)(unsigned int)flags,
+			  new_addr);
+}
+
+int64_t mmsim_brk(mmsim_machine *m, int pid, uint64_t addr)
+{
+	GET_TASK(t, m, pid);
+	return sys_brk(t, addr);
+}
+
+int mmsim_madvise(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int advice)
+{
+	GET_TASK(t, m, pid);
+	return (int)sys_madvise(t, addr, len, advice);
+}
+
+int mmsim_mlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)
+{
+	GET_TASK(t, m, pid);
+	return (int)sys_mlock(t, addr, len);
+}
+
+int mmsim_mlock2(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags)
+{
+	GET_TASK(t, m, pid);
+	return (int)sys_mlock2(t, addr, len, flags);
+}
+
+int mmsim_munlock(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)
+{
+	GET_TASK(t, m, pid);
+	return (int)sys_munlock(t, addr, len);
+}
+
+int mmsim_mlockall(mmsim_machine *m, int pid, int flags)
+{
+	GET_TASK(t, m, pid);
+	return (int)sys_mlockall(t, flags);
+}
+
+int mmsim_munlockall(mmsim_machine *m, int pid)
+{
+	GET_TASK(t, m, pid);
+	return (int)sys_munlockall(t);
+}
+
+int mmsim_mincore(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, unsigned char *vec)
+{
+	GET_TASK(t, m, pid);
+	/* A NULL vector is a bad user buffer: Linux's copy_to_user fails. */
+	if (!vec)
+		return (addr & ~PAGE_MASK) ? -EINVAL : len ? -EFAULT : 0;
+	return (int)sys_mincore(t, addr, len, vec);
+}
+
+int mmsim_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flags)
+{
+	GET_TASK(t, m, pid);
+	return (int)sys_msync(t, addr, len, flags);
+}
+
+/* TODO(H6): use madvise_behavior_from_name (mm/madvise.c) once it lands. */
+static const struct { const char *name; int advice; } madvise_names[] = {
+	{ "normal", MADV_NORMAL }, { "random", MADV_RANDOM },
+	{ "sequential", MADV_SEQUENTIAL }, { "willneed", MADV_WILLNEED },
+	{ "dontneed", MADV_DONTNEED }, { "free", MADV_FREE }, { "remove", MADV_REMOVE },
+	{ "dontfork", MADV_DONTFORK }, { "dofork", MADV_DOFORK },
+	{ "mergeable", MADV_MERGEABLE }, { "unmergeable", MADV_UNMERGEABLE },
+	{ "hugepage", MADV_HUGEPAGE }, { "nohugepage", MADV_NOHUGEPAGE },
+	{ "dontdump", MADV_DONTDUMP }, { "dodump", MADV_DODUMP },
+	{ "wipeonfork", MADV_WIPEONFORK }, { "keeponfork", MADV_KEEPONFORK },
+	{ "cold", MADV_COLD }, { "pageout", MADV_PAGEOUT },
+	{ "populate_read", MADV_POPULATE_READ }, { "populate_write", MADV_POPULATE_WRITE },
+	{ "dontneed_locked", MADV_DONTNEED_LOCKED }, { "collapse", MADV_COLLAPSE },
+	{ "hwpoison", MADV_HWPOISON },
+};
+
+int mmsim_madvise_parse(const char *name)
+{
+	if (!name)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(madvise_names); i++)
+		if (!strcmp(madvise_names[i].name, name))
+			return madvise_names[i].advice;
+	return -1;
+}
+
+/* prctl(2), the memory options (kernel/sys.c). */
+int mmsim_prctl(mmsim_machine *m, int pid, int option, unsigned long arg2)
+{
+	struct mm_struct *mm;
+	int ret = 0;
+
+	GET_TASK(t, m, pid);
+	mm = t->mm;
+	switch (option) {
+	case PR_SET_THP_DISABLE:
+		task_enter(t);
+		spin_lock(&mm->mmap_lock);
+		if (arg2)
+			mm->flags |= 1UL << MMF_DISABLE_THP;
+		else
+			mm->flags &= ~(1UL << MMF_DISABLE_THP);
+		spin_unlock(&mm->mmap_lock);
+		break;
+	case PR_GET_THP_DISABLE:
+		ret = (mm->flags >> MMF_DISABLE_THP) & 1;
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	return ret;
+}
+
+/* ---- user accesses ---- */
+
+static int user_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len,
+		       unsigned int acc, struct mmsim_fault *fault)
+{
+	struct ksiginfo si = { 0 };
+	int ret = 0;
+
+	if (fault)
+		memset(fault, 0, sizeof(*fault));
+	GET_TASK(t, m, pid);
+	if (!len)
+		return 0;
+	task_enter(t);
+	ret = mmu_access(t, addr, buf, len, acc, &si, NULL);
+	if (ret && fault) {
+		fault->signo = si.signo;
+		fault->code = si.code;
+		fault->addr = si.addr;
+	}
+	return ret;
+}
+
+int mmsim_read(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len,
+	       struct mmsim_fault *fault)
+{
+	if (m && m->cfg.metadata_only)
+		return task_of(m, pid) ? -EINVAL : -ESRCH;
+	if (!buf && len)
+		return task_of(m, pid) ? -EINVAL : -ESRCH;
+	return user_access(m, pid, addr, buf, len, ACC_READ, fault);
+}
+
+int mmsim_write(mmsim_machine *m, int pid, uint64_t addr, const void *buf, size_t len,
+		struct mmsim_fault *fault)
+{
+	if (m && m->cfg.metadata_only)
+		return task_of(m, pid) ? -EINVAL : -ESRCH;
+	if (!buf && len)
+		return task_of(m, pid) ? -EINVAL : -ESRCH;
+	return user_access(m, pid, addr, (void *)buf, len, ACC_WRITE, fault);
+}
+
+int mmsim_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int write,
+		struct mmsim_fault *fault)
+{
+	return user_access(m, pid, addr, NULL, len, write ? ACC_WRITE : ACC_READ, fault);
+}
+
+/* ---- information ---- */
+
+int mmsim_task_info(mmsim_machine *m, int pid, struct mmsim_task_info *info)
+{
+	GET_TASK(t, m, pid);
+	if (!info)
+		return -EINVAL;
+	memset(info, 0, sizeof(*info));
+	info->pid = t->pid;
+	info->tgid = t->tgid;
+	info->ppid = t->ppid;
+	memcpy(info->comm, t->comm, sizeof(info->comm));
+	info->comm[sizeof(info->comm) - 1] = '\0';
+	info->min_flt = t->min_flt;
+	info->maj_flt = t->maj_flt;
+	info->cpu = t->cpu;
+	return 0;
+}
+
+int mmsim_mmu_stats(mmsim_machine *m, int cpu, struct mmsim_mmu_stats *st)
+{
+	struct tlb_stats s;
+
+	if (!m || !st || cpu >= m->nr_cpus)
+		return -EINVAL;
+	tlb_get_stats(m, cpu < 0 ? -1 : cpu, &s);
+	st->tlb_hits = s.hits;
+	st->tlb_misses = s.misses;
+	st->walks = s.walks;
+	st->faults = s.faults;
+	st->cr3_loads = s.cr3_loads;
+	return 0;
+}
