@@ -32,6 +32,14 @@ void lruvec_del_folio(struct machine *m, struct page *page);
 void mlock_page(struct machine *m, struct page *page);
 void munlock_page(struct machine *m, struct page *page);
 
+/*
+ * Move the pages waiting in per-CPU LRU batches onto the lists: this CPU's
+ * (lru_add_drain) or every CPU's. No batches yet (issue 5), so both are
+ * empty today; callers and tests that read LRU counters call them already.
+ */
+void lru_add_drain(struct machine *m);
+void lru_add_drain_all(struct machine *m);
+
 /* The list a page belongs on, from its flags. */
 enum lru_list folio_lru_list(const struct page *page);
 

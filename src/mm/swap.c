@@ -156,6 +156,26 @@ void folio_add_lru(struct machine *m, struct page *page)
 	spin_unlock(&lruvec->lru_lock);
 }
 
+/* No per-CPU batches yet: every move above is already on the lists. */
+void lru_add_drain(struct machine *m)
+{
+	(void)m;
+}
+
+void lru_add_drain_all(struct machine *m)
+{
+	(void)m;
+}
+
+/*
+ * TEMPORARY, while src/mm/stubs_tmp.c exists: its weak stubs sit before
+ * swap.o in libmmsim.a, so a program whose only references to this file
+ * are stubbed names would link the stubs and never this file. rmap.c
+ * references this symbol, which pulls swap.o in (its strong definitions
+ * then win). Remove with stubs_tmp.c.
+ */
+const char mm_swap_linked = 1;
+
 /* ------------------------------------------------------------------ */
 /* mlock (mm/mlock.c)                                                  */
 /* ------------------------------------------------------------------ */
