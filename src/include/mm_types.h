@@ -311,8 +311,12 @@ typedef unsigned long vm_flags_t;
 #define VM_SPECIAL	(VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
 /* Flags that never prevent a merge (VM_IGNORE_MERGE). */
 #define VM_IGNORE_MERGE	VM_SOFTDIRTY
-/* Default flags of data mappings and the stack (VM_DATA_DEFAULT_FLAGS). */
-#define VM_DATA_DEFAULT_FLAGS	(VM_READ | VM_WRITE | VM_EXEC | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
+/*
+ * Default flags of data mappings (brk, bss) and the stack: x86-64's
+ * VM_DATA_FLAGS_TSK_EXEC without READ_IMPLIES_EXEC, so no VM_EXEC (the
+ * heap is "rw-p" in maps).
+ */
+#define VM_DATA_DEFAULT_FLAGS	(VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 #define VM_STACK_FLAGS	(VM_GROWSDOWN | VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | \
 			 VM_MAYEXEC | VM_ACCOUNT)
 
