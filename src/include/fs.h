@@ -50,5 +50,10 @@ struct page *shmem_get_page(struct address_space *mapping, unsigned long index,
 			    bool create, int *err);
 /* Drop every page at index >= start (truncate / last fput). */
 void shmem_truncate_range(struct address_space *mapping, unsigned long start);
+/*
+ * Drop the pages at index [start, end) and keep the size (fallocate
+ * PUNCH_HOLE, as MADV_REMOVE asks): the caller has unmapped them.
+ */
+void shmem_punch_hole(struct address_space *mapping, unsigned long start, unsigned long end);
 
 #endif

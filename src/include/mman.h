@@ -6,7 +6,8 @@
  * returns what the system call returns: a value >= 0 (an address for
  * mmap/mremap/brk) or -errno, errno being exactly what Linux 6.x returns
  * for the same arguments and state. Files: mm/mmap.c (mmap, munmap, brk),
- * mm/mprotect.c, mm/mremap.c, mm/madvise.c, mm/mlock.c, mm/mincore.c.
+ * mm/mprotect.c, mm/mremap.c, mm/madvise.c, mm/mlock.c, mm/mincore.c (mincore,
+ * msync).
  */
 #ifndef MMSIM_MMAN_H
 #define MMSIM_MMAN_H
@@ -78,6 +79,28 @@
 #define MADV_DONTNEED_LOCKED 24
 #define MADV_COLLAPSE	25
 #define MADV_HWPOISON	100
+#define MADV_SOFT_OFFLINE 101
+#define MADV_GUARD_INSTALL 102
+#define MADV_GUARD_REMOVE 103
+
+/*
+ * Privileges of simulated processes (mm/mlock.c): they are unprivileged
+ * users (no CAP_IPC_LOCK, no CAP_SYS_ADMIN) with Linux 5.16+'s default
+ * RLIMIT_MEMLOCK of 8 MiB (MLOCK_LIMIT), so mlock, mlockall(MCL_CURRENT),
+ * MAP_LOCKED and the growth of locked mappings are bounded by it.
+ */
+#define MLOCK_LIMIT	(8UL << 20)
+unsigned long rlimit_memlock(const struct mm_struct *mm);	/* bytes */
+/* Can bytes more of VM_LOCKED memory be locked (mlock_future_ok)? */
+bool mlock_future_ok(const struct mm_struct *mm, vm_flags_t vm_flags, unsigned long bytes);
+
+/*
+ * madvise advice by name: Linux's MADV_ names in lower case without the
+ * prefix ("dontneed", "populate_write"), and back. -1 / NULL if unknown.
+ * mmsim_madvise_parse and the Lua binding use these (mm/madvise.c).
+ */
+int madvise_behavior_from_name(const char *name);
+const char *madvise_behavior_name(int behavior);
 
 /* Prefault [start, start + len) as GUP does (mm/gup.c __mm_populate). */
 int mm_populate(struct mm_struct *mm, unsigned long start, unsigned long len, bool ignore_errors);
