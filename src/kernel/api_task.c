@@ -188,30 +188,11 @@ int mmsim_msync(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int flag
 	return (int)sys_msync(t, addr, len, flags);
 }
 
-/* TODO(H6): use madvise_behavior_from_name (mm/madvise.c) once it lands. */
-static const struct { const char *name; int advice; } madvise_names[] = {
-	{ "normal", MADV_NORMAL }, { "random", MADV_RANDOM },
-	{ "sequential", MADV_SEQUENTIAL }, { "willneed", MADV_WILLNEED },
-	{ "dontneed", MADV_DONTNEED }, { "free", MADV_FREE }, { "remove", MADV_REMOVE },
-	{ "dontfork", MADV_DONTFORK }, { "dofork", MADV_DOFORK },
-	{ "mergeable", MADV_MERGEABLE }, { "unmergeable", MADV_UNMERGEABLE },
-	{ "hugepage", MADV_HUGEPAGE }, { "nohugepage", MADV_NOHUGEPAGE },
-	{ "dontdump", MADV_DONTDUMP }, { "dodump", MADV_DODUMP },
-	{ "wipeonfork", MADV_WIPEONFORK }, { "keeponfork", MADV_KEEPONFORK },
-	{ "cold", MADV_COLD }, { "pageout", MADV_PAGEOUT },
-	{ "populate_read", MADV_POPULATE_READ }, { "populate_write", MADV_POPULATE_WRITE },
-	{ "dontneed_locked", MADV_DONTNEED_LOCKED }, { "collapse", MADV_COLLAPSE },
-	{ "hwpoison", MADV_HWPOISON },
-};
-
 int mmsim_madvise_parse(const char *name)
 {
 	if (!name)
 		return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(madvise_names); i++)
-		if (!strcmp(madvise_names[i].name, name))
-			return madvise_names[i].advice;
-	return -1;
+	return madvise_behavior_from_name(name);
 }
 
 /* prctl(2), the memory options (kernel/sys.c). */

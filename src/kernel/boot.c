@@ -90,7 +90,7 @@ static int apply_boot_sysctls(struct machine *m, char *err, size_t errlen)
  */
 static int processes_init(struct machine *m)
 {
-	if (proc_caches_init(m))
+	if (anon_vma_init(m) || proc_caches_init(m))
 		return -ENOMEM;
 	return 0;
 }
@@ -202,7 +202,10 @@ static int validate_processes(struct machine *m)
 		return 0;
 	list_for_each_entry(mm, &m->mm_list, mmlist)
 		problems += validate_mm(mm);
-	return problems;
+	/* TODO(H6): validate_rmap without processes once it takes an empty census. */
+	if (!list_empty(&m->mm_list))
+		problems += validate_rmap(m);
+	return problems + validate_lru(m);
 }
 
 int machine_validate(struct machine *m)

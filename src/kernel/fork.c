@@ -121,9 +121,7 @@ struct mm_struct *mm_alloc(struct machine *m)
 		return NULL;
 	}
 	/* Context ids are never reused, so a PCID match means the same mm. */
-	if (m->next_ctx_id == 0)
-		m->next_ctx_id = 1;
-	mm->ctx_id = m->next_ctx_id++;
+	mm->ctx_id = ++m->next_ctx_id;
 	arch_pick_mmap_layout(mm);
 	list_add_tail(&mm->mmlist, &m->mm_list);
 	return mm;

@@ -8,6 +8,7 @@
  *   mmsim.object   a kmalloc'd or kmem_cache_alloc'd object (.addr .size)
  *   mmsim.pages    a block from alloc_pages (.pfn .order)
  *   mmsim.cache    a kmem_cache (kc:alloc kc:free kc:destroy)
+ *   mmsim.process  a simulated process (a task) by pid: p:mmap ... p:exit
  *
  * Invariants:
  *  - Every object, page block and cache holds a registry reference to its
@@ -24,6 +25,11 @@
  *  - Simulated failures a program would see return nil, message, errno
  *    name ("ENOMEM"); misuse (wrong types, unknown names, double free)
  *    raises an error, which luaL_error prefixes with the script's file:line.
+ *    A user access that Linux answers with a signal returns nil, the
+ *    signal's name and its code's name ("SIGSEGV", "SEGV_MAPERR").
+ *  - A process userdata names a pid and keeps its machine alive; after
+ *    p:exit() any use raises. A process that went another way (exec's
+ *    de_thread, machine shutdown) answers ESRCH. __gc never ends a process.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -42,6 +48,7 @@
 #define OBJECT_MT	"mmsim.object"
 #define PAGES_MT	"mmsim.pages"
 #define CACHE_MT	"mmsim.cache"
+#define PROCESS_MT	"mmsim.process"
 #define DEFAULTS_KEY	"mmsim.defaults"	/* registry: array of {key, value} */
 
 struct lmachine {
@@ -67,6 +74,13 @@ struct lobject {
 	uint64_t addr;
 	size_t size;		/* the size asked for */
 	bool freed;
+};
+
+struct lprocess {
+	struct lmachine *lm;
+	int mref;
+	int pid;
+	bool exited;		/* p:exit() was called */
 };
 
 struct lpages {
@@ -106,6 +120,17 @@ static const char *errno_name(int err)
 	case ENOSPC: return "ENOSPC";
 	case EFAULT: return "EFAULT";
 	case EEXIST: return "EEXIST";
+	case ESRCH: return "ESRCH";
+	case EBADF: return "EBADF";
+	case EAGAIN: return "EAGAIN";
+	case EACCES: return "EACCES";
+	case EOVERFLOW: return "EOVERFLOW";
+	case ENODEV: return "ENODEV";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case ENOSYS: return "ENOSYS";
+	case ETXTBSY: return "ETXTBSY";
+	case EINTR: return "EINTR";
+	case E2BIG: return "E2BIG";
 	default: return "EIO";
 	}
 }
@@ -851,6 +876,651 @@ static int c_gc(lua_State *L)
 	return 0;
 }
 
+/* ---- processes ---- */
+
+/* A user address or offset: a non-negative integer, or a "0x..." string. */
+static uint64_t check_addr(lua_State *L, int idx)
+{
+	if (lua_type(L, idx) == LUA_TSTRING) {
+		const char *t = lua_tostring(L, idx);
+		char *end;
+		uint64_t v = strtoull(t, &end, 0);
+
+		if (end == t || *end)
+			luaL_argerror(L, idx, "address must be a number or a string like \"0x7f0000\"");
+		return v;
+	}
+	lua_Number n = luaL_checknumber(L, idx);
+	if (n < 0 || n >= 18446744073709551616.0 || n != (lua_Number)(uint64_t)n)
+		luaL_argerror(L, idx, "address must be a non-negative integer");
+	return (uint64_t)n;
+}
+
+static uint64_t opt_addr(lua_State *L, int idx)
+{
+	return lua_isnoneornil(L, idx) ? 0 : check_addr(L, idx);
+}
+
+/* A comma-separated list of names into flag bits; raises on an unknown name. */
+struct flag_name {
+	const char *name;
+	int bit;
+};
+
+static int check_flags(lua_State *L, int idx, const struct flag_name *names, const char *what,
+		       const char *dflt)
+{
+	const char *text = dflt ? luaL_optstring(L, idx, dflt) : luaL_checkstring(L, idx);
+	int flags = 0;
+
+	while (*text) {
+		size_t len = strcspn(text, ",| ");
+		const struct flag_name *f;
+
+		for (f = names; f->name; f++)
+			if (strlen(f->name) == len && !strncmp(f->name, text, len))
+				break;
+		if (len && !f->name) {
+			luaL_Buffer b;
+
+			luaL_buffinit(L, &b);
+			for (f = names; f->name; f++) {
+				luaL_addstring(&b, f->name);
+				if (f[1].name)
+					luaL_addchar(&b, ' ');
+			}
+			luaL_pushresult(&b);
+			lua_pushlstring(L, text, len);
+			luaL_error(L, "unknown %s '%s'; valid: %s", what, lua_tostring(L, -1),
+				   lua_tostring(L, -2));
+		}
+		if (len)
+			flags |= f->bit;
+		text += len;
+		if (*text)
+			text++;
+	}
+	return flags;
+}
+
+static const struct flag_name map_flag_names[] = {
+	{ "private", MMSIM_MAP_PRIVATE }, { "shared", MMSIM_MAP_SHARED },
+	{ "anonymous", MMSIM_MAP_ANONYMOUS }, { "anon", MMSIM_MAP_ANONYMOUS },
+	{ "fixed", MMSIM_MAP_FIXED }, { "fixed_noreplace", MMSIM_MAP_FIXED_NOREPLACE },
+	{ "populate", MMSIM_MAP_POPULATE }, { "noreserve", MMSIM_MAP_NORESERVE },
+	{ "growsdown", MMSIM_MAP_GROWSDOWN }, { "locked", MMSIM_MAP_LOCKED },
+	{ "hugetlb", MMSIM_MAP_HUGETLB }, { "stack", MMSIM_MAP_STACK },
+	{ NULL, 0 },
+};
+
+static const struct flag_name mremap_flag_names[] = {
+	{ "maymove", MMSIM_MREMAP_MAYMOVE }, { "fixed", MMSIM_MREMAP_FIXED },
+	{ "dontunmap", MMSIM_MREMAP_DONTUNMAP }, { NULL, 0 },
+};
+
+static const struct flag_name mlockall_flag_names[] = {
+	{ "current", MMSIM_MCL_CURRENT }, { "future", MMSIM_MCL_FUTURE },
+	{ "onfault", MMSIM_MCL_ONFAULT }, { NULL, 0 },
+};
+
+static const struct flag_name msync_flag_names[] = {
+	{ "async", MMSIM_MS_ASYNC }, { "sync", MMSIM_MS_SYNC },
+	{ "invalidate", MMSIM_MS_INVALIDATE }, { NULL, 0 },
+};
+
+/* "rw", "r-x", "rwx", "none" (or "" / "---") into PROT_ bits. */
+static int check_prot(lua_State *L, int idx)
+{
+	const char *text = luaL_checkstring(L, idx);
+	int prot = 0;
+
+	if (!strcmp(text, "none"))
+		return MMSIM_PROT_NONE;
+	for (const char *c = text; *c; c++) {
+		switch (*c) {
+		case 'r': prot |= MMSIM_PROT_READ; break;
+		case 'w': prot |= MMSIM_PROT_WRITE; break;
+		case 'x': prot |= MMSIM_PROT_EXEC; break;
+		case '-': break;
+		default:
+			luaL_argerror(L, idx, "protection is any of \"rwx\", or \"none\"");
+		}
+	}
+	return prot;
+}
+
+static struct lprocess *push_process(lua_State *L, struct lmachine *lm, int midx, int pid)
+{
+	struct lprocess *p = lua_newuserdata(L, sizeof(*p));
+
+	p->lm = lm;
+	p->mref = LUA_NOREF;
+	p->pid = pid;
+	p->exited = false;
+	luaL_getmetatable(L, PROCESS_MT);
+	lua_setmetatable(L, -2);
+	p->mref = ref_value(L, midx);
+	return p;
+}
+
+static struct lprocess *check_process(lua_State *L, int idx)
+{
+	struct lprocess *p = luaL_checkudata(L, idx, PROCESS_MT);
+
+	live_machine(L, p->lm, "process");
+	if (p->exited)
+		luaL_error(L, "process %d has exited", p->pid);
+	return p;
+}
+
+/* nil, "call: strerror", "EXXX" for a negative errno. */
+static int push_errno(lua_State *L, const char *call, long long ret)
+{
+	int err = (int)-ret;
+
+	lua_pushfstring(L, "%s: %s", call, strerror(err));
+	return push_fail(L, lua_tostring(L, -1), err);
+}
+
+/* true, or the failure. */
+static int push_result(lua_State *L, const char *call, long long ret)
+{
+	if (ret < 0)
+		return push_errno(L, call, ret);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+static int push_address(lua_State *L, const char *call, long long ret)
+{
+	if (ret < 0)
+		return push_errno(L, call, ret);
+	lua_pushnumber(L, (lua_Number)(uint64_t)ret);
+	return 1;
+}
+
+static const char *signal_code_name(int signo, int code)
+{
+	if (signo == 11)
+		return code == 2 ? "SEGV_ACCERR" : "SEGV_MAPERR";
+	if (signo == 7)
+		return code == 4 ? "BUS_MCEERR_AR" : "BUS_ADRERR";
+	return "SI_KERNEL";
+}
+
+/* A user access's outcome: the signal Linux would send, or the errno. */
+static int push_access_fail(lua_State *L, const char *call, int ret,
+			    const struct mmsim_fault *f)
+{
+	if (f->signo == 11 || f->signo == 7) {
+		lua_pushnil(L);
+		lua_pushstring(L, f->signo == 11 ? "SIGSEGV" : "SIGBUS");
+		lua_pushstring(L, signal_code_name(f->signo, f->code));
+		lua_pushnumber(L, (lua_Number)f->addr);
+		return 4;
+	}
+	if (f->signo == 9) {
+		lua_pushnil(L);
+		lua_pushstring(L, "SIGKILL");
+		lua_pushstring(L, errno_name(-ret));
+		return 3;
+	}
+	return push_errno(L, call, ret);
+}
+
+static int m_spawn(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	const char *name = luaL_optstring(L, 2, "init");
+	int pid = mmsim_spawn(lm->m, name);
+
+	if (pid < 0)
+		return push_errno(L, "spawn", pid);
+	push_process(L, lm, 1, pid);
+	return 1;
+}
+
+/* m:process(pid): a handle on a live pid (from m:pids(), a fork made in C...). */
+static int m_process(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	int pid = (int)luaL_checkinteger(L, 2);
+	struct mmsim_task_info info;
+	int ret = mmsim_task_info(lm->m, pid, &info);
+
+	if (ret < 0)
+		return push_errno(L, "process", ret);
+	push_process(L, lm, 1, pid);
+	return 1;
+}
+
+static int m_pids(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	size_t n = mmsim_pids(lm->m, NULL, 0);
+	int *pids = malloc((n ? n : 1) * sizeof(int));
+
+	if (!pids)
+		return luaL_error(L, "pids: out of memory");
+	n = mmsim_pids(lm->m, pids, n);
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_pushinteger(L, pids[i]);
+		lua_rawseti(L, -2, (int)i + 1);
+	}
+	free(pids);
+	return 1;
+}
+
+static void push_mmu_stats(lua_State *L, const struct mmsim_mmu_stats *st)
+{
+	lua_createtable(L, 0, 5);
+	lua_pushnumber(L, (lua_Number)st->tlb_hits);
+	lua_setfield(L, -2, "tlb_hits");
+	lua_pushnumber(L, (lua_Number)st->tlb_misses);
+	lua_setfield(L, -2, "tlb_misses");
+	lua_pushnumber(L, (lua_Number)st->walks);
+	lua_setfield(L, -2, "walks");
+	lua_pushnumber(L, (lua_Number)st->faults);
+	lua_setfield(L, -2, "faults");
+	lua_pushnumber(L, (lua_Number)st->cr3_loads);
+	lua_setfield(L, -2, "cr3_loads");
+}
+
+static int m_mmu_stats(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	int cpu = (int)luaL_optinteger(L, 2, -1);
+	struct mmsim_mmu_stats st;
+
+	if (mmsim_mmu_stats(lm->m, cpu, &st))
+		return luaL_argerror(L, 2, "no such CPU");
+	push_mmu_stats(L, &st);
+	return 1;
+}
+
+static int pr_mmap(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	uint64_t len = check_size(L, 2);
+	int prot = check_prot(L, 3);
+	int flags = check_flags(L, 4, map_flag_names, "mmap flag", NULL);
+	uint64_t addr = opt_addr(L, 5);
+	uint64_t off = lua_isnoneornil(L, 7) ? 0 : check_addr(L, 7);
+
+	if (!lua_isnoneornil(L, 6))
+		return luaL_argerror(L, 6, "file mappings need files, which are not simulated yet");
+	return push_address(L, "mmap", mmsim_mmap(p->lm->m, p->pid, addr, len, prot, flags, -1,
+						   off));
+}
+
+static int pr_munmap(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+
+	return push_result(L, "munmap", mmsim_munmap(p->lm->m, p->pid, check_addr(L, 2),
+						     check_size(L, 3)));
+}
+
+static int pr_mprotect(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	uint64_t a = check_addr(L, 2);
+	uint64_t len = check_size(L, 3);
+
+	return push_result(L, "mprotect", mmsim_mprotect(p->lm->m, p->pid, a, len,
+							 check_prot(L, 4)));
+}
+
+static int pr_madvise(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	uint64_t a = check_addr(L, 2);
+	uint64_t len = check_size(L, 3);
+	const char *name = luaL_checkstring(L, 4);
+	int advice = mmsim_madvise_parse(name);
+
+	if (advice < 0)
+		return luaL_error(L, "unknown madvise advice '%s' (Linux's MADV_ names in "
+				  "lower case: \"dontneed\", \"free\", \"populate_write\", ...)", name);
+	return push_result(L, "madvise", mmsim_madvise(p->lm->m, p->pid, a, len, advice));
+}
+
+static int pr_mremap(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	uint64_t a = check_addr(L, 2);
+	uint64_t old_len = check_size(L, 3);
+	uint64_t new_len = check_size(L, 4);
+	int flags = check_flags(L, 5, mremap_flag_names, "mremap flag", "");
+	uint64_t new_addr = opt_addr(L, 6);
+
+	return push_address(L, "mremap", mmsim_mremap(p->lm->m, p->pid, a, old_len, new_len,
+						       flags, new_addr));
+}
+
+static int pr_brk(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+
+	return push_address(L, "brk", mmsim_brk(p->lm->m, p->pid, opt_addr(L, 2)));
+}
+
+static int pr_mlock(lua_State *L)
+{
+	static const struct flag_name names[] = { { "onfault", MMSIM_MLOCK_ONFAULT },
+						  { NULL, 0 } };
+	struct lprocess *p = check_process(L, 1);
+	uint64_t a = check_addr(L, 2);
+	uint64_t len = check_size(L, 3);
+	int flags = check_flags(L, 4, names, "mlock flag", "");
+
+	return push_result(L, "mlock", flags ? mmsim_mlock2(p->lm->m, p->pid, a, len, flags)
+					     : mmsim_mlock(p->lm->m, p->pid, a, len));
+}
+
+static int pr_munlock(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+
+	return push_result(L, "munlock", mmsim_munlock(p->lm->m, p->pid, check_addr(L, 2),
+						       check_size(L, 3)));
+}
+
+static int pr_mlockall(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	int flags = check_flags(L, 2, mlockall_flag_names, "mlockall flag", NULL);
+
+	return push_result(L, "mlockall", mmsim_mlockall(p->lm->m, p->pid, flags));
+}
+
+static int pr_munlockall(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+
+	return push_result(L, "munlockall", mmsim_munlockall(p->lm->m, p->pid));
+}
+
+/* p:mincore(a, len [, "string"]): a table of booleans, or "1"/"0" per page. */
+static int pr_mincore(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	uint64_t a = check_addr(L, 2);
+	uint64_t len = check_size(L, 3);
+	bool as_string = !lua_isnoneornil(L, 4);
+	uint64_t pages = len / 4096 + (len % 4096 != 0);
+	unsigned char *vec;
+	int ret;
+
+	if (as_string && strcmp(luaL_checkstring(L, 4), "string"))
+		return luaL_argerror(L, 4, "the only format is \"string\"");
+	if (pages > (1u << 24))
+		return luaL_argerror(L, 3, "more than 16M pages: too long for a result");
+	vec = malloc(pages ? pages : 1);
+	if (!vec)
+		return luaL_error(L, "mincore: out of memory");
+	ret = mmsim_mincore(p->lm->m, p->pid, a, len, vec);
+	if (ret < 0) {
+		free(vec);
+		return push_errno(L, "mincore", ret);
+	}
+	if (as_string) {
+		for (uint64_t i = 0; i < pages; i++)
+			vec[i] = (vec[i] & 1) ? '1' : '0';
+		lua_pushlstring(L, (const char *)vec, pages);
+	} else {
+		lua_createtable(L, (int)pages, 0);
+		for (uint64_t i = 0; i < pages; i++) {
+			lua_pushboolean(L, vec[i] & 1);
+			lua_rawseti(L, -2, (int)i + 1);
+		}
+	}
+	free(vec);
+	return 1;
+}
+
+static int pr_msync(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	uint64_t a = check_addr(L, 2);
+	uint64_t len = check_size(L, 3);
+	int flags = check_flags(L, 4, msync_flag_names, "msync flag", "sync");
+
+	return push_result(L, "msync", mmsim_msync(p->lm->m, p->pid, a, len, flags));
+}
+
+/* p:prctl("thp_disable", 1) sets; p:prctl("thp_disable") reads. */
+static int pr_prctl(lua_State *L)
+{
+	static const char *const options[] = { "thp_disable", NULL };
+	struct lprocess *p = check_process(L, 1);
+	int ret;
+
+	luaL_checkoption(L, 2, NULL, options);
+	if (lua_isnoneornil(L, 3)) {
+		ret = mmsim_prctl(p->lm->m, p->pid, MMSIM_PR_GET_THP_DISABLE, 0);
+		if (ret < 0)
+			return push_errno(L, "prctl", ret);
+		lua_pushinteger(L, ret);
+		return 1;
+	}
+	ret = mmsim_prctl(p->lm->m, p->pid, MMSIM_PR_SET_THP_DISABLE,
+			  lua_type(L, 3) == LUA_TBOOLEAN ? (unsigned long)lua_toboolean(L, 3)
+							 : (unsigned long)luaL_checkinteger(L, 3));
+	return push_result(L, "prctl", ret);
+}
+
+static int pr_write(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	uint64_t a = check_addr(L, 2);
+	size_t len;
+	const char *bytes = luaL_checklstring(L, 3, &len);
+	struct mmsim_fault f;
+	int ret = mmsim_write(p->lm->m, p->pid, a, bytes, len, &f);
+
+	if (ret < 0)
+		return push_access_fail(L, "write", ret, &f);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+static int pr_read(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	uint64_t a = check_addr(L, 2);
+	uint64_t n = check_size(L, 3);
+	struct mmsim_fault f;
+	char *buf;
+	int ret;
+
+	if (n > (1u << 30))
+		return luaL_argerror(L, 3, "reads are limited to 1G at a time");
+	buf = malloc(n ? n : 1);
+	if (!buf)
+		return luaL_error(L, "read: out of memory");
+	ret = mmsim_read(p->lm->m, p->pid, a, buf, n, &f);
+	if (ret < 0) {
+		free(buf);
+		return push_access_fail(L, "read", ret, &f);
+	}
+	lua_pushlstring(L, buf, n);
+	free(buf);
+	return 1;
+}
+
+static int pr_touch(lua_State *L)
+{
+	static const char *const modes[] = { "r", "w", NULL };
+	struct lprocess *p = check_process(L, 1);
+	uint64_t a = check_addr(L, 2);
+	uint64_t len = check_size(L, 3);
+	int write = luaL_checkoption(L, 4, "r", modes);
+	struct mmsim_fault f;
+	int ret = mmsim_touch(p->lm->m, p->pid, a, len, write, &f);
+
+	if (ret < 0)
+		return push_access_fail(L, "touch", ret, &f);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+static int fork_like(lua_State *L, const char *call, int (*fn)(mmsim_machine *, int))
+{
+	struct lprocess *p = check_process(L, 1);
+	int pid = fn(p->lm->m, p->pid);
+
+	if (pid < 0)
+		return push_errno(L, call, pid);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, p->mref);	/* the machine, for push_process */
+	push_process(L, p->lm, lua_gettop(L), pid);
+	return 1;
+}
+
+static int pr_fork(lua_State *L)
+{
+	return fork_like(L, "fork", mmsim_fork);
+}
+
+static int pr_clone_vm(lua_State *L)
+{
+	return fork_like(L, "clone", mmsim_clone_vm);
+}
+
+static int pr_exit(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	int ret = mmsim_exit(p->lm->m, p->pid, (int)luaL_optinteger(L, 2, 0));
+
+	p->exited = true;
+	return push_result(L, "exit", ret);
+}
+
+static int pr_exec(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+
+	return push_result(L, "exec", mmsim_exec(p->lm->m, p->pid, luaL_checkstring(L, 2)));
+}
+
+/* p:proc("smaps"): /proc/PID/NAME as text. */
+static int pr_proc(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	const char *name = luaL_checkstring(L, 2);
+	char path[96];
+	size_t len = 0;
+	char *text;
+
+	snprintf(path, sizeof(path), "%d/%s", p->pid, name);
+	text = mmsim_proc_read(p->lm->m, path, &len);
+	if (!text) {
+		lua_pushfstring(L, "/proc/%s: no such file", path);
+		return push_fail(L, lua_tostring(L, -1), ENOENT);
+	}
+	lua_pushlstring(L, text, len);
+	free(text);
+	return 1;
+}
+
+/*
+ * p:status(): /proc/PID/status as a table. "N kB" and plain integers
+ * become numbers (kB as status prints them), anything else stays text.
+ */
+static int pr_status(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	char path[32], *text, *line, *save = NULL;
+
+	snprintf(path, sizeof(path), "%d/status", p->pid);
+	text = mmsim_proc_read(p->lm->m, path, NULL);
+	if (!text) {
+		lua_pushfstring(L, "/proc/%s: no such file", path);
+		return push_fail(L, lua_tostring(L, -1), ENOENT);
+	}
+	lua_newtable(L);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':'), *v, *end;
+		long long n;
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
+			;
+		n = strtoll(v, &end, 10);
+		if (end != v && (!strcmp(end, " kB") || !*end))
+			lua_pushnumber(L, (lua_Number)n);
+		else
+			lua_pushstring(L, v);
+		lua_setfield(L, -2, line);
+	}
+	free(text);
+	return 1;
+}
+
+static int pr_index(lua_State *L)
+{
+	struct lprocess *p = luaL_checkudata(L, 1, PROCESS_MT);
+	const char *k = luaL_checkstring(L, 2);
+	struct mmsim_task_info info;
+
+	if (!strcmp(k, "pid")) {
+		lua_pushinteger(L, p->pid);
+		return 1;
+	}
+	if (!strcmp(k, "alive")) {
+		lua_pushboolean(L, !p->exited && p->lm->m &&
+				   mmsim_task_info(p->lm->m, p->pid, &info) == 0);
+		return 1;
+	}
+	if (!strcmp(k, "minflt") || !strcmp(k, "majflt") || !strcmp(k, "comm") ||
+	    !strcmp(k, "ppid") || !strcmp(k, "tgid") || !strcmp(k, "cpu")) {
+		check_process(L, 1);
+		if (mmsim_task_info(p->lm->m, p->pid, &info))
+			return luaL_error(L, "process %d is gone", p->pid);
+		if (k[0] == 'm')
+			lua_pushnumber(L, (lua_Number)(k[1] == 'i' ? info.min_flt : info.maj_flt));
+		else if (k[0] == 'c' && k[1] == 'o')
+			lua_pushstring(L, info.comm);
+		else
+			lua_pushinteger(L, k[0] == 'p' ? info.ppid : k[0] == 't' ? info.tgid
+									: info.cpu);
+		return 1;
+	}
+	luaL_getmetatable(L, PROCESS_MT);
+	lua_getfield(L, -1, "methods");
+	lua_getfield(L, -1, k);
+	return 1;
+}
+
+static int pr_tostring(lua_State *L)
+{
+	struct lprocess *p = luaL_checkudata(L, 1, PROCESS_MT);
+
+	lua_pushfstring(L, "mmsim.process %d%s", p->pid, p->exited ? " (exited)" : "");
+	return 1;
+}
+
+static int pr_eq(lua_State *L)
+{
+	struct lprocess *a = luaL_checkudata(L, 1, PROCESS_MT);
+	struct lprocess *b = luaL_checkudata(L, 2, PROCESS_MT);
+
+	lua_pushboolean(L, a->lm == b->lm && a->pid == b->pid);
+	return 1;
+}
+
+static int pr_gc(lua_State *L)
+{
+	struct lprocess *p = luaL_checkudata(L, 1, PROCESS_MT);
+
+	luaL_unref(L, LUA_REGISTRYINDEX, p->mref);
+	p->mref = LUA_NOREF;
+	return 0;
+}
+
 /* ---- registration ---- */
 
 static const luaL_Reg machine_methods[] = {
@@ -865,6 +1535,10 @@ static const luaL_Reg machine_methods[] = {
 	{ "free_pages", m_free_pages },
 	{ "kmem_cache_create", m_kmem_cache_create },
 	{ "fail_nth", m_fail_nth },
+	{ "spawn", m_spawn },
+	{ "process", m_process },
+	{ "pids", m_pids },
+	{ "mmu_stats", m_mmu_stats },
 	{ "shutdown", m_shutdown },
 	{ NULL, NULL },
 };
@@ -903,6 +1577,40 @@ static const luaL_Reg cache_meta[] = {
 	{ NULL, NULL },
 };
 
+static const luaL_Reg process_methods[] = {
+	{ "mmap", pr_mmap },
+	{ "munmap", pr_munmap },
+	{ "mprotect", pr_mprotect },
+	{ "madvise", pr_madvise },
+	{ "mremap", pr_mremap },
+	{ "brk", pr_brk },
+	{ "mlock", pr_mlock },
+	{ "munlock", pr_munlock },
+	{ "mlockall", pr_mlockall },
+	{ "munlockall", pr_munlockall },
+	{ "mincore", pr_mincore },
+	{ "msync", pr_msync },
+	{ "prctl", pr_prctl },
+	{ "write", pr_write },
+	{ "read", pr_read },
+	{ "touch", pr_touch },
+	{ "fork", pr_fork },
+	{ "clone_vm", pr_clone_vm },
+	{ "exit", pr_exit },
+	{ "exec", pr_exec },
+	{ "proc", pr_proc },
+	{ "status", pr_status },
+	{ NULL, NULL },
+};
+
+static const luaL_Reg process_meta[] = {
+	{ "__index", pr_index },
+	{ "__gc", pr_gc },
+	{ "__eq", pr_eq },
+	{ "__tostring", pr_tostring },
+	{ NULL, NULL },
+};
+
 static const luaL_Reg module_funcs[] = {
 	{ "boot", l_boot },
 	{ NULL, NULL },
@@ -929,6 +1637,13 @@ int luaopen_mmsim(lua_State *L)
 	luaL_register(L, NULL, cache_meta);
 	lua_newtable(L);
 	luaL_register(L, NULL, cache_methods);
+	lua_setfield(L, -2, "methods");
+	lua_pop(L, 1);
+
+	luaL_newmetatable(L, PROCESS_MT);
+	luaL_register(L, NULL, process_meta);
+	lua_newtable(L);
+	luaL_register(L, NULL, process_methods);
 	lua_setfield(L, -2, "methods");
 	lua_pop(L, 1);
 
