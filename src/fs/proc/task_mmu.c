@@ -193,7 +193,7 @@ static void smaps_page_accumulate(struct mem_size_stats *mss, const struct page 
 /*
  * smaps_account(): nr pages from page on (a whole folio when mapped by a
  * pmd, else one page). present is false for migration entries: their
- * sharing cannot be read, so they count as one full private page.
+ * sharing cannot be read, so they count in full, as "maybe shared".
  */
 static void smaps_account(struct mem_size_stats *mss, struct page *page, unsigned long nr,
 			  bool young, bool dirty, bool locked, bool present)
