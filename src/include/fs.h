@@ -27,6 +27,8 @@ struct address_space {
 	unsigned long ino;		/* inode number shown in maps */
 	struct rb_root i_mmap;		/* VMAs mapping it (rmap, issue 4) */
 	spinlock_t i_mmap_lock;		/* LOCK_I_MMAP */
+	spinlock_t i_pages_lock;	/* LOCK_I_PAGES: the index (xa_lock) */
+	vm_flags_t shmem_flags;		/* VM_NORESERVE: size not charged to Committed_AS */
 };
 
 struct file {
@@ -36,15 +38,30 @@ struct file {
 	unsigned int dev_major, dev_minor;
 };
 
-/* A new shmem object of size bytes (mm/shmem.c). */
+/*
+ * A new shmem object of size bytes (mm/shmem.c), on the internal tmpfs
+ * (device 00:01, a fresh inode number from machine->next_ino), its path
+ * name as given. Not charged to Committed_AS (VM_NORESERVE). Returns
+ * ERR_PTR(-ENOMEM / -EINVAL) on failure.
+ */
 struct file *shmem_file_setup(struct machine *m, const char *name, unsigned long size);
+/*
+ * MAP_SHARED|MAP_ANONYMOUS (shmem_zero_setup): vma->vm_file becomes a new
+ * shmem object of the VMA's size named "/dev/zero (deleted)", as maps
+ * shows it. Unless the VMA is VM_NORESERVE the size is charged to
+ * Committed_AS (security_vm_enough_memory_mm; mmap_region must not charge
+ * a shared mapping again) and uncharged when the object goes. 0 or -ENOMEM.
+ */
+int shmem_zero_setup(struct vm_area_struct *vma);
 void get_file(struct file *f);
 void fput(struct machine *m, struct file *f);	/* frees at the last reference */
 
 /*
  * The page at index in mapping, allocated (zeroed, uptodate) and added if
  * absent and create is set. Returns it with an extra reference for the
- * caller, or NULL (absent and !create, or out of memory: *err = -ENOMEM).
+ * caller, or NULL: absent and !create (*err = 0), at or beyond i_size
+ * (*err = -EINVAL: the fault's SIGBUS), out of memory (*err = -ENOMEM).
+ * err may be NULL.
  */
 struct page *shmem_get_page(struct address_space *mapping, unsigned long index,
 			    bool create, int *err);

@@ -57,20 +57,39 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 /*
  * mmu_gather: batch the TLB flush of a tear-down and free the pages only
  * after it (so no CPU can still reach them), as asm-generic/tlb.h does.
+ * Batches are Linux's: MMU_GATHER_BUNDLE pages in the gather itself, then
+ * up to MAX_GATHER_BATCH_COUNT batch pages taken from the page allocator
+ * (GFP_NOWAIT, kept until tlb_finish_mmu); when no further batch can be
+ * had the gather flushes early, so a large munmap flushes when Linux does.
+ * Page-table frames (free_pgd_range) go through the same batches.
  */
-#define MMU_GATHER_BATCH	512
+#define MMU_GATHER_BUNDLE	8
+struct mmu_gather_batch {
+	struct mmu_gather_batch *next;
+	unsigned int nr, max;
+	struct page *pages[];
+};
+#define MAX_GATHER_BATCH	\
+	((PAGE_SIZE - sizeof(struct mmu_gather_batch)) / sizeof(struct page *))
+#define MAX_GATHER_BATCH_COUNT	(10000UL / MAX_GATHER_BATCH)
+
 struct mmu_gather {
 	struct mm_struct *mm;
 	unsigned long start, end;	/* range to flush; start > end: nothing yet */
 	bool fullmm;			/* the whole mm is going (exit) */
 	bool freed_tables;
-	unsigned int nr;
-	struct page *pages[MMU_GATHER_BATCH];
+	bool cleared_ptes, cleared_pmds; /* what changed: the flush stride */
+	unsigned int batch_count;	/* batch pages allocated */
+	struct mmu_gather_batch *active;
+	struct mmu_gather_batch local;	/* the bundle: __pages follows it */
+	struct page *__pages[MMU_GATHER_BUNDLE];
 };
 void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm);
 void tlb_gather_mmu_fullmm(struct mmu_gather *tlb, struct mm_struct *mm);
 /* Note that [addr, addr + size) lost translations. */
 void tlb_flush_pte_range(struct mmu_gather *tlb, unsigned long addr, unsigned long size);
+/* The same for a pmd entry (a freed pte table: pte_free_tlb): flush stride PMD_SIZE. */
+void tlb_flush_pmd_range(struct mmu_gather *tlb, unsigned long addr, unsigned long size);
 /* Drop the page's reference after the flush (flushes early when full). */
 void tlb_remove_page(struct mmu_gather *tlb, struct page *page);
 void tlb_flush_mmu(struct mmu_gather *tlb);

@@ -1,0 +1,399 @@
+/*
+ * shmem.c - shared memory objects (Linux's mm/shmem.c, with the part of
+ * mm/filemap.c and lib/xarray.c they need): the files behind
+ * MAP_SHARED|MAP_ANONYMOUS mappings and, for now, programs' images.
+ *
+ * An object is a struct file (the "filp" cache) and its address_space (the
+ * "shmem_inode_cache"; Linux embeds it in the inode). Its pages are found
+ * by page offset in i_pages, a radix tree of 64-slot nodes kmalloc'd from
+ * the machine's slab (kmalloc-512), as Linux's xarray is a tree of 64-slot
+ * nodes: i_pages points at the root node, its height (levels, 1..7) kept
+ * in the pointer's low bits; a leaf slot holds a struct page *.
+ *
+ * Pages: allocated by the first fault (or shmem_get_page) at an index
+ * below i_size, zeroed, uptodate, PG_swapbacked (unless the mapping says
+ * otherwise), on the node's LRU (anon lists when swapbacked), counted in
+ * NR_FILE_PAGES and NR_SHMEM. The cache holds one reference; each pte one
+ * more. Truncation (last fput, punch hole) drops the cache's reference;
+ * the caller has unmapped the pages first.
+ *
+ * Locks: mmap_lock > page table lock > i_pages lock > lru_lock > slab.
+ *
+ * Invariants: every page in i_pages has mapping == the address_space and
+ * index == its slot, and is counted in nrpages, NR_FILE_PAGES (and
+ * NR_SHMEM if swapbacked); no tree node is empty except transiently.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fs.h"
+#include "memory.h"
+#include "swap.h"
+#include "vma.h"
+
+#define RADIX_SHIFT		6
+#define RADIX_SLOTS		(1UL << RADIX_SHIFT)
+#define RADIX_MASK		(RADIX_SLOTS - 1)
+#define RADIX_HEIGHT_MASK	7UL	/* the low bits of i_pages: kmalloc aligns to 8 */
+#define RADIX_MAX_HEIGHT	7	/* 42 bits of page index: 16 PiB */
+
+/* The internal tmpfs mount (shm_mnt) is device 00:01, as the host's maps show. */
+#define SHM_DEV_MAJOR		0
+#define SHM_DEV_MINOR		1
+
+struct radix_node {
+	void *slots[RADIX_SLOTS];
+};
+
+/* ---------------------------------------------------------------------- */
+/* The page index (i_pages)                                                */
+/* ---------------------------------------------------------------------- */
+
+static inline struct radix_node *radix_root(const struct address_space *mapping)
+{
+	return (struct radix_node *)((unsigned long)mapping->i_pages & ~RADIX_HEIGHT_MASK);
+}
+
+static inline unsigned int radix_height(const struct address_space *mapping)
+{
+	return (unsigned int)((unsigned long)mapping->i_pages & RADIX_HEIGHT_MASK);
+}
+
+static inline void radix_set_root(struct address_space *mapping, struct radix_node *node,
+				  unsigned int height)
+{
+	VM_BUG_ON((unsigned long)node & RADIX_HEIGHT_MASK);
+	mapping->i_pages = node ? (void *)((unsigned long)node | height) : NULL;
+}
+
+/* The largest index a tree of this height holds. */
+static inline unsigned long radix_max_index(unsigned int height)
+{
+	return (1UL << (RADIX_SHIFT * height)) - 1;
+}
+
+static struct radix_node *radix_node_alloc(struct machine *m)
+{
+	return kzalloc(m, sizeof(struct radix_node), GFP_KERNEL);
+}
+
+static struct page *radix_lookup(const struct address_space *mapping, unsigned long index)
+{
+	struct radix_node *node = radix_root(mapping);
+	unsigned int h = radix_height(mapping);
+
+	if (!node || index > radix_max_index(h))
+		return NULL;
+	while (--h) {
+		node = node->slots[(index >> (RADIX_SHIFT * h)) & RADIX_MASK];
+		if (!node)
+			return NULL;
+	}
+	return node->slots[index & RADIX_MASK];
+}
+
+/* Make the tree tall enough for index. */
+static int radix_grow(struct address_space *mapping, unsigned long index)
+{
+	struct machine *m = mapping->machine;
+	unsigned int h = radix_height(mapping), need = 1;
+
+	while (index > radix_max_index(need))
+		need++;
+	if (need > RADIX_MAX_HEIGHT)
+		return -EFBIG;
+	if (!radix_root(mapping)) {
+		struct radix_node *node = radix_node_alloc(m);
+
+		if (!node)
+			return -ENOMEM;
+		radix_set_root(mapping, node, need);
+		return 0;
+	}
+	for (; h < need; h++) {
+		struct radix_node *node = radix_node_alloc(m);
+
+		if (!node)
+			return -ENOMEM;
+		node->slots[0] = radix_root(mapping);
+		radix_set_root(mapping, node, h + 1);
+	}
+	return 0;
+}
+
+/* Store page at index (the slot must be empty). 0, -ENOMEM or -EFBIG. */
+static int radix_insert(struct address_space *mapping, unsigned long index, struct page *page)
+{
+	struct radix_node *node;
+	unsigned int h;
+	int ret = radix_grow(mapping, index);
+
+	if (ret)
+		return ret;
+	node = radix_root(mapping);
+	for (h = radix_height(mapping); --h;) {
+		void **slot = &node->slots[(index >> (RADIX_SHIFT * h)) & RADIX_MASK];
+
+		/* An empty node left by a failure here is freed by the next truncate. */
+		if (!*slot && !(*slot = radix_node_alloc(mapping->machine)))
+			return -ENOMEM;
+		node = *slot;
+	}
+	VM_BUG_ON(node->slots[index & RADIX_MASK]);
+	node->slots[index & RADIX_MASK] = page;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Pages in and out of the cache                                           */
+/* ---------------------------------------------------------------------- */
+
+static void shmem_mod_stats(struct address_space *mapping, struct page *page, long nr)
+{
+	pg_data_t *pgdat = page_pgdat(mapping->machine, page);
+
+	mapping->nrpages += nr;
+	mod_node_page_state(pgdat, NR_FILE_PAGES, nr);
+	if (mapping->swapbacked)
+		mod_node_page_state(pgdat, NR_SHMEM, nr);
+}
+
+/* filemap_remove_folio: the cache lets go of page (i_pages lock held). */
+static void shmem_delete_from_cache(struct address_space *mapping, struct page *page)
+{
+	struct machine *m = mapping->machine;
+
+	VM_BUG_ON_PAGE(page->mapping != mapping, m, page);
+	VM_BUG_ON_PAGE(page_mapped(page), m, page);	/* the caller unmapped it */
+	page->mapping = NULL;
+	ClearPageDirty(page);	/* truncated data is never written back */
+	shmem_mod_stats(mapping, page, -1);
+	put_page(m, page);
+}
+
+/*
+ * Drop the pages at [start, end) below node, whose slots each cover span
+ * indices from base. Returns true when the node is left empty.
+ */
+static bool radix_drop_range(struct address_space *mapping, struct radix_node *node,
+			     unsigned int level, unsigned long base, unsigned long start,
+			     unsigned long end)
+{
+	unsigned long span = 1UL << (RADIX_SHIFT * (level - 1));
+	bool empty = true;
+
+	for (unsigned long i = 0; i < RADIX_SLOTS; i++) {
+		unsigned long first = base + i * span, last = first + span - 1;
+		void *entry = node->slots[i];
+
+		if (!entry)
+			continue;
+		if (last < start || first >= end) {
+			empty = false;
+			continue;
+		}
+		if (level == 1) {
+			shmem_delete_from_cache(mapping, entry);
+		} else if (radix_drop_range(mapping, entry, level - 1, first, start, end)) {
+			kfree(mapping->machine, entry);
+		} else {
+			empty = false;
+			continue;
+		}
+		node->slots[i] = NULL;
+	}
+	return empty;
+}
+
+static void shmem_drop_range(struct address_space *mapping, unsigned long start,
+			     unsigned long end)
+{
+	struct radix_node *root = radix_root(mapping);
+
+	if (!root || start >= end)
+		return;
+	spin_lock(&mapping->i_pages_lock);
+	if (radix_drop_range(mapping, root, radix_height(mapping), 0, start, end)) {
+		kfree(mapping->machine, root);
+		radix_set_root(mapping, NULL, 0);
+	}
+	spin_unlock(&mapping->i_pages_lock);
+}
+
+void shmem_truncate_range(struct address_space *mapping, unsigned long start)
+{
+	shmem_drop_range(mapping, start, ULONG_MAX);
+}
+
+void shmem_punch_hole(struct address_space *mapping, unsigned long start, unsigned long end)
+{
+	shmem_drop_range(mapping, start, end);
+}
+
+/* A new page at index: zeroed, uptodate, in the cache and on the LRU. */
+static struct page *shmem_alloc_and_add_page(struct address_space *mapping,
+					     unsigned long index, int *err)
+{
+	struct machine *m = mapping->machine;
+	struct page *page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0);
+	int ret;
+
+	if (!page) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	clear_user_highpage(m, page);
+	SetPageUptodate(page);
+	if (mapping->swapbacked)
+		SetPageSwapBacked(page);
+	spin_lock(&mapping->i_pages_lock);
+	ret = radix_insert(mapping, index, page);
+	if (ret) {
+		spin_unlock(&mapping->i_pages_lock);
+		put_page(m, page);
+		*err = ret == -EFBIG ? -EINVAL : ret;
+		return NULL;
+	}
+	page->mapping = mapping;
+	page->index = index;
+	page_ref_inc(page);	/* the cache's; the allocation's is the caller's */
+	shmem_mod_stats(mapping, page, 1);
+	spin_unlock(&mapping->i_pages_lock);
+	folio_add_lru(m, page);
+	return page;
+}
+
+struct page *shmem_get_page(struct address_space *mapping, unsigned long index, bool create,
+			    int *err)
+{
+	struct page *page;
+	int dummy;
+
+	if (!err)
+		err = &dummy;
+	*err = 0;
+	spin_lock(&mapping->i_pages_lock);
+	page = radix_lookup(mapping, index);
+	if (page)
+		get_page(page);
+	spin_unlock(&mapping->i_pages_lock);
+	if (page || !create)
+		return page;
+	/* SGP_CACHE: nothing is created at or beyond i_size (the fault's SIGBUS). */
+	if (index >= DIV_ROUND_UP(mapping->size, PAGE_SIZE)) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	return shmem_alloc_and_add_page(mapping, index, err);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Objects                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/* The caches exist from boot (proc_caches_init); a bare machine gets them here. */
+static int shmem_init_caches(struct machine *m)
+{
+	if (!m->filp_cachep)
+		m->filp_cachep = kmem_cache_create(m, "filp", sizeof(struct file), 0,
+						   SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT, NULL);
+	if (!m->shmem_inode_cachep)
+		m->shmem_inode_cachep = kmem_cache_create(m, "shmem_inode_cache",
+							  sizeof(struct address_space), 0,
+							  SLAB_ACCOUNT, NULL);
+	return m->filp_cachep && m->shmem_inode_cachep ? 0 : -ENOMEM;
+}
+
+static struct address_space *shmem_get_inode(struct machine *m, unsigned long size,
+					     vm_flags_t flags)
+{
+	struct address_space *mapping = kmem_cache_alloc(m, m->shmem_inode_cachep, GFP_KERNEL);
+
+	if (!mapping)
+		return NULL;
+	memset(mapping, 0, sizeof(*mapping));
+	mapping->machine = m;
+	mapping->size = size;
+	mapping->swapbacked = true;
+	mapping->ino = ++m->next_ino;	/* get_next_ino */
+	mapping->i_mmap = RB_ROOT;
+	mapping->shmem_flags = flags & VM_NORESERVE;
+	spin_lock_init(&mapping->i_mmap_lock, LOCK_I_MMAP);
+	spin_lock_init(&mapping->i_pages_lock, LOCK_I_PAGES);
+	return mapping;
+}
+
+/* __shmem_file_setup; mm is charged for the size unless flags has VM_NORESERVE. */
+static struct file *__shmem_file_setup(struct machine *m, struct mm_struct *mm, const char *name,
+				       unsigned long size, vm_flags_t flags)
+{
+	long pages = (long)(PAGE_ALIGN(size) >> PAGE_SHIFT);
+	struct address_space *mapping;
+	struct file *file;
+
+	if (size > LLONG_MAX)	/* MAX_LFS_FILESIZE */
+		return ERR_PTR(-EINVAL);
+	if (shmem_init_caches(m))
+		return ERR_PTR(-ENOMEM);
+	/* shmem_acct_size */
+	if (!(flags & VM_NORESERVE) && security_vm_enough_memory_mm(mm, pages))
+		return ERR_PTR(-ENOMEM);
+	mapping = shmem_get_inode(m, size, flags);
+	file = mapping ? kmem_cache_alloc(m, m->filp_cachep, GFP_KERNEL) : NULL;
+	if (!file) {
+		if (mapping)
+			kmem_cache_free(m, m->shmem_inode_cachep, mapping);
+		if (!(flags & VM_NORESERVE))
+			vm_unacct_memory(m, pages);
+		return ERR_PTR(-ENOMEM);
+	}
+	memset(file, 0, sizeof(*file));
+	file->f_count = 1;
+	snprintf(file->path, sizeof(file->path), "%s", name);
+	file->f_mapping = mapping;
+	file->dev_major = SHM_DEV_MAJOR;
+	file->dev_minor = SHM_DEV_MINOR;
+	return file;
+}
+
+struct file *shmem_file_setup(struct machine *m, const char *name, unsigned long size)
+{
+	return __shmem_file_setup(m, NULL, name, size, VM_NORESERVE);
+}
+
+int shmem_zero_setup(struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct file *file = __shmem_file_setup(mm->machine, mm, "/dev/zero (deleted)",
+					       vma->vm_end - vma->vm_start, vma->vm_flags);
+
+	if (IS_ERR(file))
+		return (int)PTR_ERR(file);
+	if (vma->vm_file)
+		fput(mm->machine, vma->vm_file);
+	vma->vm_file = file;
+	return 0;
+}
+
+void get_file(struct file *f)
+{
+	f->f_count++;
+}
+
+/* The last reference: the pages, the charge and the objects go (shmem_evict_inode). */
+void fput(struct machine *m, struct file *f)
+{
+	struct address_space *mapping = f->f_mapping;
+
+	VM_BUG_ON(f->f_count <= 0);
+	if (--f->f_count)
+		return;
+	shmem_truncate_range(mapping, 0);
+	VM_BUG_ON(mapping->nrpages || mapping->i_pages);
+	if (!(mapping->shmem_flags & VM_NORESERVE))
+		vm_unacct_memory(m, (long)(PAGE_ALIGN(mapping->size) >> PAGE_SHIFT));
+	kmem_cache_free(m, m->shmem_inode_cachep, mapping);
+	kmem_cache_free(m, m->filp_cachep, f);
+}
