@@ -57,6 +57,12 @@ struct rb_node *rb_first(const struct rb_root *root);
 struct rb_node *rb_last(const struct rb_root *root);
 struct rb_node *rb_next(const struct rb_node *node);
 struct rb_node *rb_prev(const struct rb_node *node);
+/*
+ * Post-order: children before their parent, so a whole tree can be freed
+ * node by node without rebalancing (the root is visited last).
+ */
+struct rb_node *rb_first_postorder(const struct rb_root *root);
+struct rb_node *rb_next_postorder(const struct rb_node *node);
 /* Put new in old's place without rebalancing (same key). */
 void rb_replace_node(struct rb_node *old, struct rb_node *new, struct rb_root *root);
 
