@@ -12,10 +12,10 @@
  * " kB" (show_val_kb); HugePages_* counts are "%-19s%5lu" without a unit.
  */
 #include "internal.h"
+#include "vma.h"
 
 #define VMALLOC_TOTAL_KB_X86_64	34359738367UL	/* 4-level: (32 TiB - 1) >> 10 */
 #define HPAGE_SIZE_KB		2048UL
-#define OVERCOMMIT_RATIO	50	/* vm.overcommit_ratio's default */
 
 static unsigned long pages_to_kb(unsigned long pages)
 {
@@ -38,19 +38,6 @@ static unsigned long node_pages(struct machine *m, enum node_stat_item i)
 	long v = global_node_page_state_pages(m, i);
 
 	return v > 0 ? (unsigned long)v : 0;
-}
-
-/*
- * vm_commit_limit(): (RAM - hugetlb pool) * overcommit_ratio% + swap.
- * vm.overcommit_* are not sysctls yet (ratio 50) and there is no swap
- * device yet (0 swap pages).
- */
-static unsigned long vm_commit_limit(struct machine *m)
-{
-	unsigned long hugetlb = node_pages(m, NR_HUGETLB);
-	unsigned long ram = m->totalram_pages - min(m->totalram_pages, hugetlb);
-
-	return ram * OVERCOMMIT_RATIO / 100 + 0 /* total_swap_pages */;
 }
 
 static void show_lru(struct machine *m, struct seq_buf *s)
@@ -117,8 +104,7 @@ static void show_kernel(struct machine *m, struct seq_buf *s)
 static void show_commit_vmalloc(struct machine *m, struct seq_buf *s)
 {
 	show_val_kb(s, "CommitLimit:", vm_commit_limit(m));
-	/* vm_committed_as arrives with address spaces (mmap accounting). */
-	show_val_kb(s, "Committed_AS:", 0);
+	show_val_kb(s, "Committed_AS:", vm_memory_committed(m));
 	show_kb(s, "VmallocTotal:", VMALLOC_TOTAL_KB_X86_64);
 	/* vmalloc_nr_pages(): no vmalloc area yet. */
 	show_val_kb(s, "VmallocUsed:", 0);
