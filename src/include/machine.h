@@ -141,6 +141,8 @@ struct machine {
 	struct kmem_cache *task_cachep;	/* "task_struct" */
 	struct kmem_cache *anon_vma_cachep;	/* "anon_vma" */
 	struct kmem_cache *anon_vma_chain_cachep;	/* "anon_vma_chain" */
+	unsigned long nr_anon_vmas;		/* live anon_vmas (rmap.c; validate_rmap) */
+	unsigned long nr_anon_vma_chains;	/* live anon_vma_chains (rmap.c) */
 	struct kmem_cache *filp_cachep;	/* "filp" */
 	struct kmem_cache *shmem_inode_cachep;	/* "shmem_inode_cache" */
 

@@ -271,6 +271,7 @@ static struct anon_vma *anon_vma_alloc(struct machine *m)
 
 	if (!anon_vma)
 		return NULL;
+	m->nr_anon_vmas++;
 	spin_lock_init(&anon_vma->lock, LOCK_ANON_VMA);
 	anon_vma->rb_root = RB_ROOT;
 	anon_vma->refcount = 1;
@@ -287,6 +288,7 @@ static void anon_vma_free(struct machine *m, struct anon_vma *anon_vma)
 	VM_BUG_ON(anon_vma->refcount);
 	VM_BUG_ON(!RB_EMPTY_ROOT(&anon_vma->rb_root));
 	VM_BUG_ON(spin_is_locked(&anon_vma->lock));
+	m->nr_anon_vmas--;
 	kmem_cache_free(m, m->anon_vma_cachep, anon_vma);
 }
 
@@ -310,11 +312,16 @@ static void put_anon_vma(struct machine *m, struct anon_vma *anon_vma)
 
 static inline struct anon_vma_chain *anon_vma_chain_alloc(struct machine *m, gfp_t gfp)
 {
-	return kmem_cache_alloc(m, m->anon_vma_chain_cachep, gfp);
+	struct anon_vma_chain *avc = kmem_cache_alloc(m, m->anon_vma_chain_cachep, gfp);
+
+	if (avc)
+		m->nr_anon_vma_chains++;
+	return avc;
 }
 
 static inline void anon_vma_chain_free(struct machine *m, struct anon_vma_chain *avc)
 {
+	m->nr_anon_vma_chains--;
 	kmem_cache_free(m, m->anon_vma_chain_cachep, avc);
 }
 
@@ -795,6 +802,7 @@ struct rmap_validation {
 	struct machine *m;
 	struct av_census *avs;
 	size_t nr, cap;
+	unsigned long chains;	/* seen on VMAs' lists */
 	int problems;
 };
 
@@ -822,6 +830,8 @@ static struct av_census *av_census_find(struct rmap_validation *v, const struct 
 {
 	struct av_census key = { .av = av };
 
+	if (!v->nr)
+		return NULL;
 	return bsearch(&key, v->avs, v->nr, sizeof(key), av_census_cmp);
 }
 
@@ -894,6 +904,7 @@ static void validate_vma_chains(struct rmap_validation *v, struct vm_area_struct
 	list_for_each_entry(avc, &vma->anon_vma_chain, same_vma) {
 		struct anon_vma *av = avc->anon_vma;
 
+		v->chains++;
 		if (avc->vma != vma)
 			rmap_problem(v, "vma %#lx-%#lx: avc %p names another vma", vma->vm_start,
 				     vma->vm_end, (void *)avc);
@@ -920,7 +931,8 @@ static void validate_vma_chains(struct rmap_validation *v, struct vm_area_struct
 /* Families: parents and roots alive, num_children and refcounts recounted. */
 static void validate_families(struct rmap_validation *v)
 {
-	qsort(v->avs, v->nr, sizeof(*v->avs), av_census_cmp);
+	if (v->nr)
+		qsort(v->avs, v->nr, sizeof(*v->avs), av_census_cmp);
 	for (size_t i = 0; i < v->nr; i++) {
 		const struct anon_vma *av = v->avs[i].av;
 		struct av_census *parent = av_census_find(v, av->parent);
@@ -1028,6 +1040,10 @@ int validate_rmap(struct machine *m)
 			validate_vma_chains(&v, vma);
 	}
 	validate_families(&v);
+	/* every object is reachable from some mm's VMA: none leaked */
+	if (v.nr != m->nr_anon_vmas || v.chains != m->nr_anon_vma_chains)
+		rmap_problem(&v, "%zu anon_vmas and %lu chains reachable, %lu and %lu allocated",
+			     v.nr, v.chains, m->nr_anon_vmas, m->nr_anon_vma_chains);
 	list_for_each_entry(mm, &m->mm_list, mmlist) {
 		if (!mm->pgd)
 			continue;
