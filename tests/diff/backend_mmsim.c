@@ -1,0 +1,266 @@
+/*
+ * backend_mmsim.c - the differential tests' mmsim backend: every call goes
+ * through the public C API (mmsim/mmsim.h) and nothing else, as a user's
+ * program would drive the simulator.
+ *
+ * Each sequence gets a freshly booted machine with the options given to
+ * dt_mmsim_backend() (difftest's default mimics the host: zero_page=0,
+ * thp=never) and one spawned process as index 0; fork adds pids.
+ *
+ * Invariant: the machine is shut down by end(), whatever the sequence did.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmsim/mmsim.h"
+#include "ops.h"
+
+struct sim {
+	const char *options;
+	mmsim_machine *m;
+	int pid[DT_MAXPROC];
+};
+
+static struct sim *S(struct dt_backend *b)
+{
+	return b->priv;
+}
+
+static int pid_of(struct dt_backend *b, int p)
+{
+	return S(b)->pid[p];
+}
+
+/* "key=value key=value" into cfg. */
+static int configure(mmsim_config *cfg, const char *options, char *err, size_t errlen)
+{
+	char *copy = strdup(options), *save = NULL;
+	int ret = 0;
+
+	for (char *tok = strtok_r(copy, " ", &save); tok && !ret;
+	     tok = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(tok, '=');
+
+		if (!eq) {
+			snprintf(err, errlen, "option '%s' is not key=value", tok);
+			ret = -EINVAL;
+			break;
+		}
+		*eq = '\0';
+		ret = mmsim_config_set(cfg, tok, eq + 1, err, errlen);
+	}
+	free(copy);
+	return ret;
+}
+
+static int sim_begin(struct dt_backend *b, char *err, size_t errlen)
+{
+	struct sim *s = S(b);
+	mmsim_config *cfg = mmsim_config_new();
+	int pid;
+
+	memset(s->pid, 0, sizeof(s->pid));
+	if (!cfg || configure(cfg, s->options, err, errlen)) {
+		mmsim_config_free(cfg);
+		return -1;
+	}
+	s->m = mmsim_boot(cfg, err, errlen);
+	mmsim_config_free(cfg);
+	if (!s->m)
+		return -1;
+	pid = mmsim_spawn(s->m, "difftest");
+	if (pid < 0) {
+		snprintf(err, errlen, "mmsim_spawn: %s", strerror(-pid));
+		mmsim_shutdown(s->m);
+		s->m = NULL;
+		return -1;
+	}
+	s->pid[0] = pid;
+	return 0;
+}
+
+static void sim_end(struct dt_backend *b)
+{
+	if (S(b)->m)
+		mmsim_shutdown(S(b)->m);
+	S(b)->m = NULL;
+}
+
+static int64_t sim_mmap(struct dt_backend *b, int p, uint64_t addr, uint64_t len, int prot,
+			int flags, uint64_t off)
+{
+	return mmsim_mmap(S(b)->m, pid_of(b, p), addr, len, prot, flags, -1, off);
+}
+
+static int sim_munmap(struct dt_backend *b, int p, uint64_t addr, uint64_t len)
+{
+	return mmsim_munmap(S(b)->m, pid_of(b, p), addr, len);
+}
+
+static int sim_mprotect(struct dt_backend *b, int p, uint64_t addr, uint64_t len, int prot)
+{
+	return mmsim_mprotect(S(b)->m, pid_of(b, p), addr, len, prot);
+}
+
+static int64_t sim_mremap(struct dt_backend *b, int p, uint64_t addr, uint64_t old_len,
+			  uint64_t new_len, int flags, uint64_t new_addr)
+{
+	return mmsim_mremap(S(b)->m, pid_of(b, p), addr, old_len, new_len, flags, new_addr);
+}
+
+static int64_t sim_brk(struct dt_backend *b, int p, uint64_t addr)
+{
+	return mmsim_brk(S(b)->m, pid_of(b, p), addr);
+}
+
+static int sim_madvise(struct dt_backend *b, int p, uint64_t addr, uint64_t len, int advice)
+{
+	return mmsim_madvise(S(b)->m, pid_of(b, p), addr, len, advice);
+}
+
+static int sim_mlock(struct dt_backend *b, int p, uint64_t addr, uint64_t len)
+{
+	return mmsim_mlock(S(b)->m, pid_of(b, p), addr, len);
+}
+
+static int sim_mlock2(struct dt_backend *b, int p, uint64_t addr, uint64_t len, int flags)
+{
+	return mmsim_mlock2(S(b)->m, pid_of(b, p), addr, len, flags);
+}
+
+static int sim_munlock(struct dt_backend *b, int p, uint64_t addr, uint64_t len)
+{
+	return mmsim_munlock(S(b)->m, pid_of(b, p), addr, len);
+}
+
+static int sim_mlockall(struct dt_backend *b, int p, int flags)
+{
+	return mmsim_mlockall(S(b)->m, pid_of(b, p), flags);
+}
+
+static int sim_munlockall(struct dt_backend *b, int p)
+{
+	return mmsim_munlockall(S(b)->m, pid_of(b, p));
+}
+
+static int sim_mincore(struct dt_backend *b, int p, uint64_t addr, uint64_t len,
+		       unsigned char *vec)
+{
+	return mmsim_mincore(S(b)->m, pid_of(b, p), addr, len, vec);
+}
+
+/* One access per page, as the host worker does; stops at the first fault. */
+static int sim_access(struct dt_backend *b, int p, enum dt_access kind, uint64_t addr,
+		      uint64_t len, uint64_t seed, struct dt_fault *f)
+{
+	mmsim_machine *m = S(b)->m;
+	int pid = pid_of(b, p), bad = 0;
+	struct mmsim_fault mf = { 0 };
+
+	if (kind == DT_TOUCH_READ || kind == DT_TOUCH_WRITE) {
+		int ret = mmsim_touch(m, pid, addr, len, kind == DT_TOUCH_WRITE, &mf);
+
+		if (ret == -EFAULT) {
+			f->signo = mf.signo;
+			f->code = mf.code;
+			f->addr = mf.addr;
+		}
+		return ret;
+	}
+	for (uint64_t i = 0; i * DT_PAGE < len; i++) {
+		uint64_t a = addr + i * DT_PAGE, word = dt_pattern(seed, i);
+		int ret = kind == DT_FILL ? mmsim_write(m, pid, a, &word, sizeof(word), &mf)
+					  : mmsim_read(m, pid, a, &word, sizeof(word), &mf);
+
+		if (ret == -EFAULT) {
+			f->signo = mf.signo;
+			f->code = mf.code;
+			f->addr = mf.addr;
+			return ret;
+		}
+		if (ret < 0)
+			return ret;
+		if (kind == DT_CHECK)
+			bad += word != dt_pattern(seed, i);
+	}
+	return bad;
+}
+
+static int sim_fork(struct dt_backend *b, int p, int child)
+{
+	int pid = mmsim_fork(S(b)->m, pid_of(b, p));
+
+	if (pid < 0)
+		return pid;
+	S(b)->pid[child] = pid;
+	return 0;
+}
+
+static int sim_exit(struct dt_backend *b, int p)
+{
+	int ret = mmsim_exit(S(b)->m, pid_of(b, p), 0);
+
+	if (!ret)
+		S(b)->pid[p] = 0;
+	return ret;
+}
+
+static int sim_faults(struct dt_backend *b, int p, unsigned long *min, unsigned long *maj)
+{
+	struct mmsim_task_info info;
+	int ret = mmsim_task_info(S(b)->m, pid_of(b, p), &info);
+
+	if (ret < 0)
+		return ret;
+	*min = info.min_flt;
+	*maj = info.maj_flt;
+	return 0;
+}
+
+static char *sim_proc_text(struct dt_backend *b, int p, const char *file)
+{
+	char path[64];
+	size_t len;
+
+	snprintf(path, sizeof(path), "%d/%s", pid_of(b, p), file);
+	return mmsim_proc_read(S(b)->m, path, &len);
+}
+
+static int sim_check(struct dt_backend *b)
+{
+	return mmsim_check(S(b)->m);
+}
+
+struct dt_backend *dt_mmsim_backend(const char *options)
+{
+	static struct sim s;
+	static struct dt_backend b = {
+		.name = "mmsim",
+		.begin = sim_begin,
+		.end = sim_end,
+		.mmap = sim_mmap,
+		.munmap = sim_munmap,
+		.mprotect = sim_mprotect,
+		.mremap = sim_mremap,
+		.brk = sim_brk,
+		.madvise = sim_madvise,
+		.mlock = sim_mlock,
+		.mlock2 = sim_mlock2,
+		.munlock = sim_munlock,
+		.mlockall = sim_mlockall,
+		.munlockall = sim_munlockall,
+		.mincore = sim_mincore,
+		.access = sim_access,
+		.fork = sim_fork,
+		.exit = sim_exit,
+		.faults = sim_faults,
+		.proc_text = sim_proc_text,
+		.check = sim_check,
+	};
+
+	s.options = options;
+	b.priv = &s;
+	return &b;
+}

@@ -1,0 +1,342 @@
+/*
+ * host_worker.c - a process that performs a differential test's operations
+ * on the host's real kernel, one command at a time (host_proto.h).
+ *
+ * difftest starts it with THP disabled for the process (PR_SET_THP_DISABLE)
+ * and without address-space randomisation (ADDR_NO_RANDOMIZE), exec'd
+ * fresh so its address space is a new program's: no heap yet, a stack as
+ * exec leaves it. It is built without sanitizers and never calls malloc.
+ *
+ * Invariant - nothing but the operation faults inside a measured window:
+ * every page the worker itself uses (its program, libraries, static
+ * buffers, the top of its stack) is touched in warm_up() before the first
+ * command and again in both processes after a fork (fork write-protects
+ * the private pages and leaves file pages to fault again in the child).
+ * Each operation is bracketed by getrusage(); the difference is the
+ * operation's faults. Everything the worker reads or writes while it waits
+ * is static and already touched, so figures the driver reads from
+ * /proc/PID between commands see only the sequence's mappings change.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "host_proto.h"
+
+#define MAX_OWN 256
+
+struct range {
+	uint64_t start, end;
+	char perm_r, perm_w;
+};
+
+static struct range own[MAX_OWN];	/* the worker's own VMAs at start */
+static int nown;
+static uint64_t stack_end;		/* end of the [stack] VMA */
+static int cmd_fd[DT_MAXPROC], res_fd[DT_MAXPROC];
+static int self;			/* this process's index */
+static char maps_buf[256 * 1024];
+static struct w_cmd cmd;
+static struct w_reply reply;
+static uint64_t total_min, total_maj;
+static sigjmp_buf fault_jmp;
+static volatile sig_atomic_t fault_signo, fault_code;
+static volatile uint64_t fault_addr;
+static char altstack[64 * 1024] __attribute__((aligned(4096)));
+
+/* ---- Small helpers (no stdio: it would allocate) ---- */
+
+static uint64_t parse_hex(const char **s)
+{
+	uint64_t v = 0;
+
+	for (;; (*s)++) {
+		char c = **s;
+
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (uint64_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (uint64_t)(c - 'a' + 10);
+		else
+			return v;
+	}
+}
+
+static void die(const char *msg)
+{
+	ssize_t r = write(2, msg, strlen(msg));
+
+	(void)r;
+	_exit(111);
+}
+
+static void write_all(int fd, const void *buf, size_t len)
+{
+	if (write(fd, buf, len) != (ssize_t)len)
+		die("difftest_worker: reply write failed\n");
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t r = read(fd, (char *)buf + got, len - got);
+
+		if (r == 0)
+			return -1;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+/* ---- Warm-up: touch every page the worker uses ---- */
+
+static void touch_write(volatile unsigned char *p)
+{
+	/* A locked RMW is one write access and leaves the byte as it was. */
+	__asm__ __volatile__("lock orb $0, %0" : "+m"(*p) : : "memory");
+}
+
+/* The worker's VMAs now, before any command: what warm_up() may touch. */
+static void snapshot_own(void)
+{
+	int fd = open("/proc/self/maps", O_RDONLY);
+	size_t len = 0;
+	const char *s;
+
+	if (fd < 0)
+		die("difftest_worker: no /proc/self/maps\n");
+	for (;;) {
+		ssize_t r = read(fd, maps_buf + len, sizeof(maps_buf) - 1 - len);
+
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	maps_buf[len] = '\0';
+	for (s = maps_buf; *s && nown < MAX_OWN;) {
+		struct range r;
+		const char *eol = strchr(s, '\n');
+
+		r.start = parse_hex(&s);
+		s++;
+		r.end = parse_hex(&s);
+		s++;
+		r.perm_r = s[0] == 'r';
+		r.perm_w = s[1] == 'w';
+		if (eol && (memmem(s, (size_t)(eol - s), "[stack]", 7)))
+			stack_end = r.end;
+		else if (!eol || !memmem(s, (size_t)(eol - s), "[vvar", 5))
+			own[nown++] = r;
+		s = eol ? eol + 1 : s + strlen(s);
+	}
+}
+
+static void __attribute__((noinline)) warm_up(void)
+{
+	volatile unsigned char probe;
+	uint64_t sp = (uint64_t)&probe & ~(DT_PAGE - 1);
+
+	for (int i = 0; i < nown; i++) {
+		for (uint64_t a = own[i].start; a < own[i].end; a += DT_PAGE) {
+			if (own[i].perm_w)
+				touch_write((volatile unsigned char *)a);
+			else if (own[i].perm_r)
+				(void)*(volatile unsigned char *)a;
+		}
+	}
+	/* The stack in use and 32 KiB below it (deeper than any call here). */
+	for (uint64_t a = sp - 8 * DT_PAGE; a < stack_end; a += DT_PAGE)
+		touch_write((volatile unsigned char *)a);
+}
+
+/* ---- Measured operations ---- */
+
+static void on_fault(int signo, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	fault_signo = signo;
+	fault_code = si->si_code;
+	fault_addr = (uint64_t)si->si_addr;
+	siglongjmp(fault_jmp, 1);
+}
+
+static long sys_ret(long r)
+{
+	return r == -1 ? -errno : r;
+}
+
+/* One access per page; -EFAULT with the signal in reply on a fault. */
+static int64_t do_access(enum dt_access kind, uint64_t addr, uint64_t len, uint64_t seed)
+{
+	volatile uint64_t i = 0;
+	int64_t bad = 0;
+
+	fault_signo = 0;
+	if (sigsetjmp(fault_jmp, 1)) {
+		reply.signo = fault_signo;
+		reply.code = fault_code;
+		reply.fault_addr = fault_addr;
+		return -EFAULT;
+	}
+	for (i = 0; i * DT_PAGE < len; i++) {
+		uint64_t a = addr + i * DT_PAGE;
+
+		switch (kind) {
+		case DT_TOUCH_READ:
+			(void)*(volatile unsigned char *)a;
+			break;
+		case DT_TOUCH_WRITE:
+			touch_write((volatile unsigned char *)a);
+			break;
+		case DT_FILL:
+			*(volatile uint64_t *)a = dt_pattern(seed, i);
+			break;
+		case DT_CHECK:
+			bad += *(volatile uint64_t *)a != dt_pattern(seed, i);
+			break;
+		}
+	}
+	return bad;
+}
+
+static int64_t execute(const struct w_cmd *c)
+{
+	const uint64_t *a = c->a;
+
+	switch (c->op) {
+	case W_MMAP:
+		return sys_ret(syscall(SYS_mmap, a[0], a[1], a[2], a[3], -1L, a[4]));
+	case W_MUNMAP:
+		return sys_ret(syscall(SYS_munmap, a[0], a[1]));
+	case W_MPROTECT:
+		return sys_ret(syscall(SYS_mprotect, a[0], a[1], a[2]));
+	case W_MREMAP:
+		return sys_ret(syscall(SYS_mremap, a[0], a[1], a[2], a[3], a[4]));
+	case W_BRK:
+		return sys_ret(syscall(SYS_brk, a[0]));
+	case W_MADVISE:
+		return sys_ret(syscall(SYS_madvise, a[0], a[1], a[2]));
+	case W_MLOCK:
+		return sys_ret(syscall(SYS_mlock, a[0], a[1]));
+	case W_MLOCK2:
+		return sys_ret(syscall(SYS_mlock2, a[0], a[1], a[2]));
+	case W_MUNLOCK:
+		return sys_ret(syscall(SYS_munlock, a[0], a[1]));
+	case W_MLOCKALL:
+		return sys_ret(syscall(SYS_mlockall, a[0]));
+	case W_MUNLOCKALL:
+		return sys_ret(syscall(SYS_munlockall));
+	case W_MINCORE:
+		return sys_ret(syscall(SYS_mincore, a[0], a[1], reply.vec));
+	case W_ACCESS:
+		return do_access((enum dt_access)a[0], a[1], a[2], a[3]);
+	}
+	return -ENOSYS;
+}
+
+/* Run one command inside a getrusage() window. */
+static void measured(const struct w_cmd *c)
+{
+	struct rusage before, after;
+
+	getrusage(RUSAGE_SELF, &before);
+	reply.ret = execute(c);
+	getrusage(RUSAGE_SELF, &after);
+	total_min += (uint64_t)(after.ru_minflt - before.ru_minflt);
+	total_maj += (uint64_t)(after.ru_majflt - before.ru_majflt);
+}
+
+static void send_reply(int op, int64_t ret)
+{
+	reply.op = op;
+	reply.pid = getpid();
+	reply.ret = ret;
+	reply.minflt = total_min;
+	reply.majflt = total_maj;
+	write_all(res_fd[self], &reply, sizeof(reply));
+}
+
+static void do_fork(int child)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		/* Its parent worker killed (end of sequence): go too. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		self = child;
+		total_min = total_maj = 0;
+		warm_up();
+		send_reply(W_READY, 0);
+		return;
+	}
+	warm_up();
+	send_reply(W_FORK, pid < 0 ? -errno : pid);
+}
+
+static void serve(void)
+{
+	for (;;) {
+		if (read_all(cmd_fd[self], &cmd, sizeof(cmd)))
+			_exit(0);
+		memset(&reply, 0, sizeof(reply));
+		if (cmd.op == W_EXIT)
+			_exit(0);
+		if (cmd.op == W_FORK) {
+			do_fork((int)cmd.a[0]);
+			continue;
+		}
+		measured(&cmd);
+		send_reply(cmd.op, reply.ret);
+	}
+}
+
+static void setup_signals(void)
+{
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fault;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	if (sigaltstack(&ss, NULL) || sigaction(SIGSEGV, &sa, NULL) ||
+	    sigaction(SIGBUS, &sa, NULL))
+		die("difftest_worker: signal setup failed\n");
+	/* Children are reaped by the kernel: an exited worker just goes. */
+	signal(SIGCHLD, SIG_IGN);
+}
+
+/* difftest_worker CMDFD0 RESFD0 CMDFD1 RESFD1 ... (DT_MAXPROC pairs) */
+int main(int argc, char **argv)
+{
+	if (argc != 1 + 2 * DT_MAXPROC)
+		die("usage: difftest_worker CMDFD RESFD ... (started by difftest)\n");
+	for (int i = 0; i < DT_MAXPROC; i++) {
+		cmd_fd[i] = atoi(argv[1 + 2 * i]);
+		res_fd[i] = atoi(argv[2 + 2 * i]);
+	}
+	prctl(PR_SET_PDEATHSIG, SIGKILL);	/* the driver died: go too */
+	setup_signals();
+	snapshot_own();
+	warm_up();
+	send_reply(W_READY, 0);
+	serve();
+	return 0;
+}
