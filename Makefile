@@ -3,7 +3,7 @@
 #   make test   install, build the optimised and the debug+sanitizer builds, run all tests
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build build-debug run test test-release test-debug bench clean
+.PHONY: all deps build build-debug run test test-release test-debug bench clean difftest-live
 
 all: build
 
@@ -30,6 +30,11 @@ test-debug: build-debug
 	  ctest --output-on-failure -j $(JOBS)
 
 test: test-release test-debug
+
+# The differential tests against this machine's kernel (ctest compares with
+# the recorded tests/diff/golden.txt instead).
+difftest-live: build
+	cmake --build build --target difftest-live
 
 bench: build
 	@for b in build/bench/bench_*; do echo "== $$b"; $$b; done
