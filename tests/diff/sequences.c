@@ -243,6 +243,41 @@ static void fork_child_exits(struct dt *t)
 	dt_check(t, 0, A, PG(16), 2);
 }
 
+static void fork_parent_exits(struct dt *t)
+{
+	int c;
+
+	arena(t);
+	dt_mmap(t, 0, A, PG(16), RW, PA);
+	dt_fill(t, 0, A, PG(16), 1);
+	c = dt_fork(t, 0);
+	dt_exit(t, 0);
+	dt_record(t, "parent_gone", P(c), REC_ALL);
+	dt_fill(t, c, A, PG(16), 2);		/* the last mapper: reuse, no copy */
+	dt_record(t, "child_wrote", P(c), REC_ALL);
+	dt_check(t, c, A, PG(16), 2);
+}
+
+/* Five mappers of some pages: Pss shares that do not divide evenly. */
+static void fork_fanout(struct dt *t)
+{
+	int c[4];
+
+	arena(t);
+	dt_mmap(t, 0, A, PG(8), RW, PA);
+	dt_fill(t, 0, A, PG(8), 1);
+	for (int i = 0; i < 4; i++)
+		c[i] = dt_fork(t, 0);
+	for (int i = 0; i < 4; i++)
+		dt_fill_from(t, c[i], A + PG(i), PG(1), 2 + i, i);
+	dt_record(t, "five", P(0) | P(c[0]) | P(c[1]) | P(c[2]) | P(c[3]), REC_ALL);
+	dt_exit(t, c[1]);
+	dt_exit(t, c[3]);
+	dt_record(t, "three", P(0) | P(c[0]) | P(c[2]), REC_WINDOWS);
+	dt_check(t, 0, A, PG(8), 1);
+	dt_check_from(t, c[2], A + PG(2), PG(1), 4, 2);
+}
+
 static void fork_child_reads(struct dt *t)
 {
 	int c;
@@ -1207,6 +1242,8 @@ const struct dt_sequence dt_sequences[] = {
 	SEQ(fork_parent_writes),
 	SEQ(fork_both_write),
 	SEQ(fork_child_exits),
+	SEQ(fork_parent_exits),
+	SEQ(fork_fanout),
 	SEQ(fork_child_reads),
 	SEQ(fork_untouched),
 	SEQ(fork_read_faulted),
