@@ -643,8 +643,13 @@ static void record_proc(struct dt *t, const char *label, int p, unsigned what)
 			if ((what & REC_NO_PTE) && !strcmp(now.status_key[i], "VmPTE"))
 				continue;
 			/* The peak of total_vm is the program's history (exec, the
-			 * loader), not the sequence's. */
-			if (!strcmp(now.status_key[i], "VmPeak"))
+			 * loader), not the sequence's. The peak RSS is worse: Linux
+			 * 6.x raises hiwater_rss from the per-CPU-batched RSS
+			 * counters (percpu_counter, batch 32), so after RSS falls
+			 * VmHWM depends on how many faults the process took before
+			 * the sequence began. Neither can be compared exactly. */
+			if (!strcmp(now.status_key[i], "VmPeak") ||
+			    !strcmp(now.status_key[i], "VmHWM"))
 				continue;
 			for (int j = 0; j < was->nstatus; j++)
 				if (!strcmp(was->status_key[j], now.status_key[i]))
