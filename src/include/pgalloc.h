@@ -7,10 +7,13 @@
  * upper entry if it is none; NULL only when the page allocator fails.
  *
  * Accounting (Linux 6.x): every table frame, pgd included, is PageTable and
- * counted in its node's NR_PAGETABLE (meminfo PageTables); pte, pmd and pud
- * tables (and p4d tables with five levels) are counted in
- * mm->pgtables_bytes (status VmPTE), the pgd is not. A table page's
- * refcount is 1; its _mapcount word is the PGTY_table type.
+ * counted in its node's NR_PAGETABLE (meminfo PageTables; a pti pgd is an
+ * order-1 table and counts 2); pte, pmd and pud tables are counted in
+ * mm->pgtables_bytes (status VmPTE), the pgd and p4d tables are not (Linux
+ * has no p4d counter). A table page's refcount is 1; its _mapcount word is
+ * the PGTY_table type. init_mm's tables, swapper_pg_dir and the zero page
+ * are reserved frames of the kernel image, counted nowhere.
+ * Installing a table takes mm->page_table_lock: call without it held.
  *
  * Invariants: a table reachable from an mm's pgd belongs to that mm alone
  * (no sharing of user tables); kernel half entries 256..511 of every pgd
@@ -64,12 +67,29 @@ pmd_t *walk_pmd(const struct mm_struct *mm, unsigned long addr);
  */
 void free_pgd_range(struct mmu_gather *tlb, unsigned long addr, unsigned long end,
 		    unsigned long floor, unsigned long ceiling);
-/* free_pgtables: free_pgd_range over the VMAs from vma on (unmap_region, exit_mmap). */
+/*
+ * free_pgtables: free_pgd_range over the VMAs from vma on (unmap_region,
+ * exit_mmap), following vma_next() while a VMA starts below ceiling (0: to
+ * the last VMA), so the VMAs must still be linked; neighbours closer than
+ * PMD_SIZE are freed in one call, as Linux does. Unlike Linux it does not
+ * unlink anon_vmas or file rmap: the caller does.
+ */
 void free_pgtables(struct mmu_gather *tlb, struct vm_area_struct *vma,
 		   unsigned long floor, unsigned long ceiling);
 
 /* Count table frames reachable from mm->pgd, by level (validators, tests). */
 struct pgtable_census { unsigned long pgd, p4d, pud, pmd, pte; };
 void pgtable_census(const struct mm_struct *mm, struct pgtable_census *c);
+/* What mm->pgtables_bytes must be for the tables a census found. */
+static inline long pgtable_census_bytes(const struct pgtable_census *c)
+{
+	return (long)((c->pud + c->pmd + c->pte) * PAGE_SIZE);
+}
+/*
+ * Debug: every table below mm's user half is PageTable with refcount 1,
+ * the kernel half (and the pti user copy) is right, pgtables_bytes agrees
+ * with the census. Returns the number of problems (reported in the log).
+ */
+int validate_pgtables(struct mm_struct *mm);
 
 #endif

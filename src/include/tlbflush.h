@@ -32,13 +32,18 @@
 #define ACC_READ	0x0
 #define ACC_WRITE	0x1
 #define ACC_EXEC	0x2
+/* For do_user_addr_fault: the page was present, the rights fell short (X86_PF_PROT). */
+#define ACC_PROT	0x4
 
 /* Signals an access can raise (include/uapi/asm-generic/siginfo.h). */
+#define SIGKILL		9
 #define SIGBUS		7
 #define SIGSEGV		11
 #define SEGV_MAPERR	1
 #define SEGV_ACCERR	2
 #define BUS_ADRERR	2
+#define BUS_MCEERR_AR	4
+#define SI_KERNEL	0x80
 
 struct ksiginfo {
 	int signo;		/* 0: no signal */
@@ -65,8 +70,20 @@ void tlb_exit(struct machine *m);
  * CPU in next's cpumask, choose the PCID (flushing as Linux would).
  */
 void switch_mm(struct machine *m, int cpu, struct mm_struct *next);
-/* The mm is going away: CPUs that have it loaded switch to init_mm. */
+/*
+ * The mm is going away: CPUs that have it loaded switch to init_mm. Call it
+ * before the mm_struct is freed (the TLB keeps a debug link to it).
+ * switch_mm gives an mm whose ctx_id is still 0 the next one
+ * (++next_ctx_id, init_new_context), so mm_alloc need not.
+ */
 void tlb_mm_release(struct mm_struct *mm);
+/*
+ * pti: a system call's entry and exit switch CR3 to the kernel tables and
+ * back: two CR3 loads on the current CPU, and without PCID each flushes
+ * the user's TLB entries. No-op without the pti boot option. Every sys_*
+ * calls it once.
+ */
+void pti_syscall_enter_exit(struct machine *m);
 
 /*
  * Flush [start, end) of mm on every CPU that may cache it (local flush on
@@ -94,17 +111,22 @@ static inline void flush_tlb_range(struct vm_area_struct *vma, unsigned long sta
  * of len bytes at addr, page by page through the TLB and page walk,
  * faulting into do_user_addr_fault and retrying as the CPU does. buf: the
  * bytes to write (ACC_WRITE) or the place to read into; NULL accesses
- * without moving data (touch). Returns 0, or -EFAULT with *si saying which
- * signal Linux would send (the access stops at the faulting byte; *done
- * tells how many bytes were moved before it, if done is not NULL).
+ * without moving data (touch); in metadata-only mode no data moves either.
+ * Returns 0, or -EFAULT with *si saying which signal Linux would send (the
+ * access stops at the faulting page; *done tells how many bytes were moved
+ * before it, if done is not NULL), or -ENOMEM with SIGKILL when the fault
+ * ran out of memory (Linux would run the OOM killer, which has no victim
+ * policy here yet: the faulting task is the one reported killed).
  */
 int mmu_access(struct task_struct *t, unsigned long addr, void *buf, size_t len,
 	       unsigned int acc, struct ksiginfo *si, size_t *done);
 
 /*
  * The arch fault handler (do_user_addr_fault): find the VMA, grow the
- * stack, check access rights, handle_mm_fault, account the fault. Returns
- * 0 when the access can be retried, or fills *si and returns -EFAULT.
+ * stack, check access rights (access_error; acc may carry ACC_PROT),
+ * handle_mm_fault under mmap_lock (so the caller must not hold it).
+ * Returns 0 when the access can be retried, or fills *si and returns
+ * -EFAULT (-ENOMEM with SIGKILL for VM_FAULT_OOM, as mmu_access).
  */
 int do_user_addr_fault(struct task_struct *t, unsigned long addr, unsigned int acc,
 		       struct ksiginfo *si);
