@@ -223,7 +223,8 @@ struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr, pte_
 		WARN_ON_ONCE(!is_zero_pfn(m, pfn) && !(vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)));
 		return NULL;
 	}
-	if (unlikely(pfn >= m->max_pfn || !pfn_valid(m, pfn))) {
+	/* Linux checks only against highest_memmap_pfn; pfn_valid is the debug check. */
+	if (unlikely(pfn >= m->max_pfn || (IS_ENABLED_DEBUG_VM && !pfn_valid(m, pfn)))) {
 		WARN_ON_ONCE(1);	/* print_bad_pte */
 		return NULL;
 	}
@@ -250,9 +251,11 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 	/* A shared mapping without a file has no page to give. */
 	if (vma->vm_flags & VM_SHARED)
 		return VM_FAULT_SIGBUS;
-	vmf->pte = pte_alloc(vmf->mm, vmf->pmd, vmf->address);
-	if (!vmf->pte)
-		return VM_FAULT_OOM;
+	if (!vmf->pte) {
+		vmf->pte = pte_alloc(vmf->mm, vmf->pmd, vmf->address);
+		if (!vmf->pte)
+			return VM_FAULT_OOM;
+	}
 
 	if (!(vmf->flags & FAULT_FLAG_WRITE) && m->cfg.zero_page) {
 		entry = pte_mkspecial(pfn_pte(m->zero_pfn, vma->vm_page_prot));
@@ -694,19 +697,22 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long ad
 		.flags = flags,
 		.pgoff = linear_page_index(vma, address & PAGE_MASK),
 	};
-	pgd_t *pgd = pgd_offset(mm, address);
 	p4d_t *p4d;
 	pud_t *pud;
 
-	p4d = p4d_alloc(mm, pgd, address);
-	if (!p4d)
-		return VM_FAULT_OOM;
-	pud = pud_alloc(mm, p4d, address);
-	if (!pud)
-		return VM_FAULT_OOM;
-	vmf.pmd = pmd_alloc(mm, pud, address);
-	if (!vmf.pmd)
-		return VM_FAULT_OOM;
+	/* Fast path: the upper levels exist (every fault but a region's first). */
+	vmf.pmd = walk_pmd(mm, address);
+	if (unlikely(!vmf.pmd)) {
+		p4d = p4d_alloc(mm, pgd_offset(mm, address), address);
+		if (!p4d)
+			return VM_FAULT_OOM;
+		pud = pud_alloc(mm, p4d, address);
+		if (!pud)
+			return VM_FAULT_OOM;
+		vmf.pmd = pmd_alloc(mm, pud, address);
+		if (!vmf.pmd)
+			return VM_FAULT_OOM;
+	}
 	return handle_pte_fault(&vmf);
 }
 
