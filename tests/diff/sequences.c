@@ -278,6 +278,22 @@ static void fork_fanout(struct dt *t)
 	dt_check_from(t, c[2], A + PG(2), PG(1), 4, 2);
 }
 
+/* Zapping shared COW pages in one process makes them exclusive in the other. */
+static void fork_dontneed(struct dt *t)
+{
+	int c;
+
+	arena(t);
+	dt_mmap(t, 0, A, PG(8), RW, PA);
+	dt_fill(t, 0, A, PG(8), 1);
+	c = dt_fork(t, 0);
+	dt_madvise(t, 0, A, PG(4), MADV_DONTNEED);
+	dt_record(t, "dropped", P(0) | P(c), REC_ALL);
+	dt_fill(t, c, A, PG(4), 2);		/* exclusive now: reused, not copied */
+	dt_check(t, 0, A, PG(4), 0);
+	dt_record(t, "after", P(0) | P(c), REC_ALL);
+}
+
 static void fork_child_reads(struct dt *t)
 {
 	int c;
@@ -1112,6 +1128,7 @@ static void odd_mmaps(struct dt *t)
 	dt_mmap(t, 0, A + PG(16), PG(1), PROT_READ | PROT_SEM, PA);
 	dt_mmap(t, 0, A + PG(20), PG(1), RW | PROT_EXEC, PA);
 	dt_mmap(t, 0, A + PG(24), PG(1), PROT_WRITE, PA);		/* write implies read */
+	dt_mmap(t, 0, A + PG(26), PG(1), PROT_READ | PROT_EXEC, PA);	/* VmLib counts it */
 	/* Far more than any RAM: only NORESERVE lets it through (16 TiB from
 	 * A stays below the program image at 0x555555554000). */
 	huge = dt_mmap(t, 0, A + PG(28), 16ULL << 40, RW, PA | MAP_NORESERVE);
@@ -1244,6 +1261,7 @@ const struct dt_sequence dt_sequences[] = {
 	SEQ(fork_child_exits),
 	SEQ(fork_parent_exits),
 	SEQ(fork_fanout),
+	SEQ(fork_dontneed),
 	SEQ(fork_child_reads),
 	SEQ(fork_untouched),
 	SEQ(fork_read_faulted),
