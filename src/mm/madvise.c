@@ -426,18 +426,6 @@ static void unmap_mapping_pages(struct machine *m, struct address_space *mapping
 }
 
 /*
- * TEMPORARY, until mm/shmem.c defines shmem_punch_hole (fs.h): a hole that
- * reaches the end of the object is a truncation; an interior hole keeps
- * its pages (only the ptes went).
- */
-__attribute__((weak)) void shmem_punch_hole(struct address_space *mapping, unsigned long start,
-					    unsigned long end)
-{
-	if (end >= PFN_UP(mapping->size))
-		shmem_truncate_range(mapping, start);
-}
-
-/*
  * MADV_REMOVE: punch a hole in the shmem object behind a shared writable
  * mapping (shmem_fallocate PUNCH_HOLE): every mapping of the range loses
  * its ptes, the object its pages.
@@ -650,6 +638,24 @@ static int madvise_fault_errno(vm_fault_t ret)
 }
 
 /*
+ * FOLL_TOUCH: the page GUP found is marked dirty (for a write) and
+ * accessed - folio_mark_accessed's first step, PG_referenced; its second
+ * (activating a page referenced twice) Linux defers to a per-CPU batch,
+ * and mmsim leaves to reclaim.
+ */
+static void populate_touch(struct vm_area_struct *vma, unsigned long addr, pte_t pte, bool write)
+{
+	struct page *page = vm_normal_page(vma, addr, pte);
+
+	if (!page)
+		return;
+	if (write && !pte_dirty(pte) && !PageDirty(page))
+		SetPageDirty(page);
+	if (!PageReferenced(page))
+		SetPageReferenced(page);
+}
+
+/*
  * Fault [start, end) of vma in as GUP's faultin_page_range does: a page
  * whose pte already grants the access is left as it is; otherwise the
  * fault handler runs (a write fault for populate_write, breaking COW).
@@ -669,8 +675,10 @@ static int faultin_vma_range(struct vm_area_struct *vma, unsigned long start, un
 			vm_fault_t ret;
 
 			if (pte && pte_present(*pte) && !pte_protnone(*pte) &&
-			    (!write || pte_write(*pte)))
+			    (!write || pte_write(*pte))) {
+				populate_touch(vma, addr, *pte, write);
 				break;
+			}
 			/* One fault settles a page; a second is the handler's retry. */
 			BUG_ON(tries > 2);
 			ret = handle_mm_fault(vma, addr, fault_flags);
@@ -714,6 +722,7 @@ long sys_madvise(struct task_struct *t, unsigned long start, unsigned long len_i
 	int error;
 
 	task_enter(t);
+	pti_syscall_enter_exit(t->machine);
 	if (!madvise_behavior_valid(behavior))
 		return -EINVAL;
 	if (start & ~PAGE_MASK)

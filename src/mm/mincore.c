@@ -24,6 +24,7 @@
 #include "mm.h"
 #include "pgalloc.h"
 #include "swap.h"
+#include "tlbflush.h"
 #include "vma.h"
 
 /* Is the page at index of mapping in its cache (mincore_page)? */
@@ -110,6 +111,7 @@ long sys_mincore(struct task_struct *t, unsigned long start, unsigned long len,
 	unsigned long pages;
 
 	task_enter(t);
+	pti_syscall_enter_exit(t->machine);
 	if (start & ~PAGE_MASK)
 		return -EINVAL;
 	/* access_ok: the range must lie in user space. */
@@ -140,6 +142,7 @@ long sys_msync(struct task_struct *t, unsigned long start, unsigned long len, in
 	unsigned long end;
 
 	task_enter(t);
+	pti_syscall_enter_exit(t->machine);
 	if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
 		return -EINVAL;
 	if (start & ~PAGE_MASK)

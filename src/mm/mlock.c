@@ -28,6 +28,7 @@
 #include "mm.h"
 #include "pgalloc.h"
 #include "swap.h"
+#include "tlbflush.h"
 #include "vma.h"
 
 unsigned long rlimit_memlock(const struct mm_struct *mm)
@@ -253,6 +254,7 @@ static long do_mlock(struct task_struct *t, unsigned long start, unsigned long l
 long sys_mlock(struct task_struct *t, unsigned long start, unsigned long len)
 {
 	task_enter(t);
+	pti_syscall_enter_exit(t->machine);
 	return do_mlock(t, start, len, VM_LOCKED);
 }
 
@@ -261,6 +263,7 @@ long sys_mlock2(struct task_struct *t, unsigned long start, unsigned long len, i
 	vm_flags_t vm_flags = VM_LOCKED;
 
 	task_enter(t);
+	pti_syscall_enter_exit(t->machine);
 	if (flags & ~MLOCK_ONFAULT)
 		return -EINVAL;
 	if (flags & MLOCK_ONFAULT)
@@ -274,6 +277,7 @@ long sys_munlock(struct task_struct *t, unsigned long start, unsigned long len)
 	int ret;
 
 	task_enter(t);
+	pti_syscall_enter_exit(t->machine);
 	len = PAGE_ALIGN(len + (start & ~PAGE_MASK));
 	start &= PAGE_MASK;
 	spin_lock(&mm->mmap_lock);
@@ -320,6 +324,7 @@ long sys_mlockall(struct task_struct *t, int flags)
 	long ret = -ENOMEM;
 
 	task_enter(t);
+	pti_syscall_enter_exit(t->machine);
 	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags == MCL_ONFAULT)
 		return -EINVAL;
 	if (!can_do_mlock(mm))
@@ -342,6 +347,7 @@ long sys_munlockall(struct task_struct *t)
 	struct mm_struct *mm = t->mm;
 
 	task_enter(t);
+	pti_syscall_enter_exit(t->machine);
 	spin_lock(&mm->mmap_lock);
 	apply_mlockall_flags(mm, 0);
 	spin_unlock(&mm->mmap_lock);

@@ -288,6 +288,7 @@ long sys_mprotect(struct task_struct *t, unsigned long start, unsigned long len,
 	int error;
 
 	task_enter(t);
+	pti_syscall_enter_exit(t->machine);
 	prot &= ~grows;
 	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP))
 		return -EINVAL;
