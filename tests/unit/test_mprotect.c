@@ -242,6 +242,40 @@ static void test_shared(void **state)
 	st_free(st);
 }
 
+/*
+ * Fault sweep: a split that cannot allocate its VMA (or anon_vma chain)
+ * makes mprotect fail with -ENOMEM; whatever was done stays consistent,
+ * the data and protections stay as they were.
+ */
+static void test_split_fault_sweep(void **state)
+{
+	struct st *st = st_new("mem=256M cpus=2");
+	bool succeeded = false;
+
+	(void)state;
+	for (unsigned long n = 1; n <= 12; n++) {
+		int r;
+
+		map_at(st, 0, 16, RW, ANON);
+		write_byte(st, 5, 0x33);
+		mmsim_fail_nth(st->m, "slab", n, 0);
+		r = mmsim_mprotect(st->m, st->pid, A(4), 4 * PG, MMSIM_PROT_READ);
+		mmsim_fail_nth(st->m, "slab", 0, 0);
+		check_machine(st->m);
+		if (r) {
+			assert_int_equal(r, -ENOMEM);
+			assert_int_equal(touch(st, 4, 4, 1), 0);	/* still writable */
+		} else {
+			succeeded = true;
+			assert_layout(st, "[0,4) rw-p [4,8) r--p [8,16) rw-p");
+		}
+		assert_int_equal(read_byte(st, 5), 0x33);
+		assert_int_equal(mmsim_munmap(st->m, st->pid, A(0), 16 * PG), 0);
+	}
+	assert_true(succeeded);
+	st_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_commit_charge),
 		cmocka_unit_test(test_vm_stat_account),
 		cmocka_unit_test(test_shared),
+		cmocka_unit_test(test_split_fault_sweep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -352,6 +352,60 @@ static void test_move_pte_table(void **state)
 	st_free(st);
 }
 
+/*
+ * Fault sweep: fail the Nth page or slab allocation of a move that must
+ * allocate (VMA, anon_vma chains, two pte tables at the destination, so
+ * a failure can come after half the ptes moved and they must move back).
+ * Each call either succeeds with the data at the new place or fails with
+ * -ENOMEM leaving the old mapping whole; the validators pass after each.
+ */
+static void test_move_fault_sweep(void **state)
+{
+	static const char *const kinds[] = { "page", "slab" };
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		struct st *st = st_new("mem=256M cpus=2");
+		bool succeeded = false;
+
+		for (unsigned long n = 1; n < 64 && !succeeded; n++) {
+			int64_t r;
+
+			map_at(st, 0, 16, RW, ANON);
+			map_at(st, 16, 4, MMSIM_PROT_READ, ANON);
+			for (long i = 0; i < 16; i++)
+				write_byte(st, i, (unsigned char)(i + 1));
+			mmsim_fail_nth(st->m, kinds[k], n, 0);
+			/* Across a pte-table boundary: the second table can fail mid-move. */
+			r = mmsim_mremap(st->m, st->pid, A(0), 16 * PG, 32 * PG, MAYMOVE | FIXED,
+					 A(1016));
+			mmsim_fail_nth(st->m, kinds[k], 0, 0);
+			check_machine(st->m);
+			if (r < 0) {
+				assert_int_equal(r, -ENOMEM);
+				assert_layout(st, "[0,16) rw-p [16,20) r--p");
+				for (long i = 0; i < 16; i++)
+					assert_int_equal(read_byte(st, i), i + 1);
+			} else {
+				struct mmsim_fault f;
+				unsigned char v;
+
+				succeeded = true;
+				for (long i = 0; i < 16; i++) {
+					assert_int_equal(mmsim_read(st->m, st->pid, (uint64_t)r + i * PG,
+								    &v, 1, &f), 0);
+					assert_int_equal(v, i + 1);
+				}
+				assert_int_equal(mmsim_munmap(st->m, st->pid, (uint64_t)r, 32 * PG), 0);
+			}
+			assert_int_equal(mmsim_munmap(st->m, st->pid, A(0), 20 * PG), 0);
+			check_machine(st->m);
+		}
+		assert_true(succeeded);
+		st_free(st);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_dontunmap),
 		cmocka_unit_test(test_grow_locked),
 		cmocka_unit_test(test_move_pte_table),
+		cmocka_unit_test(test_move_fault_sweep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
