@@ -73,7 +73,7 @@ static void list_known(FILE *out)
 static void show_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: mmsim [machine options] show [--spawn COMM]... FILE...\n"
+		"Usage: mmsim [machine options] show FILE... [--spawn COMM]...\n"
 		"\n"
 		"Boot the machine and print each /proc file as Linux would.\n"
 		"FILE is one of: ");
