@@ -222,7 +222,8 @@ void dt_window_bounds(struct dt *t, const char *name, uint64_t base, uint64_t le
 void dt_record(struct dt *t, const char *label, unsigned pmask, unsigned what);
 #define P(i) (1u << (i))
 
-/* Baseline of a process as it is now (at start, after fork). */
+/* Baseline of a process as it is now (at start, after fork, or after a
+ * sequence's setup that evens out the two programs' starting states). */
 void dt_baseline_take(struct dt *t, int p);
 
 /* ---- Sequences ---- */

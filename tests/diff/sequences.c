@@ -844,13 +844,30 @@ static void mremap_grow_merge(struct dt *t)
 
 /* ---- brk ---- */
 
-static void brk_grow_shrink(struct dt *t)
+/*
+ * The heap starts right after the program's bss, in the same page table.
+ * The host's program has its bss resident (so that table exists); mmsim's
+ * simulated image has not been touched yet. Reading the last bss page
+ * before the baseline evens that out, so VmPTE compares the heap alone.
+ */
+static int64_t brk_start(struct dt *t)
 {
 	int64_t b0 = dt_brk(t, 0, 0);
 
 	if (b0 <= 0)
-		return;
+		return b0;
+	dt_touch(t, 0, (uint64_t)b0 - PG(1), PG(1), 0);
+	dt_baseline_take(t, 0);
 	dt_window(t, "B", (uint64_t)b0, 4 * MB);
+	return b0;
+}
+
+static void brk_grow_shrink(struct dt *t)
+{
+	int64_t b0 = brk_start(t);
+
+	if (b0 <= 0)
+		return;
 	dt_brk(t, 0, (uint64_t)b0 + PG(16));
 	dt_record(t, "grown", P(0), REC_ALL);
 	dt_fill(t, 0, (uint64_t)b0, PG(16), 1);
@@ -867,11 +884,10 @@ static void brk_grow_shrink(struct dt *t)
 
 static void brk_blocked(struct dt *t)
 {
-	int64_t b0 = dt_brk(t, 0, 0);
+	int64_t b0 = brk_start(t);
 
 	if (b0 <= 0)
 		return;
-	dt_window(t, "B", (uint64_t)b0, 4 * MB);
 	dt_mmap(t, 0, (uint64_t)b0 + PG(8), PG(2), RW, PA | MAP_FIXED_NOREPLACE);
 	dt_brk(t, 0, (uint64_t)b0 + PG(7));	/* leaves one page: allowed */
 	dt_brk(t, 0, (uint64_t)b0 + PG(8));	/* no gap page left: refused */
@@ -884,12 +900,11 @@ static void brk_blocked(struct dt *t)
 
 static void brk_fork(struct dt *t)
 {
-	int64_t b0 = dt_brk(t, 0, 0);
+	int64_t b0 = brk_start(t);
 	int c;
 
 	if (b0 <= 0)
 		return;
-	dt_window(t, "B", (uint64_t)b0, 4 * MB);
 	dt_brk(t, 0, (uint64_t)b0 + PG(8));
 	dt_fill(t, 0, (uint64_t)b0, PG(8), 1);
 	c = dt_fork(t, 0);
