@@ -5,9 +5,11 @@
  * caches, the interval tree against a brute-force answer, rmap_walk, the
  * page-level counters, and validate_rmap catching broken state.
  *
- * VMAs are made by hand in mms from mm_alloc, linked with vma_link (the
- * neighbour lookups of anon_vma_prepare need the VMA tree), but no pages
- * are mapped by ptes: page rmap calls are made directly.
+ * Most VMAs are made by hand in mms from mm_alloc, linked with vma_link
+ * (the neighbour lookups of anon_vma_prepare need the VMA tree), with no
+ * pages mapped by ptes: page rmap calls are made directly. The last test
+ * runs real processes (mmap, faults, fork, COW, munmap, exit) and checks
+ * rmap_walk against their page tables.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,11 +18,13 @@
 
 #include "harness.h"
 #include "mm.h"
+#include "mman.h"
 #include "mmsim/mmsim.h"
 #include "pgalloc.h"
 #include "rmap.h"
 #include "sched.h"
 #include "swap.h"
+#include "tlbflush.h"
 #include "vma.h"
 
 #define BASE	0x10000000UL	/* where the hand-made VMAs go */
@@ -47,6 +51,17 @@ static void check(struct fixture *f)
 {
 	check_machine(f->m);
 	assert_int_equal(validate_rmap(f->m), 0);
+}
+
+/*
+ * For pages "mapped" by rmap calls alone, with no pte: the rmap and LRU
+ * validators (validate_user_pages would rightly object to a mapcount no
+ * pte explains).
+ */
+static void check_no_ptes(struct fixture *f)
+{
+	assert_int_equal(validate_rmap(f->m), 0);
+	assert_int_equal(validate_lru(f->m), 0);
 }
 
 static void fixture_boot(struct fixture *f)
@@ -717,7 +732,7 @@ static void test_page_rmap_and_walk(void **state)
 	assert_true(walked(&log, p, addr) && walked(&log, c, addr));
 	log = walk(f.m, page, 1);	/* rmap_one returning false stops the walk */
 	assert_int_equal(log.n, 1);
-	check(&f);
+	check_no_ptes(&f);
 
 	/* the child writes: its copy is in its own anon_vma, found in c only */
 	copy = alloc_pages(f.m, GFP_HIGHUSER_MOVABLE, 0);
@@ -735,7 +750,7 @@ static void test_page_rmap_and_walk(void **state)
 	assert_int_equal(page_mapcount(page), 1);
 	folio_move_anon_rmap(page, p);
 	assert_true(PageAnonExclusive(page));
-	check(&f);
+	check_no_ptes(&f);
 
 	/* unmapping: counters back, pages freed exactly once */
 	folio_remove_rmap_pte(copy, c);
@@ -869,6 +884,131 @@ static void test_fork_enomem_sweep(void **state)
 	fixture_done(&f);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Real processes: faults, fork, COW, splits, exit                          */
+/* ---------------------------------------------------------------------- */
+
+struct pte_hits {
+	int visited, mapped;
+};
+
+/* Does this VMA's pte at addr map the page? (what a real rmap_one checks) */
+static bool count_pte(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+		      void *arg)
+{
+	struct pte_hits *h = arg;
+	pte_t *pte = walk_pte(vma->vm_mm, addr);
+
+	h->visited++;
+	if (pte && pte_present(*pte) && pte_pfn(*pte) == page_to_pfn(vma->vm_mm->machine, page))
+		h->mapped++;
+	return true;
+}
+
+static struct page *page_at(struct task_struct *t, unsigned long addr)
+{
+	pte_t *pte = walk_pte(t->mm, addr);
+
+	assert_non_null(pte);
+	assert_true(pte_present(*pte));
+	return pfn_to_page(t->machine, pte_pfn(*pte));
+}
+
+static struct pte_hits walk_hits(struct machine *m, struct page *page)
+{
+	struct pte_hits h = { 0 };
+	struct rmap_walk_control rwc = { .arg = &h, .rmap_one = count_pte };
+
+	rmap_walk(m, page, &rwc);
+	return h;
+}
+
+static void touch(struct task_struct *t, unsigned long addr, unsigned long len, unsigned int acc)
+{
+	struct ksiginfo si;
+
+	task_enter(t);
+	assert_int_equal(mmu_access(t, addr, NULL, len, acc, &si, NULL), 0);
+}
+
+static void test_rmap_walk_real_processes(void **state)
+{
+	struct fixture f;
+	struct task_struct *p, *c;
+	unsigned long len = 16 * PAGE_SIZE, addr;
+	long anon0;
+	struct pte_hits h;
+	int err;
+
+	(void)state;
+	fixture_boot(&f);
+	anon0 = global_node_page_state(f.m, NR_ANON_PAGES);
+	p = task_spawn(f.m, "parent", &err);
+	assert_non_null(p);
+	task_enter(p);
+	addr = (unsigned long)sys_mmap(p, 0, len, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0);
+	assert_false(IS_ERR_VALUE(addr));
+	touch(p, addr, len, ACC_WRITE);
+	assert_int_equal(global_node_page_state(f.m, NR_ANON_PAGES) - anon0 >= 16, true);
+	h = walk_hits(f.m, page_at(p, addr + 5 * PAGE_SIZE));
+	assert_int_equal(h.visited, 1);
+	assert_int_equal(h.mapped, 1);
+	check(&f);
+
+	/* fork: every page is found in both processes */
+	c = do_fork(p, 0, &err);
+	assert_non_null(c);
+	for (unsigned long off = 0; off < len; off += PAGE_SIZE) {
+		struct page *page = page_at(p, addr + off);
+
+		assert_ptr_equal(page_at(c, addr + off), page);
+		h = walk_hits(f.m, page);
+		assert_int_equal(h.visited, 2);
+		assert_int_equal(h.mapped, 2);
+		assert_int_equal(page_mapcount(page), 2);
+	}
+	check(&f);
+
+	/* the child writes page 3: its copy lives in the child's anon_vma only */
+	touch(c, addr + 3 * PAGE_SIZE, 1, ACC_WRITE);
+	assert_ptr_not_equal(page_at(c, addr + 3 * PAGE_SIZE), page_at(p, addr + 3 * PAGE_SIZE));
+	h = walk_hits(f.m, page_at(c, addr + 3 * PAGE_SIZE));
+	assert_int_equal(h.visited, 1);
+	assert_int_equal(h.mapped, 1);
+	/* the parent's original: the child's VMA may still map it, so it is visited */
+	h = walk_hits(f.m, page_at(p, addr + 3 * PAGE_SIZE));
+	assert_int_equal(h.visited, 2);
+	assert_int_equal(h.mapped, 1);
+	check(&f);
+
+	/* splits (munmap a hole in the parent, mprotect in the child): keys follow */
+	task_enter(p);
+	assert_int_equal(sys_munmap(p, addr + 6 * PAGE_SIZE, 2 * PAGE_SIZE), 0);
+	task_enter(c);
+	assert_int_equal(sys_mprotect(c, addr + 10 * PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ), 0);
+	check(&f);
+	h = walk_hits(f.m, page_at(c, addr + 7 * PAGE_SIZE));
+	assert_int_equal(h.mapped, 1);	/* the parent's ptes are gone */
+	h = walk_hits(f.m, page_at(p, addr + 11 * PAGE_SIZE));
+	assert_int_equal(h.mapped, 2);
+	assert_int_equal(h.visited, 2);
+	h = walk_hits(f.m, page_at(p, addr + 14 * PAGE_SIZE));
+	assert_int_equal(h.mapped, 2);
+
+	do_exit(c, 0);
+	check(&f);
+	h = walk_hits(f.m, page_at(p, addr + 11 * PAGE_SIZE));
+	assert_int_equal(h.visited, 1);
+	assert_int_equal(h.mapped, 1);
+	do_exit(p, 0);
+	assert_int_equal(global_node_page_state(f.m, NR_ANON_PAGES), anon0);
+	lru_add_drain_all(f.m);
+	assert_int_equal(global_node_page_state(f.m, NR_INACTIVE_ANON), 0);
+	assert_int_equal(global_node_page_state(f.m, NR_ACTIVE_ANON), 0);
+	fixture_done(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -882,6 +1022,7 @@ int main(void)
 		cmocka_unit_test(test_page_rmap_and_walk),
 		cmocka_unit_test(test_rmap_mlock),
 		cmocka_unit_test(test_fork_enomem_sweep),
+		cmocka_unit_test(test_rmap_walk_real_processes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
