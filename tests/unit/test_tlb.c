@@ -6,18 +6,22 @@
  * switches, five-level addresses, kernel and non-canonical addresses, and
  * validate_tlb catching a pte made stricter without a flush.
  *
- * Page tables are built by hand and every pte is present, so no access
- * faults into the rest of the kernel.
+ * Most tests build page tables by hand with every pte present, so no
+ * access faults; the last ones run a spawned process through the real
+ * system calls and faults (do_user_addr_fault's signals, stack growth,
+ * page tables freed by munmap, pti's CR3 loads per system call).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
+#include "mman.h"
 #include "mmsim/mmsim.h"
 #include "pgalloc.h"
 #include "sched.h"
 #include "tlbflush.h"
+#include "vma.h"
 #include "../../src/mm/tlb_internal.h"
 
 #define BASE	0x10000000UL
@@ -488,6 +492,172 @@ static void test_bad_addresses(void **state)
 	world_free(w, BASE);
 }
 
+
+/* ---- Through the real kernel: a spawned process, its VMAs and faults ---- */
+
+static struct task_struct *spawn(struct machine *m)
+{
+	int err = 0;
+	struct task_struct *t = task_spawn(m, "mmutest", &err);
+
+	assert_non_null(t);
+	return t;
+}
+
+static int fault_code(struct task_struct *t, unsigned long addr, unsigned int acc,
+		      unsigned long *fault_addr)
+{
+	struct ksiginfo si;
+	uint64_t x = 0;
+	int ret;
+
+	task_enter(t);
+	ret = mmu_access(t, addr, &x, sizeof(x), acc, &si, NULL);
+	if (!ret)
+		return 0;
+	assert_int_equal(ret, -EFAULT);
+	assert_int_equal(si.signo, SIGSEGV);
+	if (fault_addr)
+		*fault_addr = si.addr;
+	return si.code;
+}
+
+static void test_fault_signals(void **state)
+{
+	struct machine *m = test_boot("mem=256M cpus=2");
+	struct task_struct *t = spawn(m);
+	unsigned long a, fa = 0, flt;
+	long r;
+
+	(void)state;
+	r = sys_mmap(t, 0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		     NULL, 0);
+	assert_true(r > 0);
+	a = (unsigned long)r;
+	assert_int_equal(sys_mprotect(t, a + PAGE_SIZE, PAGE_SIZE, PROT_READ), 0);
+	assert_int_equal(sys_mprotect(t, a + 2 * PAGE_SIZE, PAGE_SIZE, PROT_NONE), 0);
+	assert_int_equal(sys_munmap(t, a + 3 * PAGE_SIZE, PAGE_SIZE), 0);
+	assert_null(find_vma_intersection(t->mm, a + 3 * PAGE_SIZE, a + 4 * PAGE_SIZE));
+
+	flt = t->min_flt;
+	assert_int_equal(fault_code(t, a + 8, ACC_WRITE, NULL), 0);
+	assert_int_equal(t->min_flt - flt, 1);
+	assert_int_equal(fault_code(t, a + 16, ACC_WRITE, NULL), 0);	/* TLB hit now */
+	assert_int_equal(t->min_flt - flt, 1);
+	/* Write to read-only, read of PROT_NONE: the VMA forbids it. */
+	assert_int_equal(fault_code(t, a + PAGE_SIZE + 8, ACC_WRITE, &fa), SEGV_ACCERR);
+	assert_int_equal(fa, a + PAGE_SIZE + 8);
+	assert_int_equal(fault_code(t, a + 2 * PAGE_SIZE, ACC_READ, NULL), SEGV_ACCERR);
+	/* Nothing mapped there. */
+	assert_int_equal(fault_code(t, a + 3 * PAGE_SIZE, ACC_READ, &fa), SEGV_MAPERR);
+	assert_int_equal(fa, a + 3 * PAGE_SIZE);
+	/* Reading the read-only page is fine (one fault), executing it is not. */
+	flt = t->min_flt;
+	assert_int_equal(fault_code(t, a + PAGE_SIZE, ACC_READ, NULL), 0);
+	assert_int_equal(t->min_flt - flt, 1);
+	assert_int_equal(fault_code(t, a + PAGE_SIZE, ACC_EXEC, NULL), SEGV_ACCERR);
+	assert_int_equal(t->min_flt - flt, 1);	/* present: a protection fault, no fault handled */
+	/* A fetch from a readable, not executable, page not yet faulted: Linux
+	 * first maps it (a fault counted), the retry then faults on NX. */
+	r = sys_mmap(t, 0, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0);
+	assert_true(r > 0);
+	flt = t->min_flt;
+	assert_int_equal(fault_code(t, (unsigned long)r, ACC_EXEC, NULL), SEGV_ACCERR);
+	assert_int_equal(t->min_flt - flt, 1);
+	/* An access across the writable page into the read-only one stops at the border. */
+	struct ksiginfo si;
+	size_t done = 0;
+	char buf[64] = { 0 };
+	assert_int_equal(mmu_access(t, a + PAGE_SIZE - 32, buf, sizeof(buf), ACC_WRITE, &si, &done),
+			 -EFAULT);
+	assert_int_equal(done, 32);
+	assert_int_equal(si.code, SEGV_ACCERR);
+	assert_int_equal(si.addr, a + PAGE_SIZE);
+	assert_int_equal(validate_tlb(m), 0);
+	check_machine(m);
+	mmsim_shutdown(m);
+}
+
+static void test_stack_growth(void **state)
+{
+	struct machine *m = test_boot("mem=256M cpus=2");
+	struct task_struct *t = spawn(m);
+	struct vm_area_struct *stack = find_vma(t->mm, t->mm->start_stack);
+	unsigned long start = stack->vm_start, end = stack->vm_end;
+
+	(void)state;
+	assert_true(stack->vm_flags & VM_GROWSDOWN);
+	/* Just below the stack: it grows, no signal. */
+	assert_int_equal(fault_code(t, start - 8, ACC_WRITE, NULL), 0);
+	assert_int_equal(stack->vm_start, start - PAGE_SIZE);
+	/* Past RLIMIT_STACK: the growth is refused, SEGV_MAPERR. */
+	assert_int_equal(fault_code(t, end - RLIMIT_STACK_DEFAULT - PAGE_SIZE, ACC_WRITE, NULL),
+			 SEGV_MAPERR);
+	assert_int_equal(stack->vm_start, start - PAGE_SIZE);
+	check_machine(m);
+	mmsim_shutdown(m);
+}
+
+/* munmap gives back exactly the tables only its range used. */
+static void test_munmap_frees_tables(void **state)
+{
+	struct machine *m = test_boot("mem=256M cpus=2");
+	struct task_struct *t = spawn(m);
+	struct mm_struct *mm = t->mm;
+	const unsigned long x = 0x200000000000UL;	/* a pgd slot of its own */
+	long pt0 = mm->pgtables_bytes, nr0 = global_node_page_state(m, NR_PAGETABLE);
+	unsigned long flt;
+
+	(void)state;
+	/* A: one page at x. B: one page at x + 2 MiB + 4 KiB (own pte table, same pmd). */
+	assert_int_equal(sys_mmap(t, x, PAGE_SIZE, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0), (long)x);
+	assert_int_equal(sys_mmap(t, x + PMD_SIZE + PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, NULL, 0),
+			 (long)(x + PMD_SIZE + PAGE_SIZE));
+	assert_int_equal(fault_code(t, x, ACC_WRITE, NULL), 0);
+	assert_int_equal(fault_code(t, x + PMD_SIZE + PAGE_SIZE, ACC_WRITE, NULL), 0);
+	/* pud + pmd + two pte tables. */
+	assert_int_equal(mm->pgtables_bytes - pt0, 4 * PAGE_SIZE);
+	assert_int_equal(global_node_page_state(m, NR_PAGETABLE) - nr0, 4);
+	assert_int_equal(validate_pgtables(mm), 0);
+	/* Unmap A: its pte table goes, the pmd and pud stay for B. */
+	assert_int_equal(sys_munmap(t, x, PAGE_SIZE), 0);
+	assert_int_equal(mm->pgtables_bytes - pt0, 3 * PAGE_SIZE);
+	assert_null(walk_pte(mm, x));
+	flt = t->min_flt;
+	assert_int_equal(fault_code(t, x + PMD_SIZE + PAGE_SIZE, ACC_READ, NULL), 0);
+	assert_int_equal(t->min_flt, flt);	/* B's mapping untouched */
+	/* Unmap B: all of it goes, back to where we started. */
+	assert_int_equal(sys_munmap(t, x + PMD_SIZE + PAGE_SIZE, PAGE_SIZE), 0);
+	assert_int_equal(mm->pgtables_bytes, pt0);
+	assert_int_equal(global_node_page_state(m, NR_PAGETABLE), nr0);
+	assert_true(pgd_none(*pgd_offset(mm, x)));
+	assert_int_equal(validate_tlb(m), 0);
+	check_machine(m);
+	mmsim_shutdown(m);
+}
+
+/* pti: each system call costs two CR3 loads. */
+static void test_pti_syscalls(void **state)
+{
+	struct machine *m = test_boot("mem=256M cpus=2 pti=1");
+	struct task_struct *t = spawn(m);
+	struct tlb_stats s0, s1;
+	long r;
+
+	(void)state;
+	r = sys_mmap(t, 0, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, NULL, 0);
+	assert_true(r > 0);
+	tlb_get_stats(m, t->cpu, &s0);
+	assert_int_equal(sys_mprotect(t, (unsigned long)r, PAGE_SIZE, PROT_NONE), 0);
+	assert_int_equal(sys_madvise(t, (unsigned long)r, PAGE_SIZE, MADV_DONTNEED), 0);
+	tlb_get_stats(m, t->cpu, &s1);
+	assert_int_equal(s1.cr3_loads - s0.cr3_loads, 4);
+	check_machine(m);
+	mmsim_shutdown(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -501,6 +671,10 @@ int main(void)
 		cmocka_unit_test(test_pti_cr3_loads),
 		cmocka_unit_test(test_five_level_addresses),
 		cmocka_unit_test(test_bad_addresses),
+		cmocka_unit_test(test_fault_signals),
+		cmocka_unit_test(test_stack_growth),
+		cmocka_unit_test(test_munmap_frees_tables),
+		cmocka_unit_test(test_pti_syscalls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
