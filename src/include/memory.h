@@ -125,6 +125,13 @@ long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start,
 void copy_user_highpage(struct machine *m, struct page *to, struct page *from);
 void clear_user_highpage(struct machine *m, struct page *page);
 
+/*
+ * folio_mark_accessed (mm/swap.c in Linux): referenced on a first access,
+ * moved to the active list on the next (PGACTIVATE). GUP's FOLL_TOUCH and
+ * the zap of a young file pte use it.
+ */
+void mark_page_accessed(struct machine *m, struct page *page);
+
 /* The page a present pte maps, or NULL for special ptes (zero page). */
 struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr, pte_t pte);
 

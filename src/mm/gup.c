@@ -4,9 +4,9 @@
  * mprotect of a locked range).
  *
  * For each page of the range: if its pte already grants what is wanted
- * (present; writable when FOLL_WRITE) the page is only "touched"
- * (FOLL_TOUCH: marked dirty / accessed); otherwise handle_mm_fault runs,
- * as a write fault when FOLL_WRITE, and the page is looked at again. The
+ * (present; writable when FOLL_WRITE) the page is "touched" (FOLL_TOUCH:
+ * marked dirty / accessed); otherwise handle_mm_fault runs, as a write
+ * fault when FOLL_WRITE, and the page is looked at - and touched - again. The
  * faults count in pgfault and in the current task's min_flt, as GUP's do
  * on Linux (regs == NULL only spares the perf events).
  *
@@ -73,8 +73,12 @@ static bool follow_page_pte(struct vm_area_struct *vma, unsigned long addr,
 	if (page && (gup_flags & FOLL_TOUCH)) {
 		if ((gup_flags & FOLL_WRITE) && !pte_dirty(pte) && !PageDirty(page))
 			SetPageDirty(page);	/* folio_mark_dirty */
-		if (!pte_young(pte) && !(vma->vm_flags & VM_SEQ_READ) && !PageReferenced(page))
-			SetPageReferenced(page);	/* folio_mark_accessed's first step */
+		/*
+		 * Even a young pte's page: Linux marks the page rather than the
+		 * pte (no atomic care for the dirty bit needed), so a populated
+		 * page is referenced and a second populate activates it.
+		 */
+		mark_page_accessed(vma->vm_mm->machine, page);
 	}
 	return true;
 }

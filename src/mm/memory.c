@@ -171,15 +171,27 @@ static pmd_t *next_pte_table(const struct mm_struct *mm, unsigned long *addr, un
 	return NULL;
 }
 
-/* folio_mark_accessed's first step: the page was referenced once more. */
-static void mark_page_accessed(struct page *page)
+/*
+ * folio_mark_accessed: the first access marks the page referenced, the
+ * next one moves an inactive evictable page to the active list (Linux
+ * queues that move on a per-CPU batch; there are no batches here).
+ */
+void mark_page_accessed(struct machine *m, struct page *page)
 {
-	/*
-	 * Linux moves an already-referenced inactive page to the active list
-	 * here; the second step waits for reclaim's LRU work (issue 5).
-	 */
-	if (!PageReferenced(page))
+	page = compound_head(page);
+	if (!PageReferenced(page)) {
 		SetPageReferenced(page);
+	} else if (PageUnevictable(page)) {
+		/* the unevictable list is never rotated: nothing to gain */
+	} else if (!PageActive(page)) {
+		if (PageLRU(page)) {	/* folio_activate */
+			lruvec_del_folio(m, page);
+			SetPageActive(page);
+			folio_add_lru(m, page);
+			count_vm_event(m, PGACTIVATE);
+		}
+		ClearPageReferenced(page);
+	}
 }
 
 /* ---------------------------------------------------------------------- */
@@ -793,7 +805,7 @@ static bool zap_present_pte(struct mmu_gather *tlb, struct vm_area_struct *vma, 
 			force_flush = true;
 		}
 		if (pte_young(ptent) && vma_has_recency(vma))
-			mark_page_accessed(page);
+			mark_page_accessed(vma->vm_mm->machine, page);
 	}
 	rss[mm_counter(page)]--;
 	folio_remove_rmap_pte(page, vma);

@@ -685,6 +685,8 @@ static void test_populate(void **state)
 					      VM_MAYREAD | VM_MAYWRITE, NULL);
 	struct vm_area_struct *lof = add_vma(mm, BASE + 0x300000, 10,
 					     PRIV_RW | VM_LOCKED | VM_LOCKONFAULT, NULL);
+	unsigned long activate0;
+	struct page *page;
 
 	(void)state;
 	(void)rw;
@@ -695,9 +697,15 @@ static void test_populate(void **state)
 	assert_int_equal(e->task.min_flt, 100);
 	for (int i = 0; i < 100; i++)
 		assert_true(pte_write(pte_at(mm, BASE + i * PAGE_SIZE)));
-	/* again: nothing to do */
+	/* GUP touches the page, not the pte: referenced... */
+	page = page_at(mm, BASE);
+	assert_true(PageReferenced(page) && !PageActive(page));
+	activate0 = event(m, PGACTIVATE);
+	/* again: no faults, but the second touch activates (as the host shows) */
 	assert_int_equal(mm_populate(mm, BASE, 100 * PAGE_SIZE, false), 0);
 	assert_int_equal(e->task.min_flt, 100);
+	assert_true(!PageReferenced(page) && PageActive(page) && PageLRU(page));
+	assert_int_equal(event(m, PGACTIVATE), activate0 + 100);
 	/* read-only: the zero page, no RSS */
 	assert_int_equal(mm_populate(mm, ro->vm_start, 10 * PAGE_SIZE, false), 0);
 	assert_int_equal(e->task.min_flt, 110);
