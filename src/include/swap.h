@@ -9,8 +9,12 @@
  * inactive file. The LRU counters (nr_inactive_anon ... and the zone's
  * nr_zone_*) move with the lists.
  *
- * Invariants: PageLRU iff on a list; the list a page is on matches its
- * flags (PG_active, PG_unevictable, PG_swapbacked); counters equal lengths.
+ * Invariants: PageLRU iff on a list, except that the unevictable list
+ * links nothing (Linux 5.18+: its pages keep mlock_count there instead);
+ * the list a page is on matches its flags (PG_active, PG_unevictable,
+ * PG_swapbacked); counters equal lengths; nr_mlock counts PG_mlocked.
+ * No per-CPU batches yet (Linux's lru_add fbatch of 15): every add and
+ * move is on the lists at once.
  */
 #ifndef MMSIM_SWAP_H
 #define MMSIM_SWAP_H
