@@ -411,7 +411,14 @@ static long check_prep_vma(struct vma_remap_struct *vrm)
 	return 0;
 }
 
-/* Charge the growth (DONTUNMAP: all of the new copy) if the VMA is accounted. */
+/*
+ * Charge the growth (DONTUNMAP: all of the new copy) if the VMA is
+ * accounted. delta is the one computed before mremap_to shrank the source,
+ * so a move that shrinks charges delta again although the copy is smaller:
+ * Linux 6.18 leaves those pages in Committed_AS for good (on the host, a
+ * 7000-page mapping moved with MREMAP_FIXED to 1000 pages leaves 24000 kB
+ * behind after both are unmapped). mmsim keeps that figure.
+ */
 static bool vrm_calc_charge(struct vma_remap_struct *vrm)
 {
 	long charged;
