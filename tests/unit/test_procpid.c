@@ -868,6 +868,40 @@ static void test_stat_fields(void **state)
 	mmsim_shutdown(m);
 }
 
+/* A CLONE_VM thread: counted in Threads, its faults in the group's stat. */
+static void test_threads(void **state)
+{
+	struct machine *m = test_boot("mem=256M cpus=2");
+	int pid = spawn(m, "demo"), tid;
+	struct mmsim_task_info leader, thread;
+	unsigned long a;
+	char *stat, *p;
+
+	(void)state;
+	tid = mmsim_clone_vm(m, pid);
+	assert_true(tid > pid);
+	a = map_guarded(m, tid, 8 * PG, MMSIM_PROT_READ | MMSIM_PROT_WRITE,
+			MMSIM_MAP_PRIVATE | MMSIM_MAP_ANONYMOUS);
+	touch(m, tid, a, 8 * PG, 1);
+	assert_int_equal(mmsim_task_info(m, pid, &leader), 0);
+	assert_int_equal(mmsim_task_info(m, tid, &thread), 0);
+	assert_true(thread.min_flt >= 8);
+	assert_int_equal(status_field(m, pid, "Threads"), 2);
+	assert_int_equal(status_field(m, tid, "Threads"), 2);
+	assert_int_equal(status_field(m, tid, "Tgid"), pid);
+	assert_int_equal(status_field(m, tid, "Pid"), tid);
+	/* One mm: the leader's smaps sees the thread's pages. */
+	assert_int_equal(smaps_field(m, pid, a, "Rss"), 32);
+	stat = pid_file(m, pid, "stat");
+	p = strrchr(stat, ')') + 4;
+	for (int i = 4; i < 10; i++)
+		strtol(p, &p, 10);
+	assert_int_equal(strtoul(p, NULL, 10), leader.min_flt + thread.min_flt);
+	free(stat);
+	check_machine(m);
+	mmsim_shutdown(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -883,6 +917,7 @@ int main(void)
 		cmocka_unit_test(test_locked_and_thp),
 		cmocka_unit_test(test_oom_score),
 		cmocka_unit_test(test_stat_fields),
+		cmocka_unit_test(test_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

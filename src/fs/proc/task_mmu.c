@@ -66,11 +66,6 @@ static void gate_vma_init(struct vm_area_struct *gate)
 	};
 }
 
-static bool is_gate_vma(const struct vm_area_struct *vma)
-{
-	return vma->vm_mm == NULL && vma->vm_start == VSYSCALL_ADDR;
-}
-
 static void show_vma_header_prefix(struct seq_buf *s, unsigned long start, unsigned long end,
 				   vm_flags_t flags, unsigned long long pgoff,
 				   unsigned int major, unsigned int minor, unsigned long ino)
@@ -494,8 +489,7 @@ void proc_pid_smaps(struct task_struct *t, struct seq_buf *s)
 		show_smap(s, vma);
 	spin_unlock(&mm->mmap_lock);
 	gate_vma_init(&gate);
-	VM_BUG_ON(!is_gate_vma(&gate));
-	show_smap(s, &gate);
+	show_smap(s, &gate);	/* no mm: nothing to walk */
 }
 
 /* One header spanning every VMA (flags 0: "---p"), then the sums. */
