@@ -92,6 +92,27 @@ void tlb_flush_pte_range(struct mmu_gather *tlb, unsigned long addr, unsigned lo
 void tlb_flush_pmd_range(struct mmu_gather *tlb, unsigned long addr, unsigned long size);
 /* Drop the page's reference after the flush (flushes early when full). */
 void tlb_remove_page(struct mmu_gather *tlb, struct page *page);
+/* The active batch is full: move to the next one, or flush (mmu_gather.c). */
+void tlb_batch_full(struct mmu_gather *tlb);
+
+/* The inline halves of the above for zap's loop (tlb_remove_tlb_entry). */
+static inline void tlb_remove_tlb_entry(struct mmu_gather *tlb, unsigned long addr)
+{
+	if (addr < tlb->start)
+		tlb->start = addr;
+	if (addr + PAGE_SIZE > tlb->end)
+		tlb->end = addr + PAGE_SIZE;
+	tlb->cleared_ptes = true;
+}
+
+static inline void __tlb_remove_page(struct mmu_gather *tlb, struct page *page)
+{
+	struct mmu_gather_batch *batch = tlb->active;
+
+	batch->pages[batch->nr++] = page;
+	if (unlikely(batch->nr == batch->max))
+		tlb_batch_full(tlb);
+}
 void tlb_flush_mmu(struct mmu_gather *tlb);
 void tlb_finish_mmu(struct mmu_gather *tlb);
 

@@ -795,7 +795,7 @@ static bool zap_present_pte(struct mmu_gather *tlb, struct vm_area_struct *vma, 
 	bool force_flush = false;
 
 	set_pte(pte, __pte(0));
-	tlb_flush_pte_range(tlb, addr, PAGE_SIZE);
+	tlb_remove_tlb_entry(tlb, addr);
 	if (!page)
 		return false;	/* the zero page: nothing counted */
 	if (!PageAnon(page)) {
@@ -811,7 +811,7 @@ static bool zap_present_pte(struct mmu_gather *tlb, struct vm_area_struct *vma, 
 	folio_remove_rmap_pte(page, vma);
 	if (unlikely(page_mapcount(page) < 0))
 		dump_page(vma->vm_mm->machine, page, "bad pte: mapcount below zero");
-	tlb_remove_page(tlb, page);
+	__tlb_remove_page(tlb, page);
 	return force_flush;
 }
 

@@ -148,15 +148,17 @@ static bool tlb_next_batch(struct mmu_gather *tlb)
 	return true;
 }
 
+void tlb_batch_full(struct mmu_gather *tlb)
+{
+	if (!tlb_next_batch(tlb))
+		tlb_flush_mmu(tlb);
+}
+
 void tlb_remove_page(struct mmu_gather *tlb, struct page *page)
 {
-	struct mmu_gather_batch *batch = tlb->active;
-
-	VM_BUG_ON(batch->nr >= batch->max);
+	VM_BUG_ON(tlb->active->nr >= tlb->active->max);
 	VM_BUG_ON(!tlb->fullmm && tlb->start >= tlb->end && !tlb->freed_tables);
-	batch->pages[batch->nr++] = page;
-	if (batch->nr == batch->max && !tlb_next_batch(tlb))
-		tlb_flush_mmu(tlb);
+	__tlb_remove_page(tlb, page);
 }
 
 /* tlb_batch_list_free: the batch pages go back to the allocator. */
