@@ -165,7 +165,7 @@ static pte_t *pte_table_at(struct mm_struct *mm, unsigned long addr, unsigned lo
 	return pte_offset(mm, pmd, addr);
 }
 
-static bool PageSwapCache(const struct page *page)
+static bool folio_in_swapcache(const struct page *page)
 {
 	return PageSwapBacked(page) && test_bit_flag(page, PG_swapcache);
 }
@@ -202,7 +202,7 @@ static void folio_deactivate(struct machine *m, struct page *page)
 /* folio_mark_lazyfree: a swap-backed anon page goes to the inactive file list. */
 static void folio_mark_lazyfree(struct machine *m, struct page *page)
 {
-	if (!PageLRU(page) || !PageAnon(page) || !PageSwapBacked(page) || PageSwapCache(page) ||
+	if (!PageLRU(page) || !PageAnon(page) || !PageSwapBacked(page) || folio_in_swapcache(page) ||
 	    PageUnevictable(page))
 		return;
 	lru_move(m, page, lazyfree_flags);
@@ -281,7 +281,7 @@ static void madvise_free_pte(struct mmu_gather *tlb, struct vm_area_struct *vma,
 	page = vm_normal_page(vma, addr, ptent);
 	if (!page)
 		return;
-	if (PageSwapCache(page) || PageDirty(page)) {
+	if (folio_in_swapcache(page) || PageDirty(page)) {
 		/* Another mm may still need the dirty data. */
 		if (page_mapcount(page) != 1)
 			return;
