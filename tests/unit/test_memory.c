@@ -733,6 +733,155 @@ static void test_metadata_only(void **state)
 	env_done(e);
 }
 
+/* ---------------------------------------------------------------------- */
+/* Fault sweep: fail the Nth page or slab allocation of a whole workload   */
+/* ---------------------------------------------------------------------- */
+
+/* add_vma that may meet an injected failure (NULL). */
+static struct vm_area_struct *try_add_vma(struct mm_struct *mm, unsigned long start,
+					  unsigned long npages, vm_flags_t flags, struct file *file)
+{
+	struct vm_area_struct *vma = vm_area_alloc(mm);
+
+	if (!vma)
+		return NULL;
+	vma->vm_start = start;
+	vma->vm_end = start + (npages << PAGE_SHIFT);
+	vma->vm_pgoff = file ? 0 : start >> PAGE_SHIFT;
+	vma->vm_flags = flags;
+	vma->vm_page_prot = vm_get_page_prot(flags);
+	vma->vm_file = file;
+	if (file)
+		get_file(file);
+	vma_link(mm, vma);
+	vm_stat_account(mm, flags, (long)npages);
+	return vma;
+}
+
+/* dup_mmap's loop, stopping at the first failure as Linux's does. */
+static struct mm_struct *try_fork_mm(struct mm_struct *parent)
+{
+	struct mm_struct *child = mm_alloc(parent->machine);
+	struct vm_area_struct *vma;
+
+	if (!child)
+		return NULL;
+	spin_lock(&parent->mmap_lock);
+	for_each_vma(parent, vma) {
+		struct vm_area_struct *tmp = vm_area_dup(vma);
+
+		if (!tmp)
+			break;
+		tmp->vm_mm = child;
+		if (anon_vma_fork(tmp, vma)) {
+			vm_area_free(tmp);
+			break;
+		}
+		if (tmp->vm_file)
+			get_file(tmp->vm_file);
+		vma_link(child, tmp);
+		vm_stat_account(child, tmp->vm_flags, (long)vma_pages(tmp));
+		if (copy_page_range(tmp, vma))
+			break;
+	}
+	flush_tlb_mm(parent);
+	spin_unlock(&parent->mmap_lock);
+	return child;
+}
+
+/* Every fault either succeeds or fails with VM_FAULT_OOM; nothing else. */
+static void touch_range(struct vm_area_struct *vma, unsigned long npages, bool write)
+{
+	for (unsigned long i = 0; i < npages; i++) {
+		vm_fault_t ret = fault(vma, vma->vm_start + i * PAGE_SIZE, write);
+
+		assert_true(ret == 0 || ret == VM_FAULT_NOPAGE || ret == VM_FAULT_OOM);
+	}
+}
+
+/* A workload touching every path here; any allocation in it may fail. */
+static void sweep_workload(struct machine *m)
+{
+	struct mm_struct *parent = mm_alloc(m), *child = NULL;
+	struct vm_area_struct *anon, *shared = NULL, *cv;
+	struct file *f;
+
+	if (!parent)
+		return;
+	anon = try_add_vma(parent, BASE, 24, PRIV_RW, NULL);
+	f = shmem_file_setup(m, "/dev/zero (deleted)", 24 * PAGE_SIZE);
+	if (!IS_ERR(f)) {
+		shared = try_add_vma(parent, BASE + 0x400000, 24, SHARED_RW, f);
+		fput(m, f);
+	}
+	if (anon)
+		touch_range(anon, 24, true);
+	if (shared)
+		touch_range(shared, 12, true);
+	child = try_fork_mm(parent);
+	if (child) {
+		for_each_vma(child, cv)
+			touch_range(cv, vma_pages(cv), !(cv->vm_flags & VM_SHARED));
+		check_pages(m);
+		teardown_mm(child);
+	}
+	if (anon) {
+		spin_lock(&parent->mmap_lock);
+		populate_vma_page_range(anon, anon->vm_start, anon->vm_end, false);
+		spin_unlock(&parent->mmap_lock);
+	}
+	check_pages(m);
+	teardown_mm(parent);
+}
+
+static long sweep_pages_in_use(struct machine *m)
+{
+	drain_all_pages(m, NULL);
+	return test_free_pages(m) + global_node_page_state_pages(m, NR_SLAB_UNRECLAIMABLE_B) +
+	       global_node_page_state_pages(m, NR_SLAB_RECLAIMABLE_B);
+}
+
+static void fault_sweep(enum fail_kind kind)
+{
+	struct env *e = env_boot("mem=256M cpus=2");
+	struct machine *m = e->m;
+	long base;
+	unsigned long n;
+
+	sweep_workload(m);	/* warm the slab caches up */
+	base = sweep_pages_in_use(m);
+	for (n = 1;; n++) {
+		unsigned long injected = m->fail.injected[kind];
+
+		m->fail.nth[kind] = n;
+		m->fail.count[kind] = 0;
+		m->fail.repeat[kind] = false;
+		sweep_workload(m);
+		m->fail.nth[kind] = 0;
+		assert_true(list_empty(&m->mm_list));
+		assert_int_equal(sweep_pages_in_use(m), base);
+		assert_int_equal(global_node_page_state(m, NR_SHMEM), 0);
+		check_machine(m);
+		if (m->fail.injected[kind] == injected)
+			break;	/* the workload made fewer than n allocations */
+	}
+	/* the sweep did sweep: the workload makes 84 page and 14 slab allocations */
+	assert_true(n > (kind == FAIL_PAGE_ALLOC ? 60 : 10));
+	env_done(e);
+}
+
+static void test_fault_sweep_pages(void **state)
+{
+	(void)state;
+	fault_sweep(FAIL_PAGE_ALLOC);
+}
+
+static void test_fault_sweep_slab(void **state)
+{
+	(void)state;
+	fault_sweep(FAIL_SLAB_ALLOC);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -749,6 +898,8 @@ int main(void)
 		cmocka_unit_test(test_shmem_object),
 		cmocka_unit_test(test_populate),
 		cmocka_unit_test(test_metadata_only),
+		cmocka_unit_test(test_fault_sweep_pages),
+		cmocka_unit_test(test_fault_sweep_slab),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
