@@ -481,7 +481,7 @@ static bool parse_field(const char *l, char *name, size_t nlen, char *value, siz
 	return true;
 }
 
-uint64_t dt_stack_start(struct dt *t, int p)
+static uint64_t stack_bound(struct dt *t, int p, bool end)
 {
 	char *text, line[512];
 	const char *s;
@@ -497,9 +497,19 @@ uint64_t dt_stack_start(struct dt *t, int p)
 	}
 	for (s = text; next_line(&s, line, sizeof(line));)
 		if (parse_vma_line(line, &v) && !strcmp(v.name, "[stack]"))
-			start = v.start;
+			start = end ? v.end : v.start;
 	free(text);
 	return start;
+}
+
+uint64_t dt_stack_start(struct dt *t, int p)
+{
+	return stack_bound(t, p, false);
+}
+
+uint64_t dt_stack_end(struct dt *t, int p)
+{
+	return stack_bound(t, p, true);
 }
 
 /* The current figures of p: faults, status kB lines, VMA count. */

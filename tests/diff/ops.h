@@ -207,8 +207,9 @@ int dt_check_from(struct dt *t, int p, uint64_t addr, uint64_t len, uint64_t see
 int dt_fork(struct dt *t, int p);
 int dt_exit(struct dt *t, int p);
 
-/* The start of process p's [stack] VMA (0 if none). */
+/* The start and the end of process p's [stack] VMA (0 if none). */
 uint64_t dt_stack_start(struct dt *t, int p);
+uint64_t dt_stack_end(struct dt *t, int p);
 
 /*
  * Declare window name = [base, base + len) for dt_record(): VMAs meeting it

@@ -294,6 +294,99 @@ static void fork_dontneed(struct dt *t)
 	dt_record(t, "after", P(0) | P(c), REC_ALL);
 }
 
+/* A child that moves the shared mapping, then writes: COW from the new place. */
+static void fork_mremap_child(struct dt *t)
+{
+	int c;
+
+	arena(t);
+	dt_mmap(t, 0, A, PG(8), RW, PA);
+	dt_fill(t, 0, A, PG(8), 1);
+	c = dt_fork(t, 0);
+	dt_mremap(t, c, A, PG(8), PG(8), MREMAP_MAYMOVE | MREMAP_FIXED, A + PG(64));
+	dt_fill(t, c, A + PG(64), PG(4), 2);
+	dt_record(t, "moved", P(0) | P(c), REC_ALL);
+	dt_check(t, 0, A, PG(8), 1);
+	dt_check_from(t, c, A + PG(68), PG(4), 1, 4);
+	dt_fill(t, 0, A, PG(8), 3);
+	dt_record(t, "parent_wrote", P(0) | P(c), REC_ALL);
+}
+
+/* The child unmaps part of the COW-shared range and exits: the rest is the parent's. */
+static void fork_partial_munmap(struct dt *t)
+{
+	int c;
+
+	arena(t);
+	dt_mmap(t, 0, A, PG(12), RW, PA);
+	dt_fill(t, 0, A, PG(12), 1);
+	c = dt_fork(t, 0);
+	dt_munmap(t, c, A + PG(4), PG(4));
+	dt_record(t, "child_unmapped", P(0) | P(c), REC_ALL);
+	dt_mprotect(t, c, A, PG(4), PROT_READ);
+	dt_touch(t, c, A, PG(1), 1);
+	dt_exit(t, c);
+	dt_fill(t, 0, A, PG(12), 2);
+	dt_record(t, "parent_wrote", P(0), REC_ALL);
+}
+
+/* PROT_NONE ptes survive fork; the child opens them again and finds the data. */
+static void fork_protnone(struct dt *t)
+{
+	int c;
+
+	arena(t);
+	dt_mmap(t, 0, A, PG(8), RW, PA);
+	dt_fill(t, 0, A, PG(8), 1);
+	dt_mprotect(t, 0, A, PG(8), PROT_NONE);
+	c = dt_fork(t, 0);
+	dt_record(t, "forked", P(0) | P(c), REC_ALL);
+	dt_touch(t, c, A, PG(1), 0);
+	dt_mprotect(t, c, A, PG(8), PROT_READ);
+	dt_check(t, c, A, PG(8), 1);
+	dt_record(t, "child_read", P(c), REC_ALL);
+	dt_mprotect(t, c, A, PG(8), RW);
+	dt_fill(t, c, A, PG(8), 2);
+	dt_record(t, "child_wrote", P(0) | P(c), REC_ALL);
+}
+
+/* WIPEONFORK on part of a VMA splits it; the child gets that part empty. */
+static void fork_wipeonfork_part(struct dt *t)
+{
+	int c;
+
+	arena(t);
+	dt_mmap(t, 0, A, PG(12), RW, PA);
+	dt_fill(t, 0, A, PG(12), 1);
+	dt_madvise(t, 0, A + PG(4), PG(4), MADV_WIPEONFORK);
+	c = dt_fork(t, 0);
+	dt_record(t, "forked", P(0) | P(c), REC_ALL);
+	dt_check(t, c, A, PG(4), 1);
+	dt_check(t, c, A + PG(4), PG(4), 0);
+	dt_check_from(t, c, A + PG(8), PG(4), 1, 8);
+	dt_record(t, "child_read", P(c), REC_ALL);
+}
+
+/* MADV_FREE leaves pages another process still maps alone. */
+static void fork_madv_free(struct dt *t)
+{
+	const uint64_t D = A + PG(64);
+	int c;
+
+	arena(t);
+	dt_mmap(t, 0, A, PG(8), RW, PA);
+	dt_mmap(t, 0, D, PG(1), PROT_READ, PA);
+	dt_fill(t, 0, A, PG(8), 1);
+	c = dt_fork(t, 0);
+	dt_fill(t, 0, A, PG(4), 2);		/* parent's own copies of 0..3 */
+	dt_madvise(t, 0, A, PG(8), MADV_FREE);
+	dt_madvise(t, 0, D, PG(1), MADV_FREE);	/* drain, see madv_free */
+	dt_record(t, "freed", P(0) | P(c), REC_ALL);
+	dt_check(t, 0, A, PG(4), 2);
+	dt_check_from(t, 0, A + PG(4), PG(4), 1, 4);
+	dt_check(t, c, A, PG(8), 1);
+}
+
 static void fork_child_reads(struct dt *t)
 {
 	int c;
@@ -445,6 +538,40 @@ static void shared_anon_split(struct dt *t)
 	dt_mremap(t, 0, A, PG(4), PG(4), MREMAP_MAYMOVE | MREMAP_FIXED, A + PG(32));
 	dt_record(t, "moved", P(0), REC_ALL);
 	dt_check(t, 0, A + PG(32), PG(4), 1);
+}
+
+static void shared_anon_fork_dontneed(struct dt *t)
+{
+	int c;
+
+	arena(t);
+	dt_mmap(t, 0, A, PG(16), RW, SA);
+	dt_madvise(t, 0, A, PG(16), MADV_POPULATE_WRITE);
+	c = dt_fork(t, 0);
+	dt_touch(t, c, A, PG(16), 0);
+	dt_madvise(t, 0, A, PG(8), MADV_DONTNEED);	/* the pages stay in the object */
+	dt_record(t, "dropped", P(0) | P(c), REC_ALL);
+	dt_mincore(t, 0, A, PG(16));
+	dt_fill(t, c, A, PG(2), 5);
+	dt_check(t, 0, A, PG(2), 5);
+	dt_record(t, "refaulted", P(0) | P(c), REC_ALL);
+	dt_exit(t, 0);
+	dt_record(t, "parent_gone", P(c), REC_ALL);
+}
+
+static void shared_anon_mremap(struct dt *t)
+{
+	arena(t);
+	dt_mmap(t, 0, A, PG(8), RW, SA);
+	dt_fill(t, 0, A, PG(8), 1);
+	dt_mremap(t, 0, A, PG(8), PG(16), 0, 0);	/* grows the object's view */
+	dt_record(t, "grown", P(0), REC_ALL);
+	dt_check(t, 0, A, PG(8), 1);
+	dt_check(t, 0, A + PG(8), PG(8), 0);
+	dt_record(t, "read", P(0), REC_ALL);
+	dt_mremap(t, 0, A + PG(4), PG(4), PG(4), MREMAP_MAYMOVE | MREMAP_FIXED, A + PG(64));
+	dt_record(t, "moved", P(0), REC_ALL);
+	dt_check_from(t, 0, A + PG(64), PG(4), 1, 4);
 }
 
 static void shared_anon_dup(struct dt *t)
@@ -968,6 +1095,18 @@ static void mlock_onfault(struct dt *t)
 	dt_record(t, "locked", P(0), REC_ALL);
 }
 
+static void mlock_mremap(struct dt *t)
+{
+	arena(t);
+	dt_mmap(t, 0, A, PG(8), RW, PA | MAP_LOCKED);
+	dt_mremap(t, 0, A, PG(8), PG(12), 0, 0);	/* grown part is populated */
+	dt_record(t, "grown", P(0), REC_ALL);
+	dt_mremap(t, 0, A, PG(12), PG(12), MREMAP_MAYMOVE | MREMAP_FIXED, A + PG(64));
+	dt_record(t, "moved", P(0), REC_ALL);
+	dt_mremap(t, 0, A + PG(64), PG(12), PG(4), 0, 0);
+	dt_record(t, "shrunk", P(0), REC_ALL);
+}
+
 static void mlock_fork(struct dt *t)
 {
 	int c;
@@ -995,6 +1134,20 @@ static void mlockall_future(struct dt *t)
 	dt_touch(t, 0, A + PG(32), PG(2), 1);
 	dt_record(t, "onfault", P(0), REC_ALL);
 	dt_munlockall(t, 0);
+}
+
+/* MCL_CURRENT|MCL_ONFAULT: locked, nothing populated. */
+static void mlockall_onfault(struct dt *t)
+{
+	arena(t);
+	dt_mmap(t, 0, A, PG(8), RW, PA);
+	dt_touch(t, 0, A, PG(2), 1);
+	dt_mlockall(t, 0, MCL_CURRENT | MCL_ONFAULT);
+	dt_record(t, "locked", P(0), REC_FAULTS | REC_WINDOWS);
+	dt_touch(t, 0, A + PG(4), PG(2), 1);
+	dt_record(t, "touched", P(0), REC_FAULTS | REC_WINDOWS);
+	dt_munlockall(t, 0);
+	dt_record(t, "unlocked", P(0), REC_WINDOWS);
 }
 
 /* The whole process is locked: only the sequence's own VMAs compare. */
@@ -1051,6 +1204,20 @@ static void stack_growth(struct dt *t)
 	dt_record(t, "grown", P(0), REC_ALL);
 	dt_check(t, 0, s - PG(4), PG(4), 0);
 	dt_record(t, "read", P(0), REC_FAULTS | REC_STATUS);
+}
+
+/* RLIMIT_STACK (8 MiB here and in mmsim) bounds the whole [stack] VMA. */
+static void stack_rlimit(struct dt *t)
+{
+	uint64_t e = dt_stack_end(t, 0), lim = 8 * MB;
+
+	if (!e)
+		return;
+	dt_window_bounds(t, "S", e - lim - PG(4), PG(8));
+	dt_touch(t, 0, e - lim - PG(1), PG(1), 1);	/* one page too many */
+	dt_record(t, "refused", P(0), REC_FAULTS | REC_WINDOWS);
+	dt_touch(t, 0, e - lim, PG(1), 1);
+	dt_record(t, "grown", P(0), REC_FAULTS | REC_WINDOWS);
 }
 
 static void stack_guard(struct dt *t)
@@ -1277,6 +1444,11 @@ const struct dt_sequence dt_sequences[] = {
 	SEQ(fork_parent_exits),
 	SEQ(fork_fanout),
 	SEQ(fork_dontneed),
+	SEQ(fork_mremap_child),
+	SEQ(fork_partial_munmap),
+	SEQ(fork_protnone),
+	SEQ(fork_wipeonfork_part),
+	SEQ(fork_madv_free),
 	SEQ(fork_child_reads),
 	SEQ(fork_untouched),
 	SEQ(fork_read_faulted),
@@ -1286,6 +1458,8 @@ const struct dt_sequence dt_sequences[] = {
 	SEQ(shared_anon_fork),
 	SEQ(shared_anon_faultaround),
 	SEQ(shared_anon_split),
+	SEQ(shared_anon_fork_dontneed),
+	SEQ(shared_anon_mremap),
 	SEQ(shared_anon_dup),
 	SEQ(madv_dontneed),
 	SEQ(madv_free),
@@ -1319,12 +1493,15 @@ const struct dt_sequence dt_sequences[] = {
 	SEQ(map_locked),
 	SEQ(mlock_middle),
 	SEQ(mlock_onfault),
+	SEQ(mlock_mremap),
 	SEQ(mlock_fork),
 	SEQ(mlockall_future),
+	SEQ(mlockall_onfault),
 	SEQ(mlockall_current),
 	SEQ(growsdown),
 	SEQ(growsdown_guard),
 	SEQ(stack_growth),
+	SEQ(stack_rlimit),
 	SEQ(stack_guard),
 	SEQ(fixed_over),
 	SEQ(fixed_spanning),
