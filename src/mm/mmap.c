@@ -24,8 +24,9 @@
  * mapping below vm.mmap_min_addr), no CAP_IPC_LOCK, no CAP_SYS_ADMIN (the
  * admin reserve of strict overcommit applies).
  *
- * Locking: sys_* make the task current and take its mm's mmap_lock around
- * the core, then populate (mm_populate) after dropping it, as Linux does.
+ * Locking: sys_* make the task current (task_enter, and the pti CR3
+ * switches of a system call) and take its mm's mmap_lock around the core,
+ * then populate (mm_populate) after dropping it, as Linux does.
  * do_mmap, do_munmap, do_brk_flags and expand_stack_locked expect the lock
  * held. Order: mmap_lock > anon_vma lock > page table lock.
  */
@@ -37,6 +38,7 @@
 #include "mman.h"
 #include "pgalloc.h"
 #include "rmap.h"
+#include "tlbflush.h"
 
 #define OVERCOMMIT_GUESS	0
 #define OVERCOMMIT_ALWAYS	1
@@ -451,6 +453,7 @@ long sys_munmap(struct task_struct *t, unsigned long addr, unsigned long len)
 	long ret;
 
 	task_enter(t);
+	pti_syscall_enter_exit(t->machine);
 	spin_lock(&mm->mmap_lock);
 	ret = do_munmap(mm, addr, len);
 	spin_unlock(&mm->mmap_lock);
@@ -706,6 +709,7 @@ long sys_mmap(struct task_struct *t, unsigned long addr, unsigned long len, unsi
 	unsigned long populate = 0, ret;
 
 	task_enter(t);
+	pti_syscall_enter_exit(t->machine);
 	if (off & ~PAGE_MASK)
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS)) {
@@ -799,6 +803,7 @@ long sys_brk(struct task_struct *t, unsigned long brk)
 	bool populate = false;
 
 	task_enter(t);
+	pti_syscall_enter_exit(t->machine);
 	spin_lock(&mm->mmap_lock);
 	origbrk = mm->brk;
 	if (brk < mm->start_brk)	/* no CONFIG_COMPAT_BRK */

@@ -871,13 +871,6 @@ static void test_exit_gives_back(void **state)
 	env_free(e);
 }
 
-/*
- * TEMPORARY, while src/mm/stubs_tmp.c exists: a reference from the test
- * object makes the linker take gup.o's mm_populate before the weak stub
- * (nothing else references a symbol only gup.o defines).
- */
-void *const test_vma_keep_gup = (void *)mm_populate;
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
