@@ -11,8 +11,10 @@
  *   difftest --list          the sequence names
  *
  * Options: NAME... (only these sequences), -v (print every line compared),
- * --worker PATH (the host worker), --options "k=v ..." (mmsim boot options;
- * default DEFAULT_OPTIONS, which mimics this host: no zero page, no THP).
+ * -j N (mmsim sequences at once in --check; default the CPU count; the host
+ * side always runs one at a time, pinned), --worker PATH (the host worker),
+ * --options "k=v ..." (mmsim boot options; default DEFAULT_OPTIONS, which
+ * mimics this host: no zero page, no THP).
  *
  * Each sequence runs in a forked child of difftest, so a simulator crash
  * (BUG, sanitizer report) fails that sequence and the others still run;
@@ -38,7 +40,7 @@
 
 #include "ops.h"
 
-#define DEFAULT_OPTIONS "mem=1G cpus=2 zero_page=0 thp=never"
+#define DEFAULT_OPTIONS "mem=256M cpus=2 zero_page=0 thp=never"
 #define SEQ_TIMEOUT_S 120
 
 #ifndef DIFFTEST_WORKER
@@ -65,14 +67,16 @@ static void child_run(struct dt_backend *b, const struct dt_sequence *s, int fd)
 	_exit(0);
 }
 
-/* Parse "key\tvalue" lines from fd into r. */
+/* Parse "key\tvalue" lines from fd (from its start) into r; closes fd. */
 static void slurp(int fd, struct dt_result *r)
 {
-	FILE *f = fdopen(fd, "r");
+	FILE *f;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 
+	lseek(fd, 0, SEEK_SET);
+	f = fdopen(fd, "r");
 	while ((n = getline(&line, &cap, f)) > 0) {
 		char *tab = strchr(line, '\t');
 
@@ -87,36 +91,60 @@ static void slurp(int fd, struct dt_result *r)
 	fclose(f);
 }
 
-static void run_isolated(struct dt_backend *b, const struct dt_sequence *s, struct dt_result *r)
-{
-	int fds[2], status = 0;
+/* A sequence running in a child process, its lines going to a temporary file. */
+struct runner {
 	pid_t pid;
+	int fd;
+	struct dt_backend *b;
+};
+
+static struct runner run_start(struct dt_backend *b, const struct dt_sequence *s)
+{
+	struct runner rn = { .pid = -1, .fd = -1, .b = b };
+	FILE *tmp = tmpfile();
 
 	fflush(NULL);
-	if (pipe2(fds, O_CLOEXEC) || (pid = fork()) < 0) {
-		dt_result_add(r, "aborted", "cannot fork a runner");
+	if (!tmp)
+		return rn;
+	rn.fd = dup(fileno(tmp));
+	fclose(tmp);
+	if (rn.fd < 0)
+		return rn;
+	fcntl(rn.fd, F_SETFD, FD_CLOEXEC);
+	rn.pid = fork();
+	if (rn.pid == 0)
+		child_run(b, s, rn.fd);
+	return rn;
+}
+
+static void run_finish(struct runner *rn, struct dt_result *r)
+{
+	int status = 0;
+	char why[80] = "";
+
+	if (rn->pid < 0) {
+		if (rn->fd >= 0)
+			close(rn->fd);
+		dt_result_add(r, "aborted", "cannot start a runner");
 		return;
 	}
-	if (pid == 0) {
-		close(fds[0]);
-		child_run(b, s, fds[1]);
-	}
-	close(fds[1]);
-	slurp(fds[0], r);
-	waitpid(pid, &status, 0);
-	if (WIFSIGNALED(status)) {
-		char why[64];
-
-		snprintf(why, sizeof(why), "%s backend killed by signal %d%s", b->name,
+	waitpid(rn->pid, &status, 0);
+	slurp(rn->fd, r);
+	if (WIFSIGNALED(status))
+		snprintf(why, sizeof(why), "%s backend killed by signal %d%s", rn->b->name,
 			 WTERMSIG(status), WTERMSIG(status) == SIGALRM ? " (timeout)" : "");
-		dt_result_add(r, "aborted", why);
-	} else if (WEXITSTATUS(status)) {
-		char why[64];
-
-		snprintf(why, sizeof(why), "%s backend exited with %d", b->name,
+	else if (WEXITSTATUS(status))
+		snprintf(why, sizeof(why), "%s backend exited with %d", rn->b->name,
 			 WEXITSTATUS(status));
+	if (why[0])
 		dt_result_add(r, "aborted", why);
-	}
+}
+
+static void run_isolated(struct dt_backend *b, const struct dt_sequence *s, struct dt_result *r)
+{
+	struct runner rn = run_start(b, s);
+
+	run_finish(&rn, r);
 }
 
 /* ---- Comparison ---- */
@@ -310,31 +338,51 @@ static int summary(const struct tally *t)
 	return t->fail ? 1 : 0;
 }
 
-static int do_check(const char *path, const char *options, char **names, int nnames)
+/* Compare one finished sequence with its golden figures. */
+static void check_one(struct tally *t, const struct dt_sequence *s, const struct golden *gold,
+		      struct runner *rn)
+{
+	struct dt_result r = { 0 };
+
+	if (!gold) {
+		verdict(t, s->name, 1, "not in the golden file (difftest --record)");
+		return;
+	}
+	run_finish(rn, &r);
+	verdict(t, s->name, compare(s->name, &gold->r, &r), NULL);
+	dt_result_free(&r);
+}
+
+/* mmsim runs are independent: up to jobs at once, reported in order. */
+static int do_check(const char *path, const char *options, int jobs, char **names, int nnames)
 {
 	struct dt_backend *sim = dt_mmsim_backend(options);
 	struct tally t = { 0 };
-	size_t ng;
+	size_t ng, nq = 0, head = 0;
 	struct golden *g = golden_read(path, &ng);
+	struct { const struct dt_sequence *s; const struct golden *gold; struct runner rn; }
+		*q = calloc(dt_nsequences, sizeof(*q));
 
 	for (size_t i = 0; i < dt_nsequences; i++) {
 		const struct dt_sequence *s = &dt_sequences[i];
-		struct dt_result r = { 0 };
-		const struct golden *gold = NULL;
 
 		if (!selected(s->name, names, nnames))
 			continue;
+		q[nq].s = s;
 		for (size_t j = 0; j < ng; j++)
 			if (!strcmp(g[j].name, s->name))
-				gold = &g[j];
-		if (!gold) {
-			verdict(&t, s->name, 1, "not in the golden file (difftest --record)");
-			continue;
+				q[nq].gold = &g[j];
+		if (q[nq].gold)
+			q[nq].rn = run_start(sim, s);
+		nq++;
+		while (nq - head >= (size_t)jobs) {
+			check_one(&t, q[head].s, q[head].gold, &q[head].rn);
+			head++;
 		}
-		run_isolated(sim, s, &r);
-		verdict(&t, s->name, compare(s->name, &gold->r, &r), NULL);
-		dt_result_free(&r);
 	}
+	for (; head < nq; head++)
+		check_one(&t, q[head].s, q[head].gold, &q[head].rn);
+	free(q);
 	for (size_t j = 0; j < ng; j++) {
 		if (!find_sequence(g[j].name))
 			printf("note: golden sequence %s no longer exists\n", g[j].name);
@@ -383,7 +431,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: difftest --record FILE | --check FILE | --live | --show host|mmsim | --list\n"
-		"                [-v] [--worker PATH] [--options \"k=v ...\"] [NAME...]\n");
+		"                [-v] [-j N] [--worker PATH] [--options \"k=v ...\"] [NAME...]\n");
 	return 2;
 }
 
@@ -392,7 +440,7 @@ int main(int argc, char **argv)
 	const char *mode = NULL, *arg = NULL, *options = DEFAULT_OPTIONS;
 	const char *worker = DIFFTEST_WORKER;
 	char **names = calloc((size_t)argc, sizeof(*names));
-	int nnames = 0, ret;
+	int nnames = 0, ret, jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (int i = 1; i < argc; i++) {
@@ -402,6 +450,8 @@ int main(int argc, char **argv)
 			verbose = 1;
 		} else if (!strcmp(a, "--worker") && i + 1 < argc) {
 			worker = argv[++i];
+		} else if (!strcmp(a, "-j") && i + 1 < argc) {
+			jobs = atoi(argv[++i]);
 		} else if (!strcmp(a, "--options") && i + 1 < argc) {
 			options = argv[++i];
 		} else if ((!strcmp(a, "--record") || !strcmp(a, "--check") ||
@@ -425,6 +475,10 @@ int main(int argc, char **argv)
 		free(names);
 		return usage();
 	}
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > 8)
+		jobs = 8;
 	if (!strcmp(mode, "--list")) {
 		for (size_t i = 0; i < dt_nsequences; i++)
 			printf("%s\n", dt_sequences[i].name);
@@ -432,7 +486,7 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "--record")) {
 		ret = do_record(arg, worker, names, nnames);
 	} else if (!strcmp(mode, "--check")) {
-		ret = do_check(arg, options, names, nnames);
+		ret = do_check(arg, options, jobs, names, nnames);
 	} else if (!strcmp(mode, "--live")) {
 		ret = do_live(worker, options, names, nnames);
 	} else if (!strcmp(arg, "host") || !strcmp(arg, "mmsim")) {
