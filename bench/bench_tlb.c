@@ -22,8 +22,8 @@
 #define BASE		0x10000000UL
 #define HOT_PAGES	64		/* fits the 1536-entry TLB */
 #define COLD_PAGES	16384		/* 64 MiB: ten times the TLB's reach */
-#define ACCESSES	(20 * 1000 * 1000)
-#define RUNS		5
+#define ACCESSES	(2 * 1000 * 1000)
+#define RUNS		21
 
 struct bench {
 	struct machine *m;
