@@ -303,6 +303,8 @@ typedef unsigned long vm_flags_t;
 #define VM_HUGEPAGE	0x20000000UL
 #define VM_NOHUGEPAGE	0x40000000UL
 #define VM_MERGEABLE	0x80000000UL
+/* 64-bit only (VM_HIGH_ARCH_8): MAP_DROPPABLE memory, dropped rather than swapped. */
+#define VM_DROPPABLE	0x10000000000UL
 
 #define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
 #define VM_STACK	VM_GROWSDOWN

@@ -668,6 +668,17 @@ unsigned long do_mmap(struct task_struct *t, struct file *file, unsigned long ad
 			pgoff = 0;	/* shmem object offset */
 			vm_flags |= VM_SHARED | VM_MAYSHARE;
 			break;
+		case MAP_DROPPABLE:
+			/*
+			 * Pages that may vanish: never locked or a stack, not
+			 * reserved, not inherited, not dumped.
+			 */
+			if (flags & (MAP_LOCKED | MAP_HUGETLB))
+				return -EINVAL;
+			if (vm_flags & VM_GROWSDOWN)
+				return -EINVAL;
+			vm_flags |= VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP;
+			/* fall through */
 		case MAP_PRIVATE:
 			pgoff = addr >> PAGE_SHIFT;	/* anon_vma index: the address */
 			break;

@@ -312,16 +312,15 @@ pgprot_t vm_get_page_prot(vm_flags_t vm_flags)
 }
 
 /*
- * Shared writable mappings whose writes must fault first: soft-dirty
- * tracking armed (VM_SOFTDIRTY clear) or a backing that tracks dirty
- * pages for writeback. shmem cannot write back (mapping_can_writeback).
+ * Shared writable mappings whose writes must fault first: a backing that
+ * tracks dirty pages for writeback (shmem cannot write back:
+ * mapping_can_writeback). Soft-dirty tracking, the other reason, needs
+ * CONFIG_MEM_SOFT_DIRTY, which the reference kernel does not have.
  */
 bool vma_wants_writenotify(struct vm_area_struct *vma)
 {
 	if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) != (VM_WRITE | VM_SHARED))
 		return false;
-	if (!(vma->vm_flags & VM_SOFTDIRTY))
-		return true;
 	if (vma->vm_flags & VM_PFNMAP)
 		return false;
 	return vma->vm_file && vma->vm_file->f_mapping &&

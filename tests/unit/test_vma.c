@@ -579,6 +579,16 @@ static void test_mmap_errno(void **state)
 	assert_int_equal(do_map(e, 0, PG, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS | MAP_SYNC),
 			 -EINVAL);
 	assert_true(do_map(e, 0, PG, 0x10 /* PROT_SEM */, ANON) > 0);
+	assert_int_equal(do_map(e, 0, PG, PROT_READ, 0x0f | MAP_ANONYMOUS), -EINVAL);
+	/* MAP_DROPPABLE (6.11+): "nr wf dd dp" in the host's smaps, uncharged. */
+	populate = (unsigned long)do_map(e, 0, PG, RW, MAP_DROPPABLE | MAP_ANONYMOUS);
+	assert_false(IS_ERR_VALUE(populate));
+	assert_int_equal(find_vma(mm, populate)->vm_flags &
+			 (VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP | VM_ACCOUNT),
+			 VM_DROPPABLE | VM_NORESERVE | VM_WIPEONFORK | VM_DONTDUMP);
+	assert_int_equal(do_map(e, 0, PG, RW, MAP_DROPPABLE | MAP_ANONYMOUS | MAP_LOCKED), -EINVAL);
+	assert_int_equal(do_map(e, 0, PG, RW, MAP_DROPPABLE | MAP_ANONYMOUS | MAP_GROWSDOWN),
+			 -EINVAL);
 	/* MAP_LOCKED beyond RLIMIT_MEMLOCK (8 MiB, unprivileged) */
 	assert_int_equal(do_map(e, 0, 9UL << 20, RW, ANON | MAP_LOCKED), -EAGAIN);
 	/* pgoff + len wrapping (do_mmap: not reachable through sys_mmap's offset) */
