@@ -4,9 +4,11 @@
  *
  * An mm's VMAs are in an augmented red-black tree ordered by address; each
  * node keeps rb_subtree_gap, the largest free gap below any VMA of its
- * subtree (the gap before a VMA counts from the previous VMA's end, or 0),
- * so both find_vma and the top-down gap search of get_unmapped_area are
- * O(log n). (Linux 6.1+ uses a maple tree with the same answers.)
+ * subtree (the gap before a VMA counts from the previous VMA's end, or 0):
+ * find_vma is O(log n), and the gap search of get_unmapped_area skips
+ * every subtree whose largest gap is too small (each node's own gap needs
+ * its predecessor, so an update or a visited node costs O(log n) more).
+ * (Linux 6.1+ uses a maple tree with the same answers.)
  *
  * Merging and splitting follow Linux's rules: two neighbours merge when
  * they touch, have equal flags (ignoring VM_SOFTDIRTY), the same file with
