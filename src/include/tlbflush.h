@@ -16,7 +16,9 @@
  *
  * Invariant: a TLB entry never grants more than the pte it was filled from
  * (write only if that pte had RW and Dirty; user only with U); after a
- * flush of a range returns, no CPU holds an entry for it.
+ * flush of a range returns, no CPU can use an entry for it (an ASID slot of
+ * an mm not running there may keep stale entries, but its tlb_gen is then
+ * behind and switch_mm flushes it before it is used, as on Linux).
  */
 #ifndef MMSIM_TLBFLUSH_H
 #define MMSIM_TLBFLUSH_H
