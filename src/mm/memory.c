@@ -1188,29 +1188,63 @@ static void upv_check_page(struct upv *v, unsigned long pfn, long nr)
 		upv_problem(v, "pfn %#lx: exclusive anon page mapped %ld times", pfn, nr);
 }
 
-/* Pages that claim a mapping no pte has (the ptes' pfns are sorted in v). */
+static bool upv_pte_maps(const struct upv *v, unsigned long pfn)
+{
+	return v->nr && bsearch(&pfn, v->pfns, v->nr, sizeof(*v->pfns), cmp_ulong);
+}
+
+/* A page that claims a mapping no pte has. */
+static void upv_check_frame(struct upv *v, unsigned long pfn)
+{
+	struct page *page = pfn_to_page(v->m, pfn);
+
+	/* A typed page's word reads negative; an uninitialised one has no references. */
+	if (page_ref_count(page) <= 0 || PageTail(page) || !page_mapped(page))
+		return;
+	if (!upv_pte_maps(v, pfn))
+		upv_problem(v, "pfn %#lx: _mapcount %d but no pte maps it", pfn, page->_mapcount);
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct deferred_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/*
+ * Every initialised descriptor of the zone. Deferred blocks are skipped
+ * unread: their descriptors are all zero, and reading them would make the
+ * host back the vmemmap of a terabyte machine.
+ */
+static void upv_check_zone(struct upv *v, const struct zone *z)
+{
+	struct deferred_range r[ZONE_DEFERRED_RANGES];
+	unsigned long pfn = z->zone_start_pfn, end = pfn + z->spanned_pages;
+	int nr = z->nr_deferred, i = 0;
+
+	memcpy(r, z->deferred, (size_t)nr * sizeof(r[0]));
+	qsort(r, (size_t)nr, sizeof(r[0]), cmp_range);
+	for (; pfn < end; pfn++) {
+		while (i < nr && r[i].end <= pfn)
+			i++;
+		if (i < nr && pfn >= r[i].start) {
+			pfn = r[i].end - 1;
+			continue;
+		}
+		if (pfn_valid(v->m, pfn))
+			upv_check_frame(v, pfn);
+	}
+}
+
 static void upv_check_unmapped(struct upv *v)
 {
-	struct machine *m = v->m;
-	size_t i = 0;
+	struct zone *zone;
+	int nid, zi;
 
-	for (unsigned long pfn = 0; pfn < m->max_pfn; pfn++) {
-		struct page *page;
-
-		while (i < v->nr && v->pfns[i] < pfn)
-			i++;
-		if (i < v->nr && v->pfns[i] == pfn)
-			continue;
-		if (!pfn_valid(m, pfn))
-			continue;
-		page = pfn_to_page(m, pfn);
-		/* A typed page's word reads negative; an all-zero (uninitialised) one has no refs. */
-		if (page_ref_count(page) <= 0 || PageTail(page))
-			continue;
-		if (page_mapped(page))
-			upv_problem(v, "pfn %#lx: _mapcount %d but no pte maps it", pfn,
-				    page->_mapcount);
-	}
+	for_each_zone(v->m, zone, nid, zi)
+		if (zone->spanned_pages)
+			upv_check_zone(v, zone);
 }
 
 int validate_user_pages(struct machine *m)
