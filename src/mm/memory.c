@@ -905,8 +905,8 @@ static bool vma_needs_copy(const struct vm_area_struct *src_vma)
 }
 
 /* One present pte into the child; the parent's is write-protected if it is COW. */
-static void copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
-			     pte_t *dst_pte, pte_t *src_pte, unsigned long addr, long *rss)
+static void copy_present_pte(struct vm_area_struct *src_vma, pte_t *dst_pte, pte_t *src_pte,
+			     unsigned long addr, long *rss)
 {
 	pte_t pte = *src_pte;
 	struct page *page = vm_normal_page(src_vma, addr, pte);
@@ -929,7 +929,6 @@ static void copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_stru
 	if (src_vma->vm_flags & VM_SHARED)
 		pte = pte_mkclean(pte);
 	set_pte(dst_pte, pte_mkold(pte));
-	(void)dst_vma;
 }
 
 static int copy_pte_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
@@ -952,7 +951,7 @@ static int copy_pte_range(struct vm_area_struct *dst_vma, struct vm_area_struct 
 			WARN_ON_ONCE(1);
 			continue;
 		}
-		copy_present_pte(dst_vma, src_vma, dst_pte, src_pte, addr, rss);
+		copy_present_pte(src_vma, dst_pte, src_pte, addr, rss);
 	}
 	spin_unlock(&src_mm->page_table_lock);
 	for (int i = 0; i < NR_MM_COUNTERS; i++)
