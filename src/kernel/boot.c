@@ -5,9 +5,12 @@
  * Order (as init/main.c and mm_core_init): setup_arch (e820, memblock,
  * nodes, sparse vmemmap, zones, memmap) -> percpu first chunk -> per-CPU
  * pagesets -> memblock_free_all (the buddy allocator takes over) ->
- * zonelists -> watermarks -> slab -> sysctls. A failure at any step
- * unwinds everything: boot either yields a consistent machine or a clear
- * one-line error.
+ * zonelists -> watermarks -> slab -> processes (paging_init: init_mm and
+ * the zero page; tlb_init: every CPU on init_mm; anon_vma_init;
+ * proc_caches_init) -> sysctls. A failure at any step unwinds everything:
+ * boot either yields a consistent machine or a clear one-line error.
+ * Shutdown reverses it: every task exits while the allocators still work,
+ * then the MMU goes, then memory.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -90,14 +93,17 @@ static int apply_boot_sysctls(struct machine *m, char *err, size_t errlen)
  */
 static int processes_init(struct machine *m)
 {
-	if (anon_vma_init(m) || proc_caches_init(m))
+	if (paging_init(m) || tlb_init(m) || anon_vma_init(m) || proc_caches_init(m))
 		return -ENOMEM;
 	return 0;
 }
 
+/* Every task exits while the allocators still work; then the MMU goes. */
 static void processes_exit(struct machine *m)
 {
 	exit_all_tasks(m);
+	tlb_exit(m);
+	paging_exit(m);
 }
 
 struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t errlen)
@@ -201,11 +207,17 @@ static int validate_processes(struct machine *m)
 	if (!m->mm_list.next)
 		return 0;
 	list_for_each_entry(mm, &m->mm_list, mmlist)
-		problems += validate_mm(mm);
-	/* TODO(H6): validate_rmap without processes once it takes an empty census. */
+		problems += validate_mm(mm) + validate_pgtables(mm);
+	/*
+	 * The machine-wide walks need address spaces to be worth their cost:
+	 * validate_user_pages visits every struct page (minutes at 1T).
+	 */
 	if (!list_empty(&m->mm_list))
-		problems += validate_rmap(m);
-	return problems + validate_lru(m);
+		problems += validate_rmap(m) + validate_user_pages(m);
+	problems += validate_lru(m);
+	if (m->tlbstate)
+		problems += validate_tlb(m);
+	return problems;
 }
 
 int machine_validate(struct machine *m)
