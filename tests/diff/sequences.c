@@ -652,6 +652,21 @@ static void madv_flags_split(struct dt *t)
 	dt_record(t, "merged", P(0), REC_ALL);
 }
 
+/* DONTNEED needs no access rights: PROT_NONE pages go too. */
+static void madv_dontneed_protnone(struct dt *t)
+{
+	arena(t);
+	dt_mmap(t, 0, A, PG(8), RW, PA);
+	dt_fill(t, 0, A, PG(8), 1);
+	dt_mprotect(t, 0, A, PG(8), PROT_NONE);
+	dt_madvise(t, 0, A, PG(4), MADV_DONTNEED);
+	dt_record(t, "dropped", P(0), REC_ALL);
+	dt_mprotect(t, 0, A, PG(8), PROT_READ);
+	dt_check(t, 0, A, PG(4), 0);
+	dt_check_from(t, 0, A + PG(4), PG(4), 1, 4);
+	dt_record(t, "read", P(0), REC_ALL);
+}
+
 static void madv_populate(struct dt *t)
 {
 	arena(t);
@@ -793,6 +808,32 @@ static void munmap_remap(struct dt *t)
 	dt_mmap(t, 0, A, PG(8), RW, PA);
 	dt_check(t, 0, A, PG(8), 0);
 	dt_record(t, "remapped", P(0), REC_ALL);
+}
+
+/*
+ * Page-table pages: a mapping across a 2 MiB boundary needs two PTE pages
+ * (and a PMD and a PUD page); munmap frees the tables no VMA needs any more
+ * (free_pgtables), MADV_DONTNEED frees none.
+ */
+static void pgtable_free(struct dt *t)
+{
+	const uint64_t B = A + 2 * MB;
+
+	arena(t);
+	dt_mmap(t, 0, B - PG(8), PG(16), RW, PA);
+	dt_touch(t, 0, B - PG(8), PG(16), 1);
+	dt_record(t, "two_tables", P(0), REC_ALL);
+	dt_madvise(t, 0, B - PG(8), PG(16), MADV_DONTNEED);
+	dt_record(t, "dontneed", P(0), REC_STATUS);
+	dt_munmap(t, 0, B, PG(8));
+	dt_record(t, "upper_gone", P(0), REC_STATUS | REC_NVMA);
+	dt_mmap(t, 0, A + 1024 * MB - PG(1), PG(2), RW, PA);	/* across 1 GiB */
+	dt_touch(t, 0, A + 1024 * MB - PG(1), PG(2), 1);
+	dt_record(t, "across_pmd", P(0), REC_STATUS | REC_NVMA);
+	dt_munmap(t, 0, B - PG(8), PG(8));
+	dt_record(t, "lower_gone", P(0), REC_STATUS | REC_NVMA);
+	dt_munmap(t, 0, A + 1024 * MB - PG(1), PG(2));
+	dt_record(t, "all_gone", P(0), REC_STATUS | REC_NVMA);
 }
 
 /* ---- Placement and merging ---- */
@@ -1105,6 +1146,39 @@ static void mlock_mremap(struct dt *t)
 	dt_record(t, "moved", P(0), REC_ALL);
 	dt_mremap(t, 0, A + PG(64), PG(12), PG(4), 0, 0);
 	dt_record(t, "shrunk", P(0), REC_ALL);
+}
+
+/* mlock across VMAs of different protections: each part splits off locked. */
+static void mlock_spanning(struct dt *t)
+{
+	arena(t);
+	dt_mmap(t, 0, A, PG(4), RW, PA);
+	dt_mmap(t, 0, A + PG(4), PG(4), PROT_READ, PA);
+	dt_mmap(t, 0, A + PG(8), PG(4), RW, PA);
+	dt_mlock(t, 0, A + PG(2), PG(8));
+	dt_record(t, "locked", P(0), REC_ALL);
+	dt_mmap(t, 0, A + PG(2), PG(2), RW, PA | MAP_FIXED);	/* replaces locked pages */
+	dt_record(t, "replaced", P(0), REC_ALL);
+	dt_munlock(t, 0, A, PG(12));
+	dt_record(t, "unlocked", P(0), REC_ALL);
+}
+
+/* MCL_FUTURE locks (and populates) what brk adds too. */
+static void mlockall_future_brk(struct dt *t)
+{
+	int64_t b0 = dt_brk(t, 0, 0);
+
+	if (b0 <= 0)
+		return;
+	dt_touch(t, 0, (uint64_t)b0 - PG(1), PG(1), 0);	/* see brk_start */
+	dt_baseline_take(t, 0);
+	dt_window(t, "B", (uint64_t)b0, 4 * MB);
+	dt_mlockall(t, 0, MCL_FUTURE);
+	dt_brk(t, 0, (uint64_t)b0 + PG(4));
+	dt_record(t, "grown", P(0), REC_ALL);
+	dt_munlockall(t, 0);
+	dt_brk(t, 0, (uint64_t)b0 + PG(8));
+	dt_record(t, "unlocked", P(0), REC_ALL);
 }
 
 static void mlock_fork(struct dt *t)
@@ -1464,6 +1538,7 @@ const struct dt_sequence dt_sequences[] = {
 	SEQ(madv_dontneed),
 	SEQ(madv_free),
 	SEQ(madv_flags_split),
+	SEQ(madv_dontneed_protnone),
 	SEQ(madv_populate),
 	SEQ(mprotect_split_merge),
 	SEQ(mprotect_edges),
@@ -1474,6 +1549,7 @@ const struct dt_sequence dt_sequences[] = {
 	SEQ(munmap_hole),
 	SEQ(munmap_across),
 	SEQ(munmap_remap),
+	SEQ(pgtable_free),
 	SEQ(merge_after),
 	SEQ(merge_before),
 	SEQ(merge_middle),
@@ -1494,6 +1570,8 @@ const struct dt_sequence dt_sequences[] = {
 	SEQ(mlock_middle),
 	SEQ(mlock_onfault),
 	SEQ(mlock_mremap),
+	SEQ(mlock_spanning),
+	SEQ(mlockall_future_brk),
 	SEQ(mlock_fork),
 	SEQ(mlockall_future),
 	SEQ(mlockall_onfault),
