@@ -574,6 +574,25 @@ static void shared_anon_mremap(struct dt *t)
 	dt_check_from(t, 0, A + PG(64), PG(4), 1, 4);
 }
 
+/* mincore sees shmem pages in the object, mapped here or not. */
+static void shared_anon_mincore(struct dt *t)
+{
+	int c;
+
+	arena(t);
+	dt_mmap(t, 0, A, PG(16), RW, SA | MAP_POPULATE);
+	c = dt_fork(t, 0);
+	dt_fill(t, c, A, PG(2), 1);
+	dt_mincore(t, c, A, PG(16));
+	dt_madvise(t, 0, A, PG(16), MADV_DONTNEED);
+	dt_mincore(t, 0, A, PG(16));
+	dt_exit(t, c);
+	dt_record(t, "child_gone", P(0), REC_ALL);
+	dt_mincore(t, 0, A, PG(16));
+	dt_check(t, 0, A, PG(2), 1);
+	dt_record(t, "read", P(0), REC_ALL);
+}
+
 static void shared_anon_dup(struct dt *t)
 {
 	int64_t dup;
@@ -1267,6 +1286,32 @@ static void growsdown_guard(struct dt *t)
 	dt_record(t, "end", P(0), REC_NVMA | REC_WINDOWS);
 }
 
+/*
+ * The guard gap below a MAP_GROWSDOWN VMA: a hint inside it is not taken
+ * (vm_start_gap), MAP_FIXED_NOREPLACE may go there, and then the stack
+ * cannot grow towards it. munmap may cut the growsdown VMA's lower part.
+ */
+static void growsdown_gap(struct dt *t)
+{
+	int64_t got;
+
+	arena(t);
+	dt_mmap(t, 0, A + PG(512), PG(8), RW, PA | MAP_GROWSDOWN);
+	got = dt_mmap(t, 0, A + PG(500), PG(4), RW, PA);	/* in the gap: elsewhere */
+	if (got > 0)
+		dt_munmap(t, 0, (uint64_t)got, PG(4));	/* where is layout, not ours */
+	dt_mmap(t, 0, A + PG(200), PG(4), RW, PA);		/* 308 pages below: taken */
+	dt_mmap(t, 0, A + PG(400), PG(4), RW, PA | MAP_FIXED_NOREPLACE);
+	dt_touch(t, 0, A + PG(511), PG(1), 1);			/* 107 pages above it */
+	dt_record(t, "gap", P(0), REC_NVMA | REC_WINDOWS | REC_FAULTS);
+	dt_munmap(t, 0, A + PG(400), PG(4));
+	dt_touch(t, 0, A + PG(511), PG(1), 1);
+	dt_munmap(t, 0, A + PG(511), PG(3));
+	dt_record(t, "cut", P(0), REC_ALL);
+	dt_touch(t, 0, A + PG(513), PG(1), 1);			/* grows back down */
+	dt_record(t, "regrown", P(0), REC_ALL);
+}
+
 static void stack_growth(struct dt *t)
 {
 	uint64_t s = dt_stack_start(t, 0);
@@ -1534,6 +1579,7 @@ const struct dt_sequence dt_sequences[] = {
 	SEQ(shared_anon_split),
 	SEQ(shared_anon_fork_dontneed),
 	SEQ(shared_anon_mremap),
+	SEQ(shared_anon_mincore),
 	SEQ(shared_anon_dup),
 	SEQ(madv_dontneed),
 	SEQ(madv_free),
@@ -1578,6 +1624,7 @@ const struct dt_sequence dt_sequences[] = {
 	SEQ(mlockall_current),
 	SEQ(growsdown),
 	SEQ(growsdown_guard),
+	SEQ(growsdown_gap),
 	SEQ(stack_growth),
 	SEQ(stack_rlimit),
 	SEQ(stack_guard),
