@@ -10,13 +10,24 @@
  * reading figures costs the worker nothing; fault counts come from the
  * worker's measured windows (host_worker.c).
  *
- * Host quirks (this machine, Linux 6.18 as a paravirtualised guest): the
- * kernel runs without the shared zero page (pvm_no_zero_page=1), so a read
- * fault on private anonymous memory allocates a page; mmsim is booted with
- * zero_page=0 to compare like with like. Traps cost ~10 us here; nothing
- * in these tests is timed. The workers run as whatever user runs difftest;
- * sequences avoid what depends on privilege (mmap below mmap_min_addr,
- * RLIMIT_MEMLOCK beyond a few pages).
+ * Host quirks and how they are handled (this machine: Linux 6.18, a
+ * paravirtualised guest, 2 CPUs):
+ *  - no shared zero page (pvm_no_zero_page=1): a read fault on private
+ *    anonymous memory allocates a page; mmsim is booted with zero_page=0;
+ *  - THP is "madvise" system-wide: disabled per worker (PR_SET_THP_DISABLE),
+ *    mmsim boots with thp=never;
+ *  - per-CPU LRU batches (MADV_FREE's lazyfree batch) drain on any
+ *    lru_add_drain of their CPU: workers are pinned to the last CPU, the
+ *    driver to the first, and sequences drain explicitly (sequences.c);
+ *  - hiwater_rss follows the per-CPU-batched RSS counters: VmHWM (and
+ *    VmPeak, which is history) are not compared (ops.c);
+ *  - accessed bits: once in ~20 runs a page showed Referenced with no access
+ *    (speculative A-bit or PG_referenced); --record runs every sequence
+ *    twice and refuses figures that do not repeat;
+ *  - the workers run as whoever runs difftest (root here, uid 1000 in
+ *    mmsim): sequences avoid what depends on privilege (mmap below
+ *    mmap_min_addr, RLIMIT_MEMLOCK beyond a few pages);
+ *  - traps cost ~10 us here; nothing in these tests is timed.
  *
  * Invariants: every worker is killed and reaped by end(); a call never
  * blocks for more than TIMEOUT_MS (a hung worker aborts the sequence).
