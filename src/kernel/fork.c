@@ -341,11 +341,17 @@ linked:
 	m->nr_tasks++;
 }
 
+/* The last component of a program's path: what comm and argv[0] show. */
+static const char *comm_base(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	return base ? base + 1 : path;
+}
+
 static void set_comm(struct task_struct *t, const char *comm)
 {
-	const char *base = strrchr(comm, '/');
-
-	snprintf(t->comm, sizeof(t->comm), "%s", base ? base + 1 : comm);
+	snprintf(t->comm, sizeof(t->comm), "%s", comm_base(comm));
 }
 
 /* A task_struct with its pid and CPU; no mm yet, not on the list. */
@@ -530,7 +536,7 @@ enum {
 };
 
 struct exec_image {
-	char filename[TASK_COMM_LEN + 16];
+	char filename[256];		/* the path exec was given (AT_EXECFN, maps) */
 	struct file *file;		/* the program's file, or NULL: anonymous image */
 	unsigned long stack_top;
 	unsigned long vdso_base;
@@ -799,15 +805,21 @@ static struct file *open_program(struct machine *m, struct exec_image *img)
 	return IS_ERR_OR_NULL(f) ? NULL : f;
 }
 
-/* Everything exec puts in a fresh mm (t->mm), for the program comm. */
-static int build_image(struct task_struct *t, const char *comm)
+/*
+ * Everything exec puts in a fresh mm (t->mm) for the program at path (a
+ * bare name is looked up in /usr/bin), argv[0] being comm.
+ */
+static int build_image(struct task_struct *t, const char *path, const char *comm)
 {
 	struct mm_struct *mm = t->mm;
 	struct exec_image img;
 	int ret;
 
 	memset(&img, 0, sizeof(img));
-	snprintf(img.filename, sizeof(img.filename), "/usr/bin/%s", comm);
+	if (strchr(path, '/'))
+		snprintf(img.filename, sizeof(img.filename), "%s", path);
+	else
+		snprintf(img.filename, sizeof(img.filename), "/usr/bin/%s", path);
 	img.file = open_program(t->machine, &img);
 	spin_lock(&mm->mmap_lock);
 	ret = map_stack(t, &img);
@@ -824,10 +836,10 @@ static int build_image(struct task_struct *t, const char *comm)
 }
 
 /*
- * t runs the program comm in the fresh mm: charged to t, on t's CPU.
- * On failure t keeps (or gets back) old_mm and the new one is dropped.
+ * t runs the program at path in a fresh mm: charged to t, on t's CPU.
+ * On failure t keeps (or gets back) its old mm and the new one is dropped.
  */
-static int exec_mmap(struct task_struct *t, const char *comm)
+static int exec_mmap(struct task_struct *t, const char *path, const char *comm)
 {
 	struct machine *m = t->machine;
 	struct mm_struct *old = t->mm, *mm = mm_alloc(m);
@@ -843,7 +855,7 @@ static int exec_mmap(struct task_struct *t, const char *comm)
 	t->mm = mm;
 	m->current = t;
 	m->cpu = t->cpu;
-	ret = build_image(t, comm);
+	ret = build_image(t, path, comm);
 	if (ret) {
 		t->mm = old;
 		mmput(mm);
@@ -864,11 +876,15 @@ struct task_struct *task_spawn(struct machine *m, const char *comm, int *err)
 		err = &dummy;
 	if (!comm || !*comm)
 		comm = "init";
+	if (!*comm_base(comm)) {
+		*err = -ENOENT;
+		return NULL;
+	}
 	t = task_alloc(m, err);
 	if (!t)
 		return NULL;
 	set_comm(t, comm);
-	ret = exec_mmap(t, t->comm);
+	ret = exec_mmap(t, comm, t->comm);
 	if (ret) {
 		task_free(t);
 		*err = ret;
@@ -892,17 +908,13 @@ static void de_thread(struct task_struct *t)
 int do_execve(struct task_struct *t, const char *comm)
 {
 	char name[TASK_COMM_LEN];
-	const char *base;
 	int ret;
 
-	if (!comm || !*comm)
+	if (!comm || !*comm || !*comm_base(comm))
 		return -ENOENT;
-	base = strrchr(comm, '/');
-	snprintf(name, sizeof(name), "%s", base ? base + 1 : comm);
-	if (!*name)
-		return -ENOENT;
+	snprintf(name, sizeof(name), "%s", comm_base(comm));
 	de_thread(t);
-	ret = exec_mmap(t, name);
+	ret = exec_mmap(t, comm, name);
 	if (ret)
 		return ret;
 	memcpy(t->comm, name, sizeof(t->comm));

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fs.h"
 #include "harness.h"
 #include "mem_snapshot.h"
 #include "mm.h"
@@ -483,7 +484,11 @@ static void test_exec(void **state)
 	old = task(m, p)->mm;
 	a = map_anon(m, p, 8, MMSIM_PROT_READ | MMSIM_PROT_WRITE);
 	touch(m, p, a, 8 * PG, 1);
-	assert_int_equal(mmsim_exec(m, p, "/usr/bin/second"), 0);
+	assert_int_equal(mmsim_exec(m, p, "/opt/tools/second"), 0);
+	/* The image's file is the path exec was given. */
+	assert_non_null(vma_lookup(task(m, p)->mm, 0x401000)->vm_file);
+	assert_string_equal(vma_lookup(task(m, p)->mm, 0x401000)->vm_file->path,
+			    "/opt/tools/second");
 	assert_ptr_not_equal(task(m, p)->mm, old);
 	assert_null(vma_lookup(task(m, p)->mm, a));
 	assert_int_equal(mmsim_task_info(m, p, &info), 0);
