@@ -209,12 +209,12 @@ static int validate_processes(struct machine *m)
 	list_for_each_entry(mm, &m->mm_list, mmlist)
 		problems += validate_mm(mm) + validate_pgtables(mm);
 	/*
-	 * The machine-wide walks need address spaces to be worth their cost:
-	 * validate_user_pages visits every struct page (minutes at 1T).
+	 * validate_user_pages visits every struct page (minutes at 1T): worth
+	 * it only while address spaces exist.
 	 */
 	if (!list_empty(&m->mm_list))
-		problems += validate_rmap(m) + validate_user_pages(m);
-	problems += validate_lru(m);
+		problems += validate_user_pages(m);
+	problems += validate_rmap(m) + validate_lru(m);
 	if (m->tlbstate)
 		problems += validate_tlb(m);
 	return problems;
