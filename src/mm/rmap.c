@@ -50,9 +50,6 @@
 #include "swap.h"
 #include "vma.h"
 
-/* TEMPORARY: pulls swap.o out of libmmsim.a past the weak stubs (see swap.c). */
-extern const char mm_swap_linked;
-static const char *const rmap_needs_swap __attribute__((used)) = &mm_swap_linked;
 
 /* ------------------------------------------------------------------ */
 /* The anon_vma interval tree (mm/interval_tree.c)                    */

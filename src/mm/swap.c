@@ -167,15 +167,6 @@ void lru_add_drain_all(struct machine *m)
 	(void)m;
 }
 
-/*
- * TEMPORARY, while src/mm/stubs_tmp.c exists: its weak stubs sit before
- * swap.o in libmmsim.a, so a program whose only references to this file
- * are stubbed names would link the stubs and never this file. rmap.c
- * references this symbol, which pulls swap.o in (its strong definitions
- * then win). Remove with stubs_tmp.c.
- */
-const char mm_swap_linked = 1;
-
 /* ------------------------------------------------------------------ */
 /* mlock (mm/mlock.c)                                                  */
 /* ------------------------------------------------------------------ */
