@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "harness.h"
 #include "mmsim/mmsim.h"
@@ -93,4 +94,56 @@ char *test_proc(struct machine *m, const char *file)
 long test_free_pages(struct machine *m)
 {
 	return m->vm_zone_stat[NR_FREE_PAGES];
+}
+
+struct lines split_lines(const char *text)
+{
+	struct lines l = { strdup(text), NULL, 0 };
+	int cap = 64;
+
+	l.v = malloc(sizeof(char *) * (size_t)cap);
+	for (char *p = l.buf; *p;) {
+		char *nl = strchr(p, '\n');
+
+		if (l.n == cap)
+			l.v = realloc(l.v, sizeof(char *) * (size_t)(cap *= 2));
+		l.v[l.n++] = p;
+		if (!nl)
+			break;
+		*nl = '\0';
+		p = nl + 1;
+	}
+	return l;
+}
+
+void free_lines(struct lines *l)
+{
+	free(l->buf);
+	free(l->v);
+}
+
+char *read_text_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t cap = 1 << 16, len = 0, n;
+	char *buf;
+
+	if (!f)
+		return NULL;
+	buf = malloc(cap);
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (len + 1 == cap)
+			buf = realloc(buf, cap *= 2);
+	}
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+bool host_is_reference(void)
+{
+	struct utsname u;
+
+	return uname(&u) == 0 && !strcmp(u.sysname, "Linux") && !strncmp(u.release, "6.18", 4);
 }

@@ -33,4 +33,17 @@ char *test_proc(struct machine *m, const char *file);
 /* Free pages in all zones (NR_FREE_PAGES, global). */
 long test_free_pages(struct machine *m);
 
+/* Text split into lines in place: v[0..n) point into buf. */
+struct lines {
+	char *buf;
+	char **v;
+	int n;
+};
+struct lines split_lines(const char *text);
+void free_lines(struct lines *l);
+/* A whole host file as text (malloc'd), or NULL if it cannot be read. */
+char *read_text_file(const char *path);
+/* The host kernel is our format reference only when it runs Linux 6.18. */
+bool host_is_reference(void);
+
 #endif

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "harness.h"
 #include "mmsim/mmsim.h"
@@ -33,72 +32,19 @@ static const char *const machines[] = {
 	"mem=1T nodes=2 cpus=2 metadata_only=1",
 };
 
-/* ---- text helpers ---- */
-
-struct lines {
-	char *buf;
-	char **v;
-	int n;
-};
-
-static struct lines split_lines(const char *text)
-{
-	struct lines l = { strdup(text), NULL, 0 };
-	int cap = 64;
-
-	l.v = malloc(sizeof(char *) * (size_t)cap);
-	for (char *p = l.buf; *p;) {
-		char *nl = strchr(p, '\n');
-
-		if (l.n == cap)
-			l.v = realloc(l.v, sizeof(char *) * (size_t)(cap *= 2));
-		l.v[l.n++] = p;
-		if (!nl)
-			break;
-		*nl = '\0';
-		p = nl + 1;
-	}
-	return l;
-}
-
-static void free_lines(struct lines *l)
-{
-	free(l->buf);
-	free(l->v);
-}
-
-static bool host_is_reference(void)
-{
-	struct utsname u;
-
-	return uname(&u) == 0 && !strncmp(u.release, "6.18", 4);
-}
-
 /* The host's /proc/NAME, or NULL with a note when it cannot serve as reference. */
 static char *read_host(const char *name)
 {
 	char path[64], *buf;
-	size_t len = 0, cap = 1 << 16;
-	FILE *f;
 
 	if (!host_is_reference()) {
 		printf("note: host kernel is not 6.18; /proc/%s shape check skipped\n", name);
 		return NULL;
 	}
 	snprintf(path, sizeof(path), "/proc/%s", name);
-	f = fopen(path, "r");
-	if (!f) {
+	buf = read_text_file(path);
+	if (!buf)
 		printf("note: %s unreadable (%s); shape check skipped\n", path, strerror(errno));
-		return NULL;
-	}
-	buf = malloc(cap);
-	for (size_t r; (r = fread(buf + len, 1, cap - len - 1, f)) > 0;) {
-		len += r;
-		if (cap - len < 2)
-			buf = realloc(buf, cap *= 2);
-	}
-	buf[len] = '\0';
-	fclose(f);
 	return buf;
 }
 

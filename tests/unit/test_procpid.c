@@ -19,76 +19,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "harness.h"
 #include "mmsim/mmsim.h"
+#include "mman.h"
 #include "sched.h"
 
 #define PG		4096UL
 #define VSYSCALL_LINE	"ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0" \
 			"                  [vsyscall]"
-#define MADV_HUGEPAGE	14
-
-/* ---- text helpers ---- */
-
-struct lines {
-	char *buf;
-	char **v;
-	int n;
-};
-
-static struct lines split_lines(const char *text)
-{
-	struct lines l = { strdup(text), NULL, 0 };
-	int cap = 64;
-
-	l.v = malloc(sizeof(char *) * (size_t)cap);
-	for (char *p = l.buf; *p;) {
-		char *nl = strchr(p, '\n');
-
-		if (l.n == cap)
-			l.v = realloc(l.v, sizeof(char *) * (size_t)(cap *= 2));
-		l.v[l.n++] = p;
-		if (!nl)
-			break;
-		*nl = '\0';
-		p = nl + 1;
-	}
-	return l;
-}
-
-static void free_lines(struct lines *l)
-{
-	free(l->buf);
-	free(l->v);
-}
-
-static char *read_host(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	size_t cap = 1 << 16, len = 0, n;
-	char *buf;
-
-	if (!f)
-		return NULL;
-	buf = malloc(cap);
-	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (len + 1 == cap)
-			buf = realloc(buf, cap *= 2);
-	}
-	fclose(f);
-	buf[len] = '\0';
-	return buf;
-}
 
 /* The host is our reference only when it runs Linux 6.18. */
-static bool host_is_reference(void)
+static bool host_ref(void)
 {
-	struct utsname u;
-
-	if (uname(&u) || strcmp(u.sysname, "Linux") || strncmp(u.release, "6.18", 4)) {
+	if (!host_is_reference()) {
 		print_message("note: host is not Linux 6.18; host shape checks skipped\n");
 		return false;
 	}
@@ -392,9 +336,9 @@ static void check_vmflags_line(const char *block)
 static void test_shape_maps_smaps(void **state)
 {
 	struct machine *m = test_boot("mem=256M cpus=2");
-	bool ref = host_is_reference();
-	char *host_maps = read_host("/proc/self/maps");
-	char *host_smaps = read_host("/proc/self/smaps");
+	bool ref = host_ref();
+	char *host_maps = read_text_file("/proc/self/maps");
+	char *host_smaps = read_text_file("/proc/self/smaps");
 	char *maps, *smaps, *host_fields, *fields;
 	int pid = spawn(m, "demo");
 	struct lines l;
@@ -445,7 +389,7 @@ static void test_shape_maps_smaps(void **state)
 static void test_shape_rollup_status_stat(void **state)
 {
 	struct machine *m = test_boot("mem=256M cpus=2");
-	bool ref = host_is_reference();
+	bool ref = host_ref();
 	int pid = spawn(m, "demo");
 	const char *files[] = { "smaps_rollup", "status" };
 
@@ -455,7 +399,7 @@ static void test_shape_rollup_status_stat(void **state)
 		struct lines a = split_lines(ours), b;
 
 		snprintf(host_path, sizeof(host_path), "/proc/self/%s", files[f]);
-		host = ref ? read_host(host_path) : NULL;
+		host = ref ? read_text_file(host_path) : NULL;
 		if (!host) {
 			free_lines(&a);
 			free(ours);
@@ -494,7 +438,7 @@ static void test_shape_rollup_status_stat(void **state)
 /* Cpus_allowed and Mems_allowed print as the host's do for the same CPU and node count. */
 static void test_shape_status_masks(void **state)
 {
-	char *host = read_host("/proc/self/status");
+	char *host = read_text_file("/proc/self/status");
 	char cpus_list[64] = "", opts[64];
 	struct machine *m;
 	char *ours;
@@ -502,7 +446,7 @@ static void test_shape_status_masks(void **state)
 	const char *p;
 
 	(void)state;
-	if (!host_is_reference() || !host)
+	if (!host_ref() || !host)
 		goto out;
 	p = strstr(host, "Cpus_allowed_list:\t");
 	if (!p || sscanf(p, "Cpus_allowed_list:\t0-%d", &ncpu) != 1 || ncpu < 1 || ncpu > 255 ||
@@ -547,7 +491,7 @@ static void test_shape_stat_statm_cmdline(void **state)
 	struct machine *m = test_boot("mem=256M cpus=2");
 	int pid = spawn(m, "demo");
 	char *stat = pid_file(m, pid, "stat"), *statm = pid_file(m, pid, "statm");
-	char *host = host_is_reference() ? read_host("/proc/self/stat") : NULL;
+	char *host = host_ref() ? read_text_file("/proc/self/stat") : NULL;
 	unsigned long v[7];
 	size_t len;
 	char *cmd;
