@@ -55,9 +55,10 @@ static unsigned long long host_installed_ram(void)
 		if (!strncmp(type, "System RAM", 10) && end > start)
 			total += end + 1 - start;
 	}
+	if (!total)
+		return 0;	/* no firmware map (e.g. /sys not mounted) */
 	/* mmsim's map gives [0, 0x9fc00) and [1M, ...): add back the legacy gap. */
-	total += 0x100000 - 0x9fc00;
-	return total;
+	return total + 0x100000 - 0x9fc00;
 }
 
 static int host_zones(struct host_zone *z, int max)
