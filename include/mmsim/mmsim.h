@@ -31,11 +31,14 @@ mmsim_config *mmsim_config_new(void);
 void mmsim_config_free(mmsim_config *cfg);
 /*
  * Set one machine option by name, from text. Names are those of the CLI
- * without dashes: mem ("4G"), node_mem ("1G,3G"), nodes, cpus, swap, disk,
- * rmap (scan|pte_chain|anon_vma|anon_vma_chain), thp (always|madvise|never),
- * arch (x86_64|i386-pae|i386), seed, metadata_only (0|1), zero_page (0|1),
- * kernel_image (size), movablecore (size), kernelcore (size), console (0|1),
- * sysctl ("vm.KEY=VALUE", repeatable). Returns 0 or -EINVAL with a reason.
+ * without dashes: mem ("4G"), node_mem ("1G,3G"), nodes, cpus, rmap,
+ * thp (always|madvise|never), arch (x86_64|i386-pae|i386), seed,
+ * metadata_only (0|1), zero_page (0|1), pcid (0|1), pti (0|1),
+ * pgtable_levels (4|5), aslr (0|1), debug_tlbflush (0|1), kernel_image
+ * (size), movablecore (size), kernelcore (size), console (0|1), sysctl
+ * ("vm.KEY=VALUE", repeatable). Returns 0 or -EINVAL with a reason.
+ * swap, disk and the rmap modes other than anon_vma_chain parse (they are
+ * the interface) but are refused by mmsim_boot: not built yet.
  */
 int mmsim_config_set(mmsim_config *cfg, const char *key, const char *value,
 		     char *err, size_t errlen);

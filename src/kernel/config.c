@@ -642,6 +642,19 @@ static int check_modes(const struct boot_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* Options of the interface whose machinery is not built yet: refused, not ignored. */
+static int check_unbuilt(const struct boot_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->rmap != RMAP_ANON_VMA_CHAIN)
+		return fail(err, errlen, "--rmap %s: not built yet; this build has anon_vma_chain",
+			    rmap_names[cfg->rmap]);
+	if (cfg->swap_bytes)
+		return fail(err, errlen, "--swap: swap devices are not built yet");
+	if (cfg->disk[0])
+		return fail(err, errlen, "--disk: the simulated disk is not built yet");
+	return 0;
+}
+
 static int check_sysctls(const struct boot_config *cfg, char *err, size_t errlen)
 {
 	int ret;
@@ -669,6 +682,8 @@ int boot_config_check(const struct boot_config *cfg, char *err, size_t errlen)
 		ret = check_layout(cfg, err, errlen);
 	if (!ret)
 		ret = check_modes(cfg, err, errlen);
+	if (!ret)
+		ret = check_unbuilt(cfg, err, errlen);
 	if (!ret)
 		ret = check_sysctls(cfg, err, errlen);
 	return ret;

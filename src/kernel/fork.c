@@ -867,6 +867,15 @@ static int exec_mmap(struct task_struct *t, const char *path, const char *comm)
 	return 0;
 }
 
+/*
+ * The program image is an x86-64 ELF; the 32-bit page tables and layout
+ * (issue 7) are not built, so a 32-bit machine runs no processes yet.
+ */
+static bool arch_runs_programs(const struct machine *m)
+{
+	return m->cfg.arch == ARCH_X86_64;
+}
+
 struct task_struct *task_spawn(struct machine *m, const char *comm, int *err)
 {
 	struct task_struct *t;
@@ -874,6 +883,10 @@ struct task_struct *task_spawn(struct machine *m, const char *comm, int *err)
 
 	if (!err)
 		err = &dummy;
+	if (!arch_runs_programs(m)) {
+		*err = -ENOEXEC;
+		return NULL;
+	}
 	if (!comm || !*comm)
 		comm = "init";
 	if (!*comm_base(comm)) {
@@ -912,6 +925,8 @@ int do_execve(struct task_struct *t, const char *comm)
 
 	if (!comm || !*comm || !*comm_base(comm))
 		return -ENOENT;
+	if (!arch_runs_programs(t->machine))
+		return -ENOEXEC;
 	snprintf(name, sizeof(name), "%s", comm_base(comm));
 	de_thread(t);
 	ret = exec_mmap(t, comm, name);

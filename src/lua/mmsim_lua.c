@@ -1013,7 +1013,7 @@ static struct lprocess *check_process(lua_State *L, int idx)
 	return p;
 }
 
-/* nil, "call: strerror", "EXXX" for a negative errno. */
+/* A failed call: nil, "call: <strerror text>", and the errno name ("ENOMEM"). */
 static int push_errno(lua_State *L, const char *call, long long ret)
 {
 	int err = (int)-ret;

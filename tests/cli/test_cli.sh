@@ -95,8 +95,10 @@ expect_fail "--rmap bad" "anon_vma_chain" --rmap magic show meminfo
 expect_fail "--thp bad" "always.madvise.never" --thp sometimes show meminfo
 expect_fail "--cpus 0" "--cpus 0" --cpus 0 show meminfo
 expect_fail "unknown command" "unknown command 'frob'" frob
-expect_fail "replay not built" "'replay' is not available" replay t
-expect_fail "repl not built" "'repl' is not available" repl
+expect_fail "replay not built" "unknown command 'replay'" replay t
+expect_fail "repl not built" "unknown command 'repl'" repl
+expect_fail "--swap not built" "unknown option .--swap." --swap 1G show meminfo
+expect_fail "--rmap pte_chain not built" "not built yet" --rmap pte_chain show meminfo
 
 # run and scenarios.
 expect_ok "scenarios lists buddy-fragmentation" "^  buddy-fragmentation +Buddy" scenarios

@@ -347,7 +347,9 @@ static void test_check_good(void **state)
 	check_good("mem=8G kernelcore=2G");
 	check_good("arch=i386 mem=4G");
 	check_good("cpus=256 nodes=64 mem=64G");
-	check_good("swap=40K");
+	check_bad("swap=40K", "not built");
+	check_bad("disk=/tmp", "not built");
+	check_bad("rmap=pte_chain", "--rmap pte_chain");
 }
 
 /* A C caller may fill the struct by hand: nothing out of range passes. */

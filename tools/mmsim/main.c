@@ -11,9 +11,6 @@
  * options" list of an error and the parser never disagree. Values are
  * checked by the library; this file only splits words.
  *
- * Commands that DESIGN.md promises but this build does not have yet
- * (replay, repl) are absent from the help and say so when called.
- *
  * Every option applied is also recorded (cli_settings()), so `run` can
  * hand the command line's machine to the Lua module as the defaults of
  * mmsim.boot{}.
@@ -41,9 +38,7 @@ static const struct machine_opt machine_opts[] = {
 	{ "node-mem", "node_mem", OPT_VALUE, "SIZE,...", "memory of each NUMA node (sets --nodes)" },
 	{ "nodes", "nodes", OPT_VALUE, "N", "NUMA nodes, memory split evenly (default 1)" },
 	{ "cpus", "cpus", OPT_VALUE, "N", "CPUs (default 2)" },
-	{ "swap", "swap", OPT_VALUE, "SIZE", "swap device size (default 0)" },
-	{ "disk", "disk", OPT_VALUE, "DIR", "host directory backing the simulated disk" },
-	{ "rmap", "rmap", OPT_VALUE, "MODE", "scan|pte_chain|anon_vma|anon_vma_chain" },
+	{ "rmap", "rmap", OPT_VALUE, "MODE", "anon_vma_chain (the one design built so far)" },
 	{ "thp", "thp", OPT_VALUE, "MODE", "always|madvise|never (default madvise)" },
 	{ "arch", "arch", OPT_VALUE, "ARCH", "x86_64|i386-pae|i386 (default x86_64)" },
 	{ "sysctl", "sysctl", OPT_VALUE, "vm.KEY=VALUE", "set a vm sysctl after boot (repeatable)" },
@@ -54,6 +49,11 @@ static const struct machine_opt machine_opts[] = {
 	{ "movablecore", "movablecore", OPT_VALUE, "SIZE", "size of ZONE_MOVABLE" },
 	{ "kernelcore", "kernelcore", OPT_VALUE, "SIZE", "non-movable memory; the rest is movable" },
 	{ "zero-page", "zero_page", OPT_VALUE, "0|1", "shared zero page (default 1)" },
+	{ "pcid", "pcid", OPT_VALUE, "0|1", "TLB entries tagged by PCID (default 1)" },
+	{ "pti", "pti", OPT_VALUE, "0|1", "kernel page-table isolation (default 0)" },
+	{ "pgtable-levels", "pgtable_levels", OPT_VALUE, "4|5", "page-table levels (default 4)" },
+	{ "aslr", "aslr", OPT_VALUE, "0|1", "randomise mmap base, stack and brk from --seed (default 0)" },
+	{ "debug-tlbflush", "debug_tlbflush", OPT_FLAG, NULL, "print the nr_tlb_* counters in vmstat" },
 	{ "console", "console", OPT_FLAG, NULL, "echo the kernel log to stderr" },
 };
 
@@ -204,20 +204,6 @@ static void usage(FILE *out)
 		"  mmsim --mem 256M --sysctl vm.min_free_kbytes=8192 show zoneinfo\n");
 }
 
-/* Commands DESIGN.md promises that are not built yet: absent, and honest. */
-static bool not_built(const char *cmd)
-{
-	static const char *const later[] = { "replay", "repl" };
-
-	for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
-		if (!strcmp(cmd, later[i])) {
-			fprintf(stderr, "mmsim: '%s' is not available in this build yet\n", cmd);
-			return true;
-		}
-	}
-	return false;
-}
-
 /* After the machine options: the command word and its arguments. */
 static int dispatch(mmsim_config *cfg, int argc, char **argv, int i, bool user_options)
 {
@@ -235,8 +221,6 @@ static int dispatch(mmsim_config *cfg, int argc, char **argv, int i, bool user_o
 		usage(stdout);
 		return 0;
 	}
-	if (not_built(cmd))
-		return EXIT_USAGE;
 	fprintf(stderr, "mmsim: unknown command '%s'; commands: show run scenarios "
 		"(see mmsim --help)\n", cmd);
 	return EXIT_USAGE;
