@@ -340,7 +340,6 @@ struct vm_area_struct {
 	struct anon_vma *anon_vma;	/* NULL until the first anonymous fault */
 	unsigned long vm_pgoff;		/* offset in the file (or anon index) in pages */
 	struct file *vm_file;		/* backing file or shmem object, or NULL */
-	void *vm_private_data;
 	/* Special mappings (_install_special_mapping: "[vvar]", "[vdso]"): the
 	 * name maps shows, a static string; NULL for every other VMA. */
 	const char *vm_special_name;
@@ -391,7 +390,6 @@ struct mm_struct {
 	uint64_t ctx_id;		/* unique per mm, never reused (PCID matching) */
 	uint64_t tlb_gen;		/* bumped by every flush request */
 	struct task_struct *owner;	/* the thread-group leader */
-	unsigned long vmacache_seqnum;	/* bumped when the VMA set changes */
 };
 
 static inline void mm_cpumask_set(struct mm_struct *mm, int cpu)

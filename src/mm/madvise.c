@@ -294,15 +294,17 @@ static void madvise_free_pte(struct mmu_gather *tlb, struct vm_area_struct *vma,
 	folio_mark_lazyfree(m, page);
 }
 
-static int madvise_free(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+typedef void (*madvise_pte_fn)(struct mmu_gather *tlb, struct vm_area_struct *vma, pte_t *pte,
+			       unsigned long addr);
+
+/* Apply fn to every pte of [start, end) that has a table, in one mmu_gather. */
+static void madvise_walk_ptes(struct vm_area_struct *vma, unsigned long start,
+			      unsigned long end, madvise_pte_fn fn)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct mmu_gather tlb;
 	unsigned long addr, next;
 
-	if (!vma_is_anonymous(vma))
-		return -EINVAL;
-	update_hiwater_rss(mm);
 	tlb_gather_mmu(&tlb, mm);
 	for (addr = start; addr < end; addr = next) {
 		pte_t *pte = pte_table_at(mm, addr, end, &next);
@@ -311,10 +313,18 @@ static int madvise_free(struct vm_area_struct *vma, unsigned long start, unsigne
 			continue;
 		spin_lock(&mm->page_table_lock);
 		for (; addr < next; addr += PAGE_SIZE, pte++)
-			madvise_free_pte(&tlb, vma, pte, addr);
+			fn(&tlb, vma, pte, addr);
 		spin_unlock(&mm->page_table_lock);
 	}
 	tlb_finish_mmu(&tlb);
+}
+
+static int madvise_free(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	if (!vma_is_anonymous(vma))
+		return -EINVAL;
+	update_hiwater_rss(vma->vm_mm);
+	madvise_walk_ptes(vma, start, end, madvise_free_pte);
 	return 0;
 }
 
@@ -359,24 +369,9 @@ static void madvise_cold_pte(struct mmu_gather *tlb, struct vm_area_struct *vma,
 
 static int madvise_cold(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
-	struct mm_struct *mm = vma->vm_mm;
-	struct mmu_gather tlb;
-	unsigned long addr, next;
-
 	if (!can_madv_lru_vma(vma))
 		return -EINVAL;
-	tlb_gather_mmu(&tlb, mm);
-	for (addr = start; addr < end; addr = next) {
-		pte_t *pte = pte_table_at(mm, addr, end, &next);
-
-		if (!pte)
-			continue;
-		spin_lock(&mm->page_table_lock);
-		for (; addr < next; addr += PAGE_SIZE, pte++)
-			madvise_cold_pte(&tlb, vma, pte, addr);
-		spin_unlock(&mm->page_table_lock);
-	}
-	tlb_finish_mmu(&tlb);
+	madvise_walk_ptes(vma, start, end, madvise_cold_pte);
 	return 0;
 }
 

@@ -960,7 +960,6 @@ void exit_mmap(struct mm_struct *mm)
 	mm->map_count = 0;
 	mm->highest_vm_end = 0;
 	mm->total_vm = mm->data_vm = mm->exec_vm = mm->stack_vm = mm->locked_vm = 0;
-	mm->vmacache_seqnum++;
 	spin_unlock(&mm->mmap_lock);
 	vm_unacct_memory(m, (long)st.accounted);
 }

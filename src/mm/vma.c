@@ -205,7 +205,6 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 	rb_insert_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
 	vma_gap_update_next(mm, vma_next(vma));
 	mm->map_count++;
-	mm->vmacache_seqnum++;
 	VM_BUG_ON(vma_prev(vma) && vma_prev(vma)->vm_end > vma->vm_start);
 	VM_BUG_ON(vma_next(vma) && vma_next(vma)->vm_start < vma->vm_end);
 }
@@ -218,7 +217,6 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 	RB_CLEAR_NODE(&vma->vm_rb);
 	vma_gap_update_next(mm, next);
 	mm->map_count--;
-	mm->vmacache_seqnum++;
 }
 
 void vma_set_range(struct vm_area_struct *vma, unsigned long start, unsigned long end,
@@ -231,7 +229,6 @@ void vma_set_range(struct vm_area_struct *vma, unsigned long start, unsigned lon
 		return;
 	vma_gap_update(vma);
 	vma_gap_update_next(vma->vm_mm, vma_next(vma));
-	vma->vm_mm->vmacache_seqnum++;
 }
 
 /* ---------------------------------------------------------------------- */
