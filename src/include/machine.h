@@ -143,6 +143,10 @@ struct machine {
 	struct kmem_cache *anon_vma_chain_cachep;	/* "anon_vma_chain" */
 	unsigned long nr_anon_vmas;		/* live anon_vmas (rmap.c; validate_rmap) */
 	unsigned long nr_anon_vma_chains;	/* live anon_vma_chains (rmap.c) */
+	struct anon_vma *null_anon_vma;		/* rmap=pte_chain|scan: every VMA's */
+	struct kmem_cache *pte_chain_cachep;	/* "pte_chain" (rmap=pte_chain) */
+	void *pte_chain_reserve;		/* a block ready for the next mapping */
+	unsigned long nr_pte_chains;		/* pte_chain blocks, reserve included */
 	struct kmem_cache *filp_cachep;	/* "filp" */
 	struct kmem_cache *shmem_inode_cachep;	/* "shmem_inode_cache" */
 

@@ -63,6 +63,8 @@ enum pageflags {
 	__NR_PAGEFLAGS,
 	PG_swapcache = PG_owner_priv_1,
 	PG_anon_exclusive = PG_owner_2,
+	/* rmap=pte_chain (2.5's PG_direct): memcg_data is the one pte, not a chain */
+	PG_direct = PG_arch_1,
 };
 
 /* Node and zone live in the top bits of page->flags, as Linux puts them. */
@@ -263,6 +265,7 @@ static inline int page_mapcount(const struct page *p) { return p->_mapcount + 1;
 static inline bool page_mapped(const struct page *p) { return p->_mapcount >= 0; }
 
 PAGEFLAG(AnonExclusive, anon_exclusive)
+PAGEFLAG(Direct, direct)
 
 /* ---------------------------------------------------------------------- */
 /* Address spaces: VMAs and mm_struct (include/linux/mm_types.h).          */
@@ -336,8 +339,15 @@ struct vm_area_struct {
 	vm_flags_t vm_flags;
 	struct rb_node vm_rb;		/* in mm->mm_rb by address */
 	unsigned long rb_subtree_gap;	/* largest gap before any vma in this subtree */
-	struct list_head anon_vma_chain; /* this vma's anon_vma_chains (rmap.c) */
+	union {
+		struct list_head anon_vma_chain; /* rmap=anon_vma_chain: its chains */
+		struct list_head anon_vma_node;	/* rmap=anon_vma: on anon_vma->head */
+	};
 	struct anon_vma *anon_vma;	/* NULL until the first anonymous fault */
+	struct {			/* in vm_file's i_mmap interval tree */
+		struct rb_node rb;
+		unsigned long rb_subtree_last;
+	} shared;
 	unsigned long vm_pgoff;		/* offset in the file (or anon index) in pages */
 	struct file *vm_file;		/* backing file or shmem object, or NULL */
 	/* Special mappings (_install_special_mapping: "[vvar]", "[vdso]"): the
@@ -446,5 +456,16 @@ static inline void add_mm_counter(struct mm_struct *mm, int member, long value)
 }
 #define inc_mm_counter(mm, member) add_mm_counter(mm, member, 1)
 #define dec_mm_counter(mm, member) add_mm_counter(mm, member, -1)
+
+/* The RSS counter of a mapped non-anonymous page (mm_counter_file). */
+static inline int mm_counter_file(const struct page *page)
+{
+	return PageSwapBacked(page) ? MM_SHMEMPAGES : MM_FILEPAGES;
+}
+
+static inline int mm_counter(const struct page *page)
+{
+	return PageAnon(page) ? MM_ANONPAGES : mm_counter_file(page);
+}
 
 #endif

@@ -50,6 +50,25 @@ pmd_t *pmd_alloc(struct mm_struct *mm, pud_t *pud, unsigned long addr);
 pte_t *pte_alloc(struct mm_struct *mm, pmd_t *pmd, unsigned long addr);
 
 /*
+ * A table page knows its mm (page->private, Linux's ptdesc->pt_mm) and a
+ * pte table the address its first pte maps (page->index, as 2.5's
+ * ptep_to_address read it); pte_chain's walk needs both. mremap keeps the
+ * base true when it moves whole tables (pgtable_rebase).
+ */
+static inline void ptdesc_set_owner(struct page *table, struct mm_struct *mm, unsigned long base)
+{
+	table->private = (unsigned long)mm;
+	table->index = base;
+}
+
+static inline struct mm_struct *ptdesc_mm(const struct page *table)
+{
+	return (struct mm_struct *)table->private;
+}
+
+void pgtable_rebase(struct mm_struct *mm, pteval_t entry, bool pud_level, unsigned long addr);
+
+/*
  * The pte for addr, or NULL if a table on the way is missing (walk_pte) /
  * could not be allocated (walk_pte_alloc). Not for huge mappings.
  */

@@ -151,6 +151,12 @@ static inline pte_t pte_wrprotect(pte_t p)	{ return pte_clear_flags(p, _PAGE_RW)
 static inline pte_t pte_mkdirty(pte_t p)	{ return pte_set_flags(p, _PAGE_DIRTY | _PAGE_SOFT_DIRTY); }
 static inline pte_t pte_mkclean(pte_t p)	{ return pte_clear_flags(p, _PAGE_DIRTY); }
 static inline pte_t pte_mkyoung(pte_t p)	{ return pte_set_flags(p, _PAGE_ACCESSED); }
+/* Write a pte (the TLB is the caller's business). */
+static inline void set_pte(pte_t *ptep, pte_t pte)
+{
+	*ptep = pte;
+}
+
 static inline pte_t pte_mkold(pte_t p)		{ return pte_clear_flags(p, _PAGE_ACCESSED); }
 static inline pte_t pte_mkspecial(pte_t p)	{ return pte_set_flags(p, _PAGE_SPECIAL); }
 

@@ -14,6 +14,9 @@
  * The nr_tlb_* events are CONFIG_DEBUG_TLBFLUSH's: always counted, printed
  * only with the debug_tlbflush boot option (the host's kernel, like most
  * distribution kernels, is built without it).
+ * mmsim's own lines close the file, after nr_unstable: the rmap walk
+ * events (rmap_walk*, every rmap mode counts them) and the rmap objects
+ * alive (nr_anon_vma, nr_anon_vma_chain, nr_pte_chain, pte_chain_bytes).
  * Node items ending in _B are kept in bytes and printed in pages;
  * NR_KERNEL_STACK_KB is kept and printed in kB, as Linux does.
  */
@@ -216,4 +219,9 @@ VMSTAT_EVENT(DIRECT_MAP_LEVEL2_SPLITS, "direct_map_level2_splits")
 VMSTAT_EVENT(DIRECT_MAP_LEVEL3_SPLITS, "direct_map_level3_splits")
 VMSTAT_EVENT(DIRECT_MAP_LEVEL2_COLLAPSES, "direct_map_level2_collapses")
 VMSTAT_EVENT(DIRECT_MAP_LEVEL3_COLLAPSES, "direct_map_level3_collapses")
+/* mmsim's own (not Linux's): rmap walk work, printed after nr_unstable */
+VMSTAT_EVENT(RMAP_WALK, "rmap_walk")
+VMSTAT_EVENT(RMAP_WALK_VMA, "rmap_walk_vma")
+VMSTAT_EVENT(RMAP_WALK_PTE, "rmap_walk_pte")
+VMSTAT_EVENT(RMAP_WALK_PGTABLE, "rmap_walk_pgtable")
 #endif

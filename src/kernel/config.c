@@ -645,9 +645,6 @@ static int check_modes(const struct boot_config *cfg, char *err, size_t errlen)
 /* Options of the interface whose machinery is not built yet: refused, not ignored. */
 static int check_unbuilt(const struct boot_config *cfg, char *err, size_t errlen)
 {
-	if (cfg->rmap != RMAP_ANON_VMA_CHAIN)
-		return fail(err, errlen, "--rmap %s: not built yet; this build has anon_vma_chain",
-			    rmap_names[cfg->rmap]);
 	if (cfg->swap_bytes)
 		return fail(err, errlen, "--swap: swap devices are not built yet");
 	if (cfg->disk[0])

@@ -97,16 +97,6 @@ static inline unsigned long linear_page_index(const struct vm_area_struct *vma,
 	return ((address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
 }
 
-/* The RSS counter of a mapped non-anonymous page (mm_counter_file). */
-static inline int mm_counter_file(const struct page *page)
-{
-	return PageSwapBacked(page) ? MM_SHMEMPAGES : MM_FILEPAGES;
-}
-
-static inline int mm_counter(const struct page *page)
-{
-	return PageAnon(page) ? MM_ANONPAGES : mm_counter_file(page);
-}
 
 /* Write permission in the pte only if the VMA has it (maybe_mkwrite). */
 static inline pte_t maybe_mkwrite(pte_t pte, const struct vm_area_struct *vma)
@@ -247,11 +237,6 @@ struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr, pte_
 /* Anonymous faults                                                        */
 /* ---------------------------------------------------------------------- */
 
-static inline void set_pte(pte_t *ptep, pte_t pte)
-{
-	*ptep = pte;
-}
-
 /* do_anonymous_page: the first touch of a private anonymous page. */
 static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 {
@@ -278,7 +263,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		return 0;
 	}
 
-	if (anon_vma_prepare(vma))
+	if (anon_vma_prepare(vma) || pte_chain_prealloc(m, GFP_KERNEL))
 		return VM_FAULT_OOM;
 	page = alloc_user_page(m, true);
 	if (!page)
@@ -297,7 +282,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 		return 0;
 	}
 	inc_mm_counter(vmf->mm, MM_ANONPAGES);
-	folio_add_new_anon_rmap(page, vma, vmf->address);
+	folio_add_new_anon_rmap(page, vma, vmf->address, vmf->pte);
 	folio_add_lru_vma(m, page, vma);
 	set_pte(vmf->pte, entry);
 	spin_unlock(&vmf->mm->page_table_lock);
@@ -354,7 +339,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 	bool zero = is_zero_pfn(m, pte_pfn(vmf->orig_pte));
 	pte_t entry;
 
-	if (anon_vma_prepare(vma))
+	if (anon_vma_prepare(vma) || pte_chain_prealloc(m, GFP_KERNEL))
 		goto oom;
 	new = alloc_user_page(m, zero || !old);
 	if (!new)
@@ -375,12 +360,12 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 		/* ptep_clear_flush: no CPU may keep the old translation. */
 		set_pte(vmf->pte, __pte(0));
 		flush_tlb_page(vma, vmf->address);
-		folio_add_new_anon_rmap(new, vma, vmf->address);
+		folio_add_new_anon_rmap(new, vma, vmf->address, vmf->pte);
 		folio_add_lru_vma(m, new, vma);
 		set_pte(vmf->pte, entry);
 		/* Only now may the old page's mapcount drop (it is no longer mapped here). */
 		if (old)
-			folio_remove_rmap_pte(old, vma);
+			folio_remove_rmap_pte(old, vma, vmf->pte);
 		new = old;	/* the old pte's reference goes below */
 	}
 	spin_unlock(&vmf->mm->page_table_lock);
@@ -471,10 +456,10 @@ static void set_pte_file(struct vm_fault *vmf, struct page *page, unsigned long 
 	else if (pte_write(entry) && PageDirty(page))
 		entry = pte_mkdirty(entry);
 	if (write && !(vma->vm_flags & VM_SHARED)) {
-		folio_add_new_anon_rmap(page, vma, addr);
+		folio_add_new_anon_rmap(page, vma, addr, pte);
 		folio_add_lru_vma(vmf->m, page, vma);
 	} else {
-		folio_add_file_rmap_pte(page, vma);
+		folio_add_file_rmap_pte(page, vma, pte);
 	}
 	set_pte(pte, entry);
 }
@@ -491,6 +476,8 @@ static vm_fault_t finish_fault(struct vm_fault *vmf)
 		if (!vmf->pte)
 			return VM_FAULT_OOM;
 	}
+	if (pte_chain_prealloc(vmf->m, GFP_KERNEL))
+		return VM_FAULT_OOM;
 	spin_lock(&vmf->mm->page_table_lock);
 	if (!pte_none(*vmf->pte)) {
 		spin_unlock(&vmf->mm->page_table_lock);
@@ -548,6 +535,11 @@ static vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start,
 		if (!PageUptodate(page) || PageLocked(page)) {
 			put_page(vmf->m, page);
 			continue;
+		}
+		/* fault-around is an optimisation: without a chain block, stop */
+		if (pte_chain_prealloc(vmf->m, GFP_NOWAIT | __GFP_NOWARN)) {
+			put_page(vmf->m, page);
+			break;
 		}
 		set_pte_file(vmf, page, addr, pte, false);
 		type = mm_counter_file(page);
@@ -808,7 +800,7 @@ static bool zap_present_pte(struct mmu_gather *tlb, struct vm_area_struct *vma, 
 			mark_page_accessed(vma->vm_mm->machine, page);
 	}
 	rss[mm_counter(page)]--;
-	folio_remove_rmap_pte(page, vma);
+	folio_remove_rmap_pte(page, vma, pte);
 	if (unlikely(page_mapcount(page) < 0))
 		dump_page(vma->vm_mm->machine, page, "bad pte: mapcount below zero");
 	__tlb_remove_page(tlb, page);
@@ -905,8 +897,8 @@ static bool vma_needs_copy(const struct vm_area_struct *src_vma)
 }
 
 /* One present pte into the child; the parent's is write-protected if it is COW. */
-static void copy_present_pte(struct vm_area_struct *src_vma, pte_t *dst_pte, pte_t *src_pte,
-			     unsigned long addr, long *rss)
+static void copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
+			     pte_t *dst_pte, pte_t *src_pte, unsigned long addr, long *rss)
 {
 	pte_t pte = *src_pte;
 	struct page *page = vm_normal_page(src_vma, addr, pte);
@@ -915,10 +907,10 @@ static void copy_present_pte(struct vm_area_struct *src_vma, pte_t *dst_pte, pte
 		get_page(page);
 		if (PageAnon(page)) {
 			/* folio_try_dup_anon_rmap_pte: no pins exist, so no early copy */
-			folio_dup_anon_rmap_pte(page);
+			folio_dup_anon_rmap_pte(page, dst_vma, dst_pte);
 			rss[MM_ANONPAGES]++;
 		} else {
-			folio_dup_file_rmap_pte(page);
+			folio_dup_file_rmap_pte(page, dst_vma, dst_pte);
 			rss[mm_counter_file(page)]++;
 		}
 	}
@@ -935,9 +927,11 @@ static int copy_pte_range(struct vm_area_struct *dst_vma, struct vm_area_struct 
 			  pmd_t *dst_pmd, pmd_t *src_pmd, unsigned long addr, unsigned long end)
 {
 	struct mm_struct *dst_mm = dst_vma->vm_mm, *src_mm = src_vma->vm_mm;
+	struct machine *m = src_mm->machine;
 	long rss[NR_MM_COUNTERS] = { 0 };
 	pte_t *dst_pte = pte_alloc(dst_mm, dst_pmd, addr);
 	pte_t *src_pte;
+	int ret = 0;
 
 	if (!dst_pte)
 		return -ENOMEM;
@@ -951,12 +945,20 @@ static int copy_pte_range(struct vm_area_struct *dst_vma, struct vm_area_struct 
 			WARN_ON_ONCE(1);
 			continue;
 		}
-		copy_present_pte(src_vma, dst_pte, src_pte, addr, rss);
+		/* pte_chain: a block for the child's mapping; 2.5 dropped the lock to sleep for it */
+		if (unlikely(pte_chain_prealloc(m, GFP_NOWAIT | __GFP_NOWARN))) {
+			spin_unlock(&src_mm->page_table_lock);
+			ret = pte_chain_prealloc(m, GFP_KERNEL);
+			spin_lock(&src_mm->page_table_lock);
+			if (ret)
+				break;
+		}
+		copy_present_pte(dst_vma, src_vma, dst_pte, src_pte, addr, rss);
 	}
 	spin_unlock(&src_mm->page_table_lock);
 	for (int i = 0; i < NR_MM_COUNTERS; i++)
 		add_mm_counter(dst_mm, i, rss[i]);
-	return 0;
+	return ret;
 }
 
 /*

@@ -156,6 +156,13 @@ static void move_ptes(struct pagetable_move_control *pmc, unsigned long extent,
 			force_flush = true;
 		old_pte->pte = 0;
 		*new_pte = pte;
+		/* pte_chain keeps pte addresses: the chain entry moves too */
+		if (pte_present(pte)) {
+			struct page *page = vm_normal_page(vma, old_addr, pte);
+
+			if (page)
+				folio_move_rmap_pte(page, vma, old_pte, new_pte);
+		}
 	}
 	if (force_flush)
 		flush_tlb_range(vma, old_end - extent, old_end);
@@ -180,6 +187,7 @@ static bool move_normal_pmd(struct pagetable_move_control *pmc, pmd_t *old_pmd, 
 		*new_pmd = *old_pmd;
 		old_pmd->pmd = 0;
 		flush_tlb_range(vma, pmc->old_addr, pmc->old_addr + PMD_SIZE);
+		pgtable_rebase(mm, pmd_val(*new_pmd), false, pmc->new_addr);
 		moved = true;
 	}
 	spin_unlock(&mm->page_table_lock);
@@ -200,6 +208,8 @@ static bool move_normal_pud(struct pagetable_move_control *pmc, pud_t *old_pud, 
 	*new_pud = *old_pud;
 	old_pud->pud = 0;
 	flush_tlb_range(vma, pmc->old_addr, pmc->old_addr + PUD_SIZE);
+	if (!pud_none(*new_pud))
+		pgtable_rebase(mm, pud_val(*new_pud), true, pmc->new_addr);
 	spin_unlock(&mm->page_table_lock);
 	drop_rmap_locks(vma);
 	return true;

@@ -107,6 +107,7 @@ static struct page *pagetable_alloc(struct mm_struct *mm, unsigned int order)
 	if (!page)
 		return NULL;
 	__SetPageTable(page);
+	ptdesc_set_owner(page, mm, 0);
 	mod_node_page_state(page_pgdat(m, page), NR_PAGETABLE, 1L << order);
 	return page;
 }
@@ -115,6 +116,7 @@ static void pagetable_dtor(struct machine *m, struct page *page, unsigned int or
 {
 	VM_BUG_ON_PAGE(!PageTable(page), m, page);
 	__ClearPageTable(page);
+	ptdesc_set_owner(page, NULL, 0);
 	mod_node_page_state(page_pgdat(m, page), NR_PAGETABLE, -(1L << order));
 }
 
@@ -282,9 +284,34 @@ pmd_t *pmd_alloc(struct mm_struct *mm, pud_t *pud, unsigned long addr)
 
 pte_t *pte_alloc(struct mm_struct *mm, pmd_t *pmd, unsigned long addr)
 {
-	if (unlikely(pmd_none(*pmd)) && __table_alloc(mm, &pmd->pmd, true, false))
-		return NULL;
+	if (unlikely(pmd_none(*pmd))) {
+		if (__table_alloc(mm, &pmd->pmd, true, false))
+			return NULL;
+		/* where its ptes map: pte_chain's walk finds addresses from it */
+		ptdesc_set_owner(entry_page(mm, pmd_val(*pmd)), mm, addr & PMD_MASK);
+	}
 	return pte_offset(mm, pmd, addr);
+}
+
+/*
+ * mremap moved a whole table: entry (a pmd pointing to a pte table, or a
+ * pud pointing to a pmd table) now maps from addr; its pte tables learn
+ * their new base.
+ */
+void pgtable_rebase(struct mm_struct *mm, pteval_t entry, bool pud_level, unsigned long addr)
+{
+	pmd_t *pmd;
+
+	if (!pud_level) {
+		ptdesc_set_owner(entry_page(mm, entry), mm, addr & PMD_MASK);
+		return;
+	}
+	pmd = pgtable_page_address(mm, entry);
+	for (unsigned int i = 0; i < PTRS_PER_PMD; i++) {
+		if (!pmd_none(pmd[i]) && !pmd_leaf(pmd[i]))
+			ptdesc_set_owner(entry_page(mm, pmd_val(pmd[i])), mm,
+					 (addr & PUD_MASK) + i * PMD_SIZE);
+	}
 }
 
 pte_t *walk_pte_alloc(struct mm_struct *mm, unsigned long addr)

@@ -64,6 +64,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 	vma->vm_mm = mm;
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
 	RB_CLEAR_NODE(&vma->vm_rb);
+	RB_CLEAR_NODE(&vma->shared.rb);
 	return vma;
 }
 
@@ -77,6 +78,7 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	*new = *orig;
 	INIT_LIST_HEAD(&new->anon_vma_chain);
 	RB_CLEAR_NODE(&new->vm_rb);
+	RB_CLEAR_NODE(&new->shared.rb);
 	new->rb_subtree_gap = 0;
 	return new;
 }
@@ -91,6 +93,7 @@ void vm_area_free(struct vm_area_struct *vma)
 /* A VMA leaves for good: its rmap, its file reference, the object. */
 void remove_vma(struct vm_area_struct *vma)
 {
+	vma_unlink_file(vma);	/* exit_mmap frees VMAs without vma_unlink */
 	unlink_anon_vmas(vma);
 	if (vma->vm_file)
 		fput(vma->vm_mm->machine, vma->vm_file);
@@ -205,6 +208,7 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 	rb_insert_augmented(&vma->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
 	vma_gap_update_next(mm, vma_next(vma));
 	mm->map_count++;
+	vma_link_file(vma);
 	VM_BUG_ON(vma_prev(vma) && vma_prev(vma)->vm_end > vma->vm_start);
 	VM_BUG_ON(vma_next(vma) && vma_next(vma)->vm_start < vma->vm_end);
 }
@@ -217,14 +221,22 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 	RB_CLEAR_NODE(&vma->vm_rb);
 	vma_gap_update_next(mm, next);
 	mm->map_count--;
+	vma_unlink_file(vma);
 }
 
 void vma_set_range(struct vm_area_struct *vma, unsigned long start, unsigned long end,
 		   unsigned long pgoff)
 {
+	/* the i_mmap key changes: out of the tree and back (vma_prepare/complete's job) */
+	bool in_i_mmap = vma->vm_file && !RB_EMPTY_NODE(&vma->shared.rb);
+
+	if (in_i_mmap)
+		vma_unlink_file(vma);
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
+	if (in_i_mmap)
+		vma_link_file(vma);
 	if (RB_EMPTY_NODE(&vma->vm_rb))
 		return;
 	vma_gap_update(vma);
@@ -485,7 +497,7 @@ struct vma_merge_struct {
 /* The anon_vma came through fork: sharing it would widen the family's lock. */
 static bool vma_is_fork_child(const struct vm_area_struct *vma)
 {
-	return vma && vma->anon_vma && !list_is_singular(&vma->anon_vma_chain);
+	return vma_anon_vma_forked(vma);
 }
 
 static bool is_mergeable_vma(const struct vma_merge_struct *vmg, bool merge_next)

@@ -188,13 +188,21 @@ size_t vmstat_collect(struct machine *m, struct mmsim_counter *out, size_t max)
 	emit(&k, "nr_dirty_background_threshold", bg);
 	emit(&k, "nr_memmap_pages", m->memmap_pages);
 	emit(&k, "nr_memmap_boot_pages", m->memmap_boot_pages);
-	for (i = 0; i < NR_VM_EVENT_ITEMS; i++) {
+	for (i = 0; i < RMAP_WALK; i++) {
 		if (vm_event_is_tlbflush(i) && !m->cfg.debug_tlbflush)
 			continue;	/* CONFIG_DEBUG_TLBFLUSH's lines */
 		emit(&k, vm_event_name[i], m->vm_events[i]);
 	}
 	/* Deprecated, printed after the last item so old tools keep parsing. */
 	emit(&k, "nr_unstable", 0);
+	/* mmsim's own: the rmap's work and objects, whatever the design */
+	for (i = RMAP_WALK; i < NR_VM_EVENT_ITEMS; i++)
+		emit(&k, vm_event_name[i], m->vm_events[i]);
+	emit(&k, "nr_anon_vma", m->nr_anon_vmas);
+	emit(&k, "nr_anon_vma_chain", m->nr_anon_vma_chains);
+	emit(&k, "nr_pte_chain", m->nr_pte_chains);
+	emit(&k, "pte_chain_bytes", m->nr_pte_chains * (m->pte_chain_cachep ?
+							 m->pte_chain_cachep->object_size : 0));
 	return k.n;
 }
 

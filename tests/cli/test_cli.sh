@@ -98,7 +98,7 @@ expect_fail "unknown command" "unknown command 'frob'" frob
 expect_fail "replay not built" "unknown command 'replay'" replay t
 expect_fail "repl not built" "unknown command 'repl'" repl
 expect_fail "--swap not built" "unknown option .--swap." --swap 1G show meminfo
-expect_fail "--rmap pte_chain not built" "not built yet" --rmap pte_chain show meminfo
+expect_ok "--rmap pte_chain boots" "pte_chain" --rmap pte_chain show slabinfo
 
 # run and scenarios.
 expect_ok "scenarios lists buddy-fragmentation" "^  buddy-fragmentation +Buddy" scenarios

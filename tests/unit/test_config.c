@@ -349,7 +349,9 @@ static void test_check_good(void **state)
 	check_good("cpus=256 nodes=64 mem=64G");
 	check_bad("swap=40K", "not built");
 	check_bad("disk=/tmp", "not built");
-	check_bad("rmap=pte_chain", "--rmap pte_chain");
+	check_good("rmap=pte_chain");
+	check_good("rmap=scan");
+	check_good("rmap=anon_vma");
 }
 
 /* A C caller may fill the struct by hand: nothing out of range passes. */

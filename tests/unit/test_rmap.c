@@ -652,11 +652,13 @@ struct walk_log {
 	unsigned long addr[16];
 };
 
-static bool log_one(struct page *page, struct vm_area_struct *vma, unsigned long addr, void *arg)
+static bool log_one(struct page *page, struct vm_area_struct *vma, unsigned long addr, pte_t *pte,
+		    void *arg)
 {
 	struct walk_log *log = arg;
 
 	(void)page;
+	(void)pte;
 	assert_true(log->n < 16);
 	log->vma[log->n] = vma;
 	log->addr[log->n++] = addr;
@@ -705,7 +707,7 @@ static void test_page_rmap_and_walk(void **state)
 	anon0 = global_node_page_state(f.m, NR_ANON_PAGES);
 	page = alloc_pages(f.m, GFP_HIGHUSER_MOVABLE, 0);
 	assert_non_null(page);
-	folio_add_new_anon_rmap(page, p, addr);
+	folio_add_new_anon_rmap(page, p, addr, NULL);
 	folio_add_lru_vma(f.m, page, p);
 	assert_true(PageAnon(page));
 	assert_ptr_equal((void *)((unsigned long)page->mapping & ~PAGE_MAPPING_ANON), p->anon_vma);
@@ -723,7 +725,7 @@ static void test_page_rmap_and_walk(void **state)
 	/* fork: the child's VMA is found for the shared page, at the same address */
 	c = fork_vma(cm, p);
 	get_page(page);
-	folio_dup_anon_rmap_pte(page);
+	folio_dup_anon_rmap_pte(page, c, NULL);
 	assert_int_equal(page_mapcount(page), 2);
 	assert_false(PageAnonExclusive(page));
 	assert_int_equal(global_node_page_state(f.m, NR_ANON_PAGES), anon0 + 1);
@@ -737,9 +739,9 @@ static void test_page_rmap_and_walk(void **state)
 	/* the child writes: its copy is in its own anon_vma, found in c only */
 	copy = alloc_pages(f.m, GFP_HIGHUSER_MOVABLE, 0);
 	assert_non_null(copy);
-	folio_remove_rmap_pte(page, c);
+	folio_remove_rmap_pte(page, c, NULL);
 	put_page(f.m, page);
-	folio_add_new_anon_rmap(copy, c, addr);
+	folio_add_new_anon_rmap(copy, c, addr, NULL);
 	folio_add_lru_vma(f.m, copy, c);
 	assert_ptr_equal((void *)((unsigned long)copy->mapping & ~PAGE_MAPPING_ANON), c->anon_vma);
 	log = walk(f.m, copy, 0);
@@ -753,10 +755,10 @@ static void test_page_rmap_and_walk(void **state)
 	check_no_ptes(&f);
 
 	/* unmapping: counters back, pages freed exactly once */
-	folio_remove_rmap_pte(copy, c);
+	folio_remove_rmap_pte(copy, c, NULL);
 	assert_false(page_mapped(copy));
 	put_page(f.m, copy);
-	folio_remove_rmap_pte(page, p);
+	folio_remove_rmap_pte(page, p, NULL);
 	put_page(f.m, page);
 	assert_int_equal(global_node_page_state(f.m, NR_ANON_PAGES), anon0);
 	assert_int_equal(global_node_page_state(f.m, NR_INACTIVE_ANON), 0);
@@ -785,7 +787,7 @@ static void test_rmap_mlock(void **state)
 	assert_int_equal(anon_vma_prepare(locked), 0);
 	page = alloc_pages(f.m, GFP_HIGHUSER_MOVABLE, 0);
 	assert_non_null(page);
-	folio_add_new_anon_rmap(page, locked, locked->vm_start);
+	folio_add_new_anon_rmap(page, locked, locked->vm_start, NULL);
 	folio_add_lru_vma(f.m, page, locked);
 	assert_true(PageMlocked(page) && PageUnevictable(page));
 	assert_int_equal(page->mlock_count, 1);
@@ -793,7 +795,7 @@ static void test_rmap_mlock(void **state)
 	locked2 = fork_vma(cm, locked);
 	assert_false(locked2->vm_flags & VM_LOCKED);
 	get_page(page);
-	folio_dup_anon_rmap_pte(page);
+	folio_dup_anon_rmap_pte(page, locked2, NULL);
 	assert_int_equal(page->mlock_count, 1);
 	locked2->vm_flags |= VM_LOCKED;
 	mlock_page(f.m, page);
@@ -801,19 +803,19 @@ static void test_rmap_mlock(void **state)
 	assert_int_equal(page->mlock_count, 2);
 	assert_int_equal(global_zone_page_state(f.m, NR_MLOCK), 1);
 	/* unmapped from the locked child: one mlock less */
-	folio_remove_rmap_pte(page, locked2);
+	folio_remove_rmap_pte(page, locked2, NULL);
 	put_page(f.m, page);
 	assert_true(PageMlocked(page));
 	assert_int_equal(page->mlock_count, 1);
 	/* mapped again there (as swapin maps it): mlocked by rmap itself */
 	get_page(page);
-	folio_add_anon_rmap_pte(page, locked2, locked2->vm_start, false);
+	folio_add_anon_rmap_pte(page, locked2, locked2->vm_start, NULL, false);
 	assert_int_equal(page_mapcount(page), 2);
 	assert_int_equal(page->mlock_count, 2);
-	folio_remove_rmap_pte(page, locked2);
+	folio_remove_rmap_pte(page, locked2, NULL);
 	put_page(f.m, page);
 	assert_int_equal(page->mlock_count, 1);
-	folio_remove_rmap_pte(page, locked);
+	folio_remove_rmap_pte(page, locked, NULL);
 	assert_false(PageMlocked(page) || PageUnevictable(page));
 	assert_int_equal(global_zone_page_state(f.m, NR_MLOCK), 0);
 	assert_int_equal(folio_lru_list(page), LRU_INACTIVE_ANON);
@@ -894,10 +896,10 @@ struct pte_hits {
 
 /* Does this VMA's pte at addr map the page? (what a real rmap_one checks) */
 static bool count_pte(struct page *page, struct vm_area_struct *vma, unsigned long addr,
-		      void *arg)
+		      pte_t *known, void *arg)
 {
 	struct pte_hits *h = arg;
-	pte_t *pte = walk_pte(vma->vm_mm, addr);
+	pte_t *pte = known ? known : walk_pte(vma->vm_mm, addr);
 
 	h->visited++;
 	if (pte && pte_present(*pte) && pte_pfn(*pte) == page_to_pfn(vma->vm_mm->machine, page))
