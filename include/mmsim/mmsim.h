@@ -189,6 +189,38 @@ struct mmsim_mmu_stats {
 };
 int mmsim_mmu_stats(mmsim_machine *m, int cpu, struct mmsim_mmu_stats *st);
 
+/* ---- Reverse mapping (rmap): the walk on demand, and what it keeps ---- */
+
+/*
+ * What one call walked: its pages, the ptes found mapping them (and how
+ * many were young; the walk clears the young bits, as reclaim's
+ * folio_referenced does), and the work - VMAs visited, ptes checked,
+ * page-table pages scanned (scan mode) - as vmstat's rmap_walk_* count it.
+ */
+struct mmsim_rmap_walk {
+	uint64_t pages, mapped, referenced;
+	uint64_t vmas, ptes, pgtables;
+};
+/* Walk every anonymous page the process maps, once each. 0 or -ESRCH. */
+int mmsim_rmap_walk_task(mmsim_machine *m, int pid, struct mmsim_rmap_walk *w);
+/* Walk the page mapped at addr (any kind). 0, -ESRCH, or -EFAULT if nothing is mapped there. */
+int mmsim_rmap_walk_page(mmsim_machine *m, int pid, uint64_t addr, struct mmsim_rmap_walk *w);
+/*
+ * try_to_unmap the page mapped at addr from every process (what reclaim
+ * does before freeing it): 1 if no pte maps it any more, 0 if it had to
+ * stay (anonymous pages need swap unless MADV_FREE'd and clean; mlocked
+ * pages stay), -ESRCH or -EFAULT.
+ */
+int mmsim_try_to_unmap(mmsim_machine *m, int pid, uint64_t addr);
+
+/* The design in use and the memory it keeps: objects and their slab bytes. */
+struct mmsim_rmap_info {
+	const char *mode;		/* scan pte_chain anon_vma anon_vma_chain */
+	uint64_t anon_vmas, anon_vma_chains, pte_chains;
+	uint64_t bytes;			/* objects x object size */
+};
+void mmsim_rmap_info(mmsim_machine *m, struct mmsim_rmap_info *info);
+
 /* ---- Kernel-side allocators, for studying them directly ---- */
 
 /* "GFP_KERNEL|__GFP_ZERO" into flags. 0 or -EINVAL naming the bad flag. */

@@ -1139,6 +1139,66 @@ static int m_mmu_stats(lua_State *L)
 	return 1;
 }
 
+/* ---- rmap (issue 4): the walk on demand and the rmap's memory ---- */
+
+static void set_number(lua_State *L, const char *key, double v)
+{
+	lua_pushnumber(L, v);
+	lua_setfield(L, -2, key);
+}
+
+/* p:rmap_walk() walks every anonymous page of p; p:rmap_walk(addr) the page at addr. */
+static int pr_rmap_walk(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	struct mmsim_rmap_walk w;
+	int ret;
+
+	if (lua_isnoneornil(L, 2))
+		ret = mmsim_rmap_walk_task(p->lm->m, p->pid, &w);
+	else
+		ret = mmsim_rmap_walk_page(p->lm->m, p->pid, check_addr(L, 2), &w);
+	if (ret < 0)
+		return push_errno(L, "rmap_walk", ret);
+	lua_createtable(L, 0, 6);
+	set_number(L, "pages", (double)w.pages);
+	set_number(L, "mapped", (double)w.mapped);
+	set_number(L, "referenced", (double)w.referenced);
+	set_number(L, "vmas", (double)w.vmas);
+	set_number(L, "ptes", (double)w.ptes);
+	set_number(L, "pgtables", (double)w.pgtables);
+	return 1;
+}
+
+/* p:try_to_unmap(addr): true if the page left every pte, false if it had to stay. */
+static int pr_try_to_unmap(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	int ret = mmsim_try_to_unmap(p->lm->m, p->pid, check_addr(L, 2));
+
+	if (ret < 0)
+		return push_errno(L, "try_to_unmap", ret);
+	lua_pushboolean(L, ret);
+	return 1;
+}
+
+/* m:rmap(): the design and the objects (and bytes) it keeps. */
+static int m_rmap(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	struct mmsim_rmap_info info;
+
+	mmsim_rmap_info(lm->m, &info);
+	lua_createtable(L, 0, 5);
+	lua_pushstring(L, info.mode);
+	lua_setfield(L, -2, "mode");
+	set_number(L, "anon_vma", (double)info.anon_vmas);
+	set_number(L, "anon_vma_chain", (double)info.anon_vma_chains);
+	set_number(L, "pte_chain", (double)info.pte_chains);
+	set_number(L, "bytes", (double)info.bytes);
+	return 1;
+}
+
 static int pr_mmap(lua_State *L)
 {
 	struct lprocess *p = check_process(L, 1);
@@ -1539,6 +1599,7 @@ static const luaL_Reg machine_methods[] = {
 	{ "process", m_process },
 	{ "pids", m_pids },
 	{ "mmu_stats", m_mmu_stats },
+	{ "rmap", m_rmap },
 	{ "shutdown", m_shutdown },
 	{ NULL, NULL },
 };
@@ -1600,6 +1661,8 @@ static const luaL_Reg process_methods[] = {
 	{ "exec", pr_exec },
 	{ "proc", pr_proc },
 	{ "status", pr_status },
+	{ "rmap_walk", pr_rmap_walk },
+	{ "try_to_unmap", pr_try_to_unmap },
 	{ NULL, NULL },
 };
 

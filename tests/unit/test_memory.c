@@ -427,7 +427,7 @@ static void test_zap_frees_everything(void **state)
 	long free0, anon0 = global_node_page_state(m, NR_ANON_PAGES);
 
 	(void)state;
-	cycle(e, 1100);	/* warm the slab caches up */
+	cycle(e, 12000);	/* warm the slab caches up to the size measured below */
 	drain_all_pages(m, NULL);
 	free0 = test_free_pages(m);
 	/* 12000 pages: more than one mmu_gather holds, so it flushes early */
@@ -865,8 +865,11 @@ static void fault_sweep(enum fail_kind kind)
 		if (m->fail.injected[kind] == injected)
 			break;	/* the workload made fewer than n allocations */
 	}
-	/* the sweep did sweep: the workload makes 84 page and 14 slab allocations */
-	assert_true(n > (kind == FAIL_PAGE_ALLOC ? 60 : 10));
+	/*
+	 * the sweep did sweep: the workload makes 84 page and 14 slab
+	 * allocations (fewer slab ones in the rmap designs without anon_vmas)
+	 */
+	assert_true(n > (kind == FAIL_PAGE_ALLOC ? 60 : 6));
 	env_done(e);
 }
 
