@@ -247,6 +247,57 @@ void mmsim_kmem_cache_destroy(mmsim_machine *m, mmsim_cache *c);
  * allocation fail; repeat != 0 keeps failing after it. nth = 0 disarms. */
 int mmsim_fail_nth(mmsim_machine *m, const char *kind, unsigned long nth, int repeat);
 
+/* ---- Simulated time (kernel/timer.c, kernel/api_clock.c) ---- */
+
+/*
+ * The clock (mmsim_clock_ns, ns since boot) is simulated: every call above
+ * that makes the modelled machine work (system calls, user accesses,
+ * fork/exec/exit, the kernel-side allocators) advances it by what the work
+ * would cost on a modelled bare-metal machine - a fixed table of figures,
+ * never host time - and mmsim_tick() lets the machine idle. Observing
+ * (mmsim_proc_read, mmsim_vmstat, mmsim_task_info, ...) costs nothing.
+ * Kernel timers fire as the clock passes them.
+ */
+/* Idle for ns: timers fire, samplers run at each boundary. 0 or -EINVAL. */
+int mmsim_tick(mmsim_machine *m, uint64_t ns);
+/*
+ * A sampler is called once for each multiple of interval_ns (counted from
+ * the clock when it was added) that the clock passes, with now_ns that
+ * boundary, at the first public API return after it - never from inside
+ * the simulated kernel. mmsim_tick() stops at every boundary, so there the
+ * machine is sampled as it is at that time; a long call that crosses
+ * several boundaries has them all sampled at its return. Samplers run in
+ * boundary order, ties in the order they were added; several are allowed.
+ * A sampler should only observe: calls that charge time still do so from
+ * inside it but run no samplers. 0, or -EINVAL (interval 0, no fn).
+ */
+typedef void (*mmsim_sampler_fn)(mmsim_machine *m, uint64_t now_ns, void *arg);
+int mmsim_add_sampler(mmsim_machine *m, uint64_t interval_ns, mmsim_sampler_fn fn, void *arg);
+/* "100ms", "1.5s", "250us", "10ns", "2m", "1h"; a bare number is seconds. */
+int mmsim_parse_duration(const char *text, uint64_t *ns, char *err, size_t errlen);
+
+/* A CPU's time since boot (cpu < 0: summed): user + system + iowait + idle == clock. */
+struct mmsim_cpu_time {
+	uint64_t user_ns, system_ns, iowait_ns, idle_ns;
+};
+int mmsim_cpu_time(mmsim_machine *m, int cpu, struct mmsim_cpu_time *out);
+/* Scheduler counters since boot, as /proc/stat has them. */
+struct mmsim_sched_stats {
+	uint64_t interrupts;		/* local timer interrupts: HZ (250) per CPU per second */
+	uint64_t context_switches;	/* a CPU starting to run another task */
+	uint64_t forks;			/* tasks created (processes) */
+};
+int mmsim_sched_stats(mmsim_machine *m, struct mmsim_sched_stats *out);
+/* CPU time a task was charged (utime, stime). 0 or -ESRCH. */
+int mmsim_task_times(mmsim_machine *m, int pid, uint64_t *utime_ns, uint64_t *stime_ns);
+/* The cost model's table: name, ns per unit, where the figure comes from. */
+struct mmsim_cost {
+	const char *name;
+	uint64_t ns;
+	const char *basis;
+};
+size_t mmsim_costs(struct mmsim_cost *out, size_t max);
+
 #ifdef __cplusplus
 }
 #endif

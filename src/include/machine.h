@@ -24,6 +24,7 @@
 #include "printk.h"
 #include "slab.h"
 #include "sysctl.h"
+#include "timer.h"
 
 #define MMSIM_MAX_SYSCTL_ARGS	64
 #define MMSIM_MAX_E820		16
@@ -157,6 +158,13 @@ struct machine {
 	struct fault_inject fail;
 	unsigned long warned_alloc;	/* page allocation failure reports */
 	struct api_registry *api;	/* what the public API handed out (api.c) */
+
+	/* Simulated time (timer.h: kernel/timer.c, kernel/api_clock.c). */
+	struct list_head timers;	/* pending sim_timers, by expiry then seq */
+	uint64_t timer_seq;		/* arming order, for ties */
+	bool in_timer;			/* a timer callback is running (clock_advance) */
+	struct kernel_cpustat kcpustat[MAX_CPUS];	/* per-CPU time, switches */
+	struct api_clock *api_clock;	/* samplers, the call being charged (host-side) */
 };
 
 /* The pglist_data of node nid. */

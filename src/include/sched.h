@@ -38,6 +38,7 @@ struct task_struct {
 	int exit_code;
 	struct list_head tasks;		/* machine->tasks, by pid */
 	uint64_t start_time_ns;		/* machine clock at creation */
+	uint64_t utime_ns, stime_ns;	/* CPU time charged (timer.h: user, system) */
 };
 
 /* kernel/fork.c, kernel/exit.c, fs/exec.c */

@@ -8,12 +8,17 @@
  * page block and object the kernel-side API returned; freeing something not
  * in it is refused. It is API state, not kernel state: the simulated
  * kernel's own accounting does not depend on it.
+ *
+ * The kernel-side allocator calls are charged to the simulated clock
+ * (api_clock.h) as kernel work on the current CPU: a slab call its fixed
+ * cost, page blocks what allocating and freeing pages costs.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_clock.h"
 #include "mm.h"
 #include "mmsim/mmsim.h"
 
@@ -202,6 +207,7 @@ int64_t mmsim_alloc_pages(mmsim_machine *m, unsigned int gfp, unsigned int order
 
 	if (order > MAX_PAGE_ORDER || (gfp & ~__GFP_BITS_MASK))
 		return -EINVAL;
+	API_CHARGE(m, NULL, 0);
 	page = alloc_pages(m, gfp, order);
 	if (!page)
 		return -ENOMEM;
@@ -216,6 +222,7 @@ int mmsim_free_pages(mmsim_machine *m, uint64_t pfn, unsigned int order)
 
 	if (!e || e->order != order)
 		return -EINVAL;
+	API_CHARGE(m, NULL, 0);
 	registry_remove(m, e);
 	__free_pages(m, pfn_to_page(m, (unsigned long)pfn), order);
 	return 0;
@@ -227,6 +234,7 @@ uint64_t mmsim_kmalloc(mmsim_machine *m, size_t size, unsigned int gfp)
 
 	if (gfp & ~__GFP_BITS_MASK)
 		return 0;
+	API_CHARGE(m, NULL, sim_cost(COST_KMALLOC, 1));
 	p = kmalloc(m, size, gfp);
 	if (p == ZERO_SIZE_PTR)
 		return (uint64_t)(uintptr_t)ZERO_SIZE_PTR;
@@ -245,6 +253,7 @@ int mmsim_kfree(mmsim_machine *m, uint64_t addr)
 	e = registry_find(m, addr, API_KMALLOC);
 	if (!e)
 		return -EINVAL;
+	API_CHARGE(m, NULL, sim_cost(COST_KMALLOC, 1));
 	registry_remove(m, e);
 	kfree(m, from_kaddr(m, addr));
 	return 0;
@@ -282,6 +291,7 @@ uint64_t mmsim_kmem_cache_alloc(mmsim_machine *m, mmsim_cache *c, unsigned int g
 
 	if (!c || (gfp & ~__GFP_BITS_MASK))
 		return 0;
+	API_CHARGE(m, NULL, sim_cost(COST_KMALLOC, 1));
 	p = kmem_cache_alloc(m, c, gfp);
 	if (!p)
 		return 0;
@@ -295,6 +305,7 @@ int mmsim_kmem_cache_free(mmsim_machine *m, mmsim_cache *c, uint64_t addr)
 
 	if (!e || e->owner != c)
 		return -EINVAL;
+	API_CHARGE(m, NULL, sim_cost(COST_KMALLOC, 1));
 	registry_remove(m, e);
 	kmem_cache_free(m, c, from_kaddr(m, addr));
 	return 0;

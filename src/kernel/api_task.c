@@ -8,10 +8,16 @@
  * descriptor: -EBADF, no files yet) and the host-side ones a C caller can
  * get wrong (NULL machine or buffer): nothing a caller passes may crash
  * the library. Everything else is the sys_* functions' business.
+ *
+ * Every call that makes the machine work is charged to the simulated clock
+ * (api_clock.h): GET_TASK opens the charge of a system call; user accesses,
+ * spawn, fork, exec and exit add what they cost. Observing (pids, task
+ * info) is free.
  */
 #include <errno.h>
 #include <string.h>
 
+#include "api_clock.h"
 #include "mm.h"
 #include "mman.h"
 #include "sched.h"
@@ -27,10 +33,15 @@ static struct task_struct *task_of(mmsim_machine *m, int pid)
 	return m ? find_task_by_pid(m, pid) : NULL;
 }
 
-#define GET_TASK(t, m, pid)				\
+#define LOOKUP_TASK(t, m, pid)				\
 	struct task_struct *t = task_of(m, pid);	\
 	if (!t)						\
 		return -ESRCH
+
+/* A system call made by pid's task, charged to it from here to the return. */
+#define GET_TASK(t, m, pid)				\
+	LOOKUP_TASK(t, m, pid);				\
+	API_CHARGE(m, t, sim_cost(COST_SYSCALL, 1))
 
 /* ---- lifecycle ---- */
 
@@ -43,6 +54,7 @@ int mmsim_spawn(mmsim_machine *m, const char *comm)
 		return -EINVAL;
 	if (!comm || !*comm)
 		return -ENOENT;		/* execve("") */
+	API_CHARGE(m, NULL, sim_cost(COST_FORK, 1) + sim_cost(COST_EXEC, 1));
 	t = task_spawn(m, comm, &err);
 	return t ? t->pid : err;
 }
@@ -54,7 +66,13 @@ static int fork_common(mmsim_machine *m, int pid, unsigned long clone_flags)
 
 	GET_TASK(t, m, pid);
 	child = do_fork(t, clone_flags, &err);
-	return child ? child->pid : err;
+	if (!child)
+		return err;
+	/* A thread shares the mm; a process gets a copy of each present pte. */
+	api_charge_system(sim_cost(COST_FORK, 1));
+	if (!(clone_flags & CLONE_VM))
+		api_charge_system(sim_cost(COST_FORK_PTE, get_mm_rss(child->mm)));
+	return child->pid;
 }
 
 int mmsim_fork(mmsim_machine *m, int pid)
@@ -70,7 +88,9 @@ int mmsim_clone_vm(mmsim_machine *m, int pid)
 int mmsim_exit(mmsim_machine *m, int pid, int code)
 {
 	GET_TASK(t, m, pid);
+	api_charge_system(sim_cost(COST_EXIT, 1));
 	do_exit(t, code);
+	api_charge_task_gone();
 	return 0;
 }
 
@@ -79,6 +99,7 @@ int mmsim_exec(mmsim_machine *m, int pid, const char *comm)
 	GET_TASK(t, m, pid);
 	if (!comm)
 		return -EFAULT;
+	api_charge_system(sim_cost(COST_EXEC, 1));
 	return do_execve(t, comm);
 }
 
@@ -224,17 +245,33 @@ int mmsim_prctl(mmsim_machine *m, int pid, int option, unsigned long arg2)
 
 /* ---- user accesses ---- */
 
+/*
+ * The user-mode cost of an access to [addr, last]: one access per page and,
+ * when bytes move (read/write), their copy.
+ */
+static uint64_t access_cost(uint64_t addr, uint64_t last, bool copy)
+{
+	uint64_t pages = (last >> PAGE_SHIFT) - (addr >> PAGE_SHIFT) + 1;
+	uint64_t ns = sim_cost(COST_USER_ACCESS, pages);
+
+	if (copy)
+		ns += sim_cost(COST_BYTE_COPY, (last - addr) / 1024 + 1);
+	return ns;
+}
+
 static int user_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len,
 		       unsigned int acc, struct mmsim_fault *fault)
 {
 	struct ksiginfo si = { 0 };
+	uint64_t last;
 	int ret = 0;
 
 	if (fault)
 		memset(fault, 0, sizeof(*fault));
-	GET_TASK(t, m, pid);
+	LOOKUP_TASK(t, m, pid);
 	if (!len)
 		return 0;
+	API_CHARGE(m, t, 0);
 	task_enter(t);
 	ret = mmu_access(t, addr, buf, len, acc, &si, NULL);
 	if (ret && fault) {
@@ -242,6 +279,11 @@ static int user_access(mmsim_machine *m, int pid, uint64_t addr, void *buf, size
 		fault->code = si.code;
 		fault->addr = si.addr;
 	}
+	/* A signal stops the access at the faulting address. */
+	last = addr + (len - 1) < addr ? UINT64_MAX : addr + (len - 1);
+	if (ret)
+		last = si.signo && si.addr >= addr && si.addr <= last ? si.addr : addr;
+	api_charge_user(access_cost(addr, last, buf != NULL));
 	return ret;
 }
 
@@ -275,7 +317,7 @@ int mmsim_touch(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int writ
 
 int mmsim_task_info(mmsim_machine *m, int pid, struct mmsim_task_info *info)
 {
-	GET_TASK(t, m, pid);
+	LOOKUP_TASK(t, m, pid);
 	if (!info)
 		return -EINVAL;
 	memset(info, 0, sizeof(*info));

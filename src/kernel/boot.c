@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "mm.h"
+#include "api_clock.h"
 #include "memory.h"
 #include "pgalloc.h"
 #include "rmap.h"
@@ -130,6 +131,7 @@ struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t er
 	INIT_LIST_HEAD(&m->tasks);
 	INIT_LIST_HEAD(&m->mm_list);
 	vm_sysctls_defaults(&m->sysctl);
+	timer_init(m);
 	printk_ring_init(&m->log);
 	m->log.console = cfg->console;
 
@@ -168,7 +170,9 @@ void machine_shutdown(struct machine *m)
 	if (!m)
 		return;
 	api_registry_free(m);
+	api_clock_free(m);
 	processes_exit(m);
+	timer_exit(m);
 	pcpu_teardown(m);
 	teardown_memory(m);
 	printk_ring_free(&m->log);

@@ -269,6 +269,35 @@ int mmsim_lua_set_default(lua_State *L, const char *key, const char *value,
 	return 0;
 }
 
+/* ---- the boot hook (simulated time and output: mmsim run's --vmstat, --json, ...) ---- */
+
+#define BOOT_HOOK_KEY	"mmsim.boot_hook"	/* registry: userdata struct boot_hook */
+
+struct boot_hook {
+	mmsim_lua_boot_hook fn;
+	void *arg;
+};
+
+void mmsim_lua_set_boot_hook(lua_State *L, mmsim_lua_boot_hook fn, void *arg)
+{
+	struct boot_hook *h = lua_newuserdata(L, sizeof(*h));
+
+	h->fn = fn;
+	h->arg = arg;
+	lua_setfield(L, LUA_REGISTRYINDEX, BOOT_HOOK_KEY);
+}
+
+static void call_boot_hook(lua_State *L, mmsim_machine *m, enum mmsim_lua_event event)
+{
+	struct boot_hook *h;
+
+	lua_getfield(L, LUA_REGISTRYINDEX, BOOT_HOOK_KEY);
+	h = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	if (h && h->fn)
+		h->fn(m, event, h->arg);
+}
+
 /* ---- mmsim.boot ---- */
 
 /*
@@ -384,6 +413,7 @@ static int l_boot(lua_State *L)
 	if (!m)
 		return luaL_error(L, "mmsim.boot: cannot boot: %s", err[0] ? err : "unknown reason");
 	lm->m = m;
+	call_boot_hook(L, m, MMSIM_LUA_BOOTED);
 	return 1;
 }
 
@@ -394,6 +424,7 @@ static int m_shutdown(lua_State *L)
 	struct lmachine *lm = luaL_checkudata(L, 1, MACHINE_MT);
 
 	if (lm->m) {
+		call_boot_hook(L, lm->m, MMSIM_LUA_SHUTDOWN);
 		mmsim_shutdown(lm->m);
 		lm->m = NULL;
 	}
@@ -1581,6 +1612,106 @@ static int pr_gc(lua_State *L)
 	return 0;
 }
 
+/* ---- simulated time: m:tick, m:clock, m:cpu_time, p:times, mmsim.costs ---- */
+
+/* A duration: "100ms", "1.5s", ... or a number of seconds. */
+static uint64_t check_duration(lua_State *L, int idx)
+{
+	char err[256], num[64];
+	uint64_t ns;
+	const char *text;
+
+	if (lua_type(L, idx) == LUA_TNUMBER) {
+		lua_Number n = lua_tonumber(L, idx);
+
+		if (!(n >= 0 && n <= 4.0e9))	/* NaN fails too; 4e9 s is 126 years */
+			luaL_argerror(L, idx, "a duration is 0 to 4e9 seconds");
+		snprintf(num, sizeof(num), "%.9f", n);
+		text = num;
+	} else {
+		text = luaL_checkstring(L, idx);
+	}
+	if (mmsim_parse_duration(text, &ns, err, sizeof(err)))
+		luaL_argerror(L, idx, err);
+	return ns;
+}
+
+static void push_seconds(lua_State *L, uint64_t ns)
+{
+	lua_pushnumber(L, (lua_Number)ns / 1e9);
+}
+
+/* m:tick(duration): the machine idles; returns the clock in seconds. */
+static int m_tick(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	uint64_t ns = check_duration(L, 2);
+
+	if (mmsim_tick(lm->m, ns))
+		return luaL_error(L, "tick: the clock cannot run that far");
+	push_seconds(L, mmsim_clock_ns(lm->m));
+	return 1;
+}
+
+/* m:clock(): seconds since boot (a number) and ns (exact below 2^53). */
+static int m_clock(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	uint64_t ns = mmsim_clock_ns(lm->m);
+
+	push_seconds(L, ns);
+	lua_pushnumber(L, (lua_Number)ns);
+	return 2;
+}
+
+/* m:cpu_time([cpu]): {user=, system=, iowait=, idle=} in seconds; all CPUs summed by default. */
+static int m_cpu_time(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	int cpu = (int)luaL_optinteger(L, 2, -1);
+	struct mmsim_cpu_time ct;
+
+	if (mmsim_cpu_time(lm->m, cpu, &ct))
+		return luaL_argerror(L, 2, "no such CPU");
+	lua_createtable(L, 0, 4);
+	push_seconds(L, ct.user_ns);
+	lua_setfield(L, -2, "user");
+	push_seconds(L, ct.system_ns);
+	lua_setfield(L, -2, "system");
+	push_seconds(L, ct.iowait_ns);
+	lua_setfield(L, -2, "iowait");
+	push_seconds(L, ct.idle_ns);
+	lua_setfield(L, -2, "idle");
+	return 1;
+}
+
+/* p:times(): user and system seconds the process was charged. */
+static int pr_times(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	uint64_t utime, stime;
+
+	if (mmsim_task_times(p->lm->m, p->pid, &utime, &stime))
+		return push_fail(L, "no such process", ESRCH);
+	push_seconds(L, utime);
+	push_seconds(L, stime);
+	return 2;
+}
+
+/* mmsim.costs(): { name = ns per unit } of the cost model. */
+static int l_costs(lua_State *L)
+{
+	struct mmsim_cost c[64];
+	size_t n = mmsim_costs(c, 64);
+
+	lua_createtable(L, 0, (int)n);
+	for (size_t i = 0; i < n && i < 64; i++) {
+		lua_pushnumber(L, (lua_Number)c[i].ns);
+		lua_setfield(L, -2, c[i].name);
+	}
+	return 1;
+}
+
 /* ---- registration ---- */
 
 static const luaL_Reg machine_methods[] = {
@@ -1601,6 +1732,10 @@ static const luaL_Reg machine_methods[] = {
 	{ "mmu_stats", m_mmu_stats },
 	{ "rmap", m_rmap },
 	{ "shutdown", m_shutdown },
+	/* simulated time */
+	{ "tick", m_tick },
+	{ "clock", m_clock },
+	{ "cpu_time", m_cpu_time },
 	{ NULL, NULL },
 };
 
@@ -1663,6 +1798,8 @@ static const luaL_Reg process_methods[] = {
 	{ "status", pr_status },
 	{ "rmap_walk", pr_rmap_walk },
 	{ "try_to_unmap", pr_try_to_unmap },
+	/* simulated time */
+	{ "times", pr_times },
 	{ NULL, NULL },
 };
 
@@ -1676,6 +1813,8 @@ static const luaL_Reg process_meta[] = {
 
 static const luaL_Reg module_funcs[] = {
 	{ "boot", l_boot },
+	/* simulated time */
+	{ "costs", l_costs },
 	{ NULL, NULL },
 };
 

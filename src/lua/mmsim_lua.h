@@ -14,6 +14,8 @@
 
 #include <lua.h>
 
+#include "mmsim/mmsim.h"
+
 /* Push the module table (mmsim.boot, mmsim.version, ...). */
 int luaopen_mmsim(lua_State *L);
 
@@ -25,5 +27,16 @@ int luaopen_mmsim(lua_State *L);
  */
 int mmsim_lua_set_default(lua_State *L, const char *key, const char *value,
 			  char *err, size_t errlen);
+
+/*
+ * Simulated time and output (mmsim run's --vmstat, --json, --csv, ...):
+ * a hook called with each machine a mmsim.boot{} in L boots (after boot,
+ * before the script sees it) and before each shuts down (m:shutdown() or
+ * the collector, lua_close included), so a driver can attach samplers and
+ * take a final look. One hook per state; setting it again replaces it.
+ */
+enum mmsim_lua_event { MMSIM_LUA_BOOTED, MMSIM_LUA_SHUTDOWN };
+typedef void (*mmsim_lua_boot_hook)(mmsim_machine *m, enum mmsim_lua_event event, void *arg);
+void mmsim_lua_set_boot_hook(lua_State *L, mmsim_lua_boot_hook fn, void *arg);
 
 #endif

@@ -1,0 +1,59 @@
+/*
+ * api_clock.h - charging public API calls to the simulated clock
+ * (kernel/api_clock.c). Private to src/kernel/api*.c.
+ *
+ * A public API call that makes the modelled machine work opens a charge on
+ * entry and closes it when it returns:
+ *
+ *	int mmsim_munmap(mmsim_machine *m, int pid, ...)
+ *	{
+ *		GET_TASK(t, m, pid);		// includes API_CHARGE(m, t, syscall)
+ *		return sys_munmap(t, ...);
+ *	}
+ *
+ * API_CHARGE declares a variable with a cleanup handler (the pattern of
+ * Linux's <linux/cleanup.h> guards): when the function returns - after its
+ * return value is computed - the charge adds up what the call did (faults,
+ * pages allocated and freed, TLB walks and CR3 loads: counter deltas), plus
+ * the fixed and per-access costs the call noted, accounts it as the task's
+ * user and system time on its CPU, advances the clock by the sum (firing
+ * timers), and then runs the samplers whose interval boundary the clock
+ * crossed. Nested charges (a sampler calling the API) add their own cost
+ * and never run samplers.
+ */
+#ifndef MMSIM_API_CLOCK_H
+#define MMSIM_API_CLOCK_H
+
+#include "machine.h"
+#include "sched.h"
+#include "timer.h"
+
+struct api_charge {
+	struct machine *m;		/* NULL: nothing to charge */
+	struct task_struct *t;		/* charged task; NULL after it exited */
+	int cpu;			/* where the work ran */
+	uint64_t system_ns;		/* fixed kernel costs noted by the call */
+	uint64_t user_ns;		/* user-mode costs noted by the call */
+	unsigned long pgfault, pgmajfault, pgalloc, pgfree;
+	unsigned long walks, cr3_loads;
+};
+
+void api_charge_begin(struct api_charge *c, struct machine *m, struct task_struct *t,
+		      uint64_t system_ns);
+void api_charge_end(struct api_charge *c);
+
+/* Charge the rest of this function to t (NULL: the kernel, on the current CPU). */
+#define API_CHARGE(m, t, system_ns)						\
+	struct api_charge __api_charge __attribute__((cleanup(api_charge_end)));	\
+	api_charge_begin(&__api_charge, m, t, system_ns)
+
+/* Add kernel or user work to the enclosing API_CHARGE. */
+#define api_charge_system(ns)	(__api_charge.system_ns += (ns))
+#define api_charge_user(ns)	(__api_charge.user_ns += (ns))
+/* The charged task is gone (exit): charge its CPU only. */
+#define api_charge_task_gone()	(__api_charge.t = NULL)
+
+/* Free the samplers (machine shutdown). */
+void api_clock_free(struct machine *m);
+
+#endif
