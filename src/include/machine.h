@@ -25,6 +25,7 @@
 #include "slab.h"
 #include "sysctl.h"
 #include "timer.h"
+#include "vmalloc.h"
 
 #define MMSIM_MAX_SYSCTL_ARGS	64
 #define MMSIM_MAX_E820		16
@@ -58,6 +59,8 @@ struct boot_config {
 	uint64_t kernelcore_bytes;	/* or: everything above this is movable */
 	int nr_sysctls;
 	struct { char name[64]; char value[128]; } sysctl[MMSIM_MAX_SYSCTL_ARGS];
+	/* vmalloc (issue 7) */
+	bool vmalloc_fault;		/* pre-5.8 x86-64: sync vmalloc pgd entries on fault */
 };
 
 struct e820_entry {
@@ -165,6 +168,8 @@ struct machine {
 	bool in_timer;			/* a timer callback is running (clock_advance) */
 	struct kernel_cpustat kcpustat[MAX_CPUS];	/* per-CPU time, switches */
 	struct api_clock *api_clock;	/* samplers, the call being charged (host-side) */
+	/* vmalloc (issue 7): mm/vmalloc.c's globals. */
+	struct vmap_state vmap;
 };
 
 /* The pglist_data of node nid. */

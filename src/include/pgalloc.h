@@ -111,4 +111,7 @@ static inline long pgtable_census_bytes(const struct pgtable_census *c)
  */
 int validate_pgtables(struct mm_struct *mm);
 
+/* vmalloc (issue 7): free a kernel pte table already unhooked (pte_free_kernel). */
+void pte_free_kernel(struct mm_struct *mm, pte_t *table);
+
 #endif

@@ -69,4 +69,7 @@ struct mm_struct *mm_alloc(struct machine *m);
 void mmput(struct mm_struct *mm);	/* drop a user; exit_mmap at zero */
 void mmdrop(struct mm_struct *mm);	/* drop a reference to the struct */
 
+/* vmalloc (issue 7), kernel/smpboot.c: the secondary CPUs' idle-task stacks. */
+int idle_threads_init(struct machine *m);
+
 #endif

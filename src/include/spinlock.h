@@ -22,12 +22,15 @@
 
 enum lock_class {
 	LOCK_MMAP = 10,
+	LOCK_VMAP_PURGE = 12,	/* vmalloc: vmap_purge_lock (a mutex in Linux) */
 	LOCK_I_MMAP = 20,
 	LOCK_ANON_VMA = 30,
 	LOCK_PTL = 40,
 	LOCK_SWAP = 50,
 	LOCK_I_PAGES = 60,
 	LOCK_LRU = 70,
+	LOCK_VMAP_NODE = 74,	/* vmalloc: a vmap node's busy, lazy and pool locks */
+	LOCK_VMAP_FREE = 76,	/* vmalloc: free_vmap_area_lock */
 	LOCK_SLAB_LIST = 80,
 	LOCK_PCP = 85,
 	LOCK_ZONE = 90,

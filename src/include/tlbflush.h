@@ -133,6 +133,22 @@ int mmu_access(struct task_struct *t, unsigned long addr, void *buf, size_t len,
 int do_user_addr_fault(struct task_struct *t, unsigned long addr, unsigned int acc,
 		       struct ksiginfo *si);
 
+/*
+ * vmalloc (issue 7): kernel mappings.
+ * flush_tlb_kernel_range: drop [start, end) of kernel space from every
+ * CPU's TLB (a full flush above the single-page ceiling); returns true when
+ * it became a full flush.
+ * mmu_kernel_access: a supervisor-mode access by the simulated kernel on
+ * m->cpu, through the pgd that CPU has loaded (a process's, or
+ * swapper_pg_dir), TLB first (global entries without pti). A not-present
+ * fault goes to do_kern_addr_fault: vmalloc_fault with vmalloc_fault=1,
+ * else the oops Linux prints ("BUG: unable to handle page fault for
+ * address: ..."), logged, and -EFAULT. The simulated kernel carries on.
+ */
+bool flush_tlb_kernel_range(struct machine *m, unsigned long start, unsigned long end);
+int mmu_kernel_access(struct machine *m, unsigned long addr, void *buf, size_t len,
+		      unsigned int acc, size_t *done);
+
 /* Statistics of one CPU (or all CPUs summed for cpu < 0). */
 void tlb_get_stats(struct machine *m, int cpu, struct tlb_stats *st);
 /* Debug: the TLB entries of cpu agree with the page tables they came from. */

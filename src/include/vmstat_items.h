@@ -224,4 +224,6 @@ VMSTAT_EVENT(RMAP_WALK, "rmap_walk")
 VMSTAT_EVENT(RMAP_WALK_VMA, "rmap_walk_vma")
 VMSTAT_EVENT(RMAP_WALK_PTE, "rmap_walk_pte")
 VMSTAT_EVENT(RMAP_WALK_PGTABLE, "rmap_walk_pgtable")
+/* vmalloc (issue 7): mmsim's own too, printed only with vmalloc_fault=1. */
+VMSTAT_EVENT(VMALLOC_FAULT, "vmalloc_fault")
 #endif

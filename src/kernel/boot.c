@@ -6,7 +6,8 @@
  * nodes, sparse vmemmap, zones, memmap) -> percpu first chunk -> per-CPU
  * pagesets -> memblock_free_all (the buddy allocator takes over) ->
  * zonelists -> watermarks -> slab -> processes (paging_init: init_mm and
- * the zero page; tlb_init: every CPU on init_mm; anon_vma_init;
+ * the zero page; tlb_init: every CPU on init_mm; vmalloc_init: the vmap
+ * trees and the preallocated vmalloc page tables; anon_vma_init;
  * proc_caches_init) -> sysctls. A failure at any step unwinds everything:
  * boot either yields a consistent machine or a clear one-line error.
  * Shutdown reverses it: every task exits while the allocators still work,
@@ -94,7 +95,12 @@ static int apply_boot_sysctls(struct machine *m, char *err, size_t errlen)
  */
 static int processes_init(struct machine *m)
 {
-	if (paging_init(m) || tlb_init(m) || anon_vma_init(m) || proc_caches_init(m))
+	/* vmalloc_init (issue 7) as in mm_core_init, once init_mm exists. */
+	if (paging_init(m) || tlb_init(m) || vmalloc_init(m) || anon_vma_init(m) ||
+	    proc_caches_init(m))
+		return -ENOMEM;
+	/* vmalloc (issue 7): smp_init's idle tasks leave their vmalloc'd stacks. */
+	if (idle_threads_init(m))
 		return -ENOMEM;
 	return 0;
 }
@@ -103,6 +109,7 @@ static int processes_init(struct machine *m)
 static void processes_exit(struct machine *m)
 {
 	exit_all_tasks(m);
+	vmalloc_exit(m);	/* vmalloc (issue 7) */
 	tlb_exit(m);
 	paging_exit(m);
 }
@@ -227,5 +234,6 @@ static int validate_processes(struct machine *m)
 int machine_validate(struct machine *m)
 {
 	return validate_counters(m) + validate_free_areas(m) + validate_slab_caches(m) +
-	       validate_processes(m);
+	       validate_processes(m) +
+	       validate_vmalloc(m);	/* vmalloc (issue 7) */
 }

@@ -45,7 +45,10 @@ struct mmsim_config {
 static const char *const config_keys[] = {
 	"mem", "node_mem", "nodes", "cpus", "swap", "disk", "rmap", "thp", "arch",
 	"seed", "metadata_only", "zero_page", "kernel_image", "movablecore",
-	"kernelcore", "console", "sysctl", "pcid", "pti", "pgtable_levels", "aslr", "debug_tlbflush", NULL
+	"kernelcore", "console", "sysctl", "pcid", "pti", "pgtable_levels", "aslr", "debug_tlbflush",
+	/* vmalloc (issue 7) */
+	"vmalloc_fault",
+	NULL
 };
 
 static const char *const rmap_names[] = {
@@ -440,6 +443,9 @@ static int set_simple(struct mmsim_config *c, const char *key, const char *opt,
 		return parse_bool(opt, v, &cfg->debug_tlbflush, err, errlen);
 	if (!strcmp(key, "aslr"))
 		return parse_bool(opt, v, &cfg->aslr, err, errlen);
+	/* vmalloc (issue 7) */
+	if (!strcmp(key, "vmalloc_fault"))
+		return parse_bool(opt, v, &cfg->vmalloc_fault, err, errlen);
 	if (!strcmp(key, "pgtable_levels")) {
 		ret = parse_int(opt, v, &x, err, errlen);
 		if (!ret && x != 4 && x != 5)

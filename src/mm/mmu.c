@@ -389,3 +389,142 @@ int mmu_access(struct task_struct *t, unsigned long addr, void *buf, size_t len,
 		*done = len;
 	return 0;
 }
+
+/* ---------------------------------------------------------------------- */
+/* vmalloc (issue 7): kernel-mode accesses                                 */
+/* ---------------------------------------------------------------------- */
+
+/* The TLB entry for a kernel address: global first, then this ASID's kernel PCID. */
+static pteval_t *kernel_tlb_lookup(struct cpu_tlbstate *ts, unsigned long addr, bool *huge)
+{
+	unsigned long vpn = (addr & TLB_KVA_MASK) >> PAGE_SHIFT;
+	pteval_t *e;
+
+	*huge = false;
+	if ((e = tlb_lookup4k_tag(ts, vpn, tlb_global_tag())) ||
+	    (e = tlb_lookup4k_tag(ts, vpn, tlb_kernel_tag(ts))))
+		return e;
+	*huge = true;
+	if ((e = tlb_lookup2m_tag(ts, vpn >> 9, tlb_global_tag())) ||
+	    (e = tlb_lookup2m_tag(ts, vpn >> 9, tlb_kernel_tag(ts))))
+		return e;
+	return NULL;
+}
+
+/* A supervisor walk: RW counts (CR0.WP), U does not, a user page is SMAP's fault. */
+static int kernel_walk(struct machine *m, struct cpu_tlbstate *ts, pgd_t *top,
+		       unsigned long addr, unsigned int acc, pteval_t *val)
+{
+	pteval_t *leaf, perm, e, want;
+	unsigned int shift;
+	unsigned long vpn = (addr & TLB_KVA_MASK) >> PAGE_SHIFT;
+	uint64_t tag;
+	int r;
+
+	ts->stats.walks++;
+	r = walk_leaf(m, top, addr, &leaf, &perm, &shift);
+	if (r != WALK_OK)
+		return r;
+	if ((perm & _PAGE_USER) || ((acc & ACC_WRITE) && !(perm & _PAGE_RW)) ||
+	    ((acc & ACC_EXEC) && (perm & _PAGE_NX)))
+		return WALK_PROT;
+	e = *leaf;
+	want = e | _PAGE_ACCESSED | ((acc & ACC_WRITE) ? _PAGE_DIRTY : 0);
+	if (want != e)
+		*leaf = want;
+	*val = leaf_frame(want, addr, shift) | perm | (want & (_PAGE_ACCESSED | _PAGE_DIRTY));
+	tag = (want & _PAGE_GLOBAL) ? tlb_global_tag() : tlb_kernel_tag(ts);
+	if (shift == PMD_SHIFT) {
+		tlb_fill2m_tag(ts, vpn >> 9, tag, *val);
+		*val += addr & (PMD_SIZE - 1) & PAGE_MASK;
+	} else {
+		tlb_fill4k_tag(ts, vpn, tag, *val);
+	}
+	return WALK_OK;
+}
+
+/* page_fault_oops's first lines; the kernel would kill the task here. */
+static int kernel_oops(struct machine *m, unsigned long addr, unsigned int acc, int r)
+{
+	unsigned long code = (r == WALK_PROT ? 1 : 0) | ((acc & ACC_WRITE) ? 2 : 0) |
+			     ((acc & ACC_EXEC) ? 0x10 : 0);
+
+	m->vmap.stats.oopses++;
+	printk(m, "BUG: unable to handle page fault for address: %016lx", addr);
+	printk(m, "#PF: supervisor %s in kernel mode", (acc & ACC_EXEC) ? "instruction fetch" :
+	       (acc & ACC_WRITE) ? "write access" : "read access");
+	printk(m, "#PF: error_code(0x%04lx) - %s", code,
+	       r == WALK_PROT ? "permissions violation" : "not-present page");
+	printk(m, "Oops: %04lx [#%lu] SMP %s", code, m->vmap.stats.oopses,
+	       m->cfg.pti ? "PTI" : "NOPTI");
+	return -EFAULT;
+}
+
+/* do_kern_addr_fault: a vmalloc_fault to fix (vmalloc_fault=1), or an oops. */
+static int do_kern_addr_fault(struct machine *m, struct mm_struct *mm, unsigned long addr,
+			      unsigned int acc, int r)
+{
+	if (r == WALK_NOT_PRESENT && !vmalloc_fault(m, mm, addr))
+		return 0;
+	return kernel_oops(m, addr, acc, r);
+}
+
+static int kernel_translate(struct machine *m, struct cpu_tlbstate *ts, unsigned long addr,
+			    unsigned int acc, pteval_t *val)
+{
+	pteval_t need = (acc & ACC_WRITE) ? _PAGE_RW | _PAGE_DIRTY : 0;
+	pteval_t forbid = (acc & ACC_EXEC) ? _PAGE_NX : 0;
+	struct mm_struct *mm = ts->loaded_mm;
+	bool huge;
+	pteval_t *e = kernel_tlb_lookup(ts, addr, &huge);
+	int r;
+
+	if (e && (*e & need) == need && !(*e & forbid)) {
+		ts->stats.hits++;
+		*val = *e + (huge ? addr & (PMD_SIZE - 1) & PAGE_MASK : 0);
+		return 0;
+	}
+	ts->stats.misses++;
+	for (int faults = 0; ; faults++) {
+		/* Kernel mode runs on the kernel copy of the pgd, pti or not. */
+		r = kernel_walk(m, ts, mm->pgd, addr, acc, val);
+		if (r == WALK_OK)
+			return 0;
+		ts->stats.faults++;
+		if (faults >= MMU_MAX_FAULTS) {
+			printk(m, "mmu: kernel faults at %#lx fixed nothing", addr);
+			WARN_ON_ONCE(1);
+			return -EFAULT;
+		}
+		if (do_kern_addr_fault(m, mm, addr, acc, r))
+			return -EFAULT;
+	}
+}
+
+int mmu_kernel_access(struct machine *m, unsigned long addr, void *buf, size_t len,
+		      unsigned int acc, size_t *done)
+{
+	struct cpu_tlbstate *ts = cpu_tlbstate(m, m->cpu);
+	unsigned char *p = buf;
+	size_t moved = 0;
+	int ret = 0;
+
+	while (len) {
+		size_t n = min(len, PAGE_SIZE - (addr & ~PAGE_MASK));
+		pteval_t val;
+
+		ret = kernel_translate(m, ts, addr, acc, &val);
+		if (ret)
+			break;
+		if (p) {
+			move_data(m, val, addr, p, n, acc);
+			p += n;
+		}
+		moved += n;
+		addr += n;
+		len -= n;
+	}
+	if (done)
+		*done = moved;
+	return ret;
+}

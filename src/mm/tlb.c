@@ -36,6 +36,7 @@
 #include "mm.h"
 #include "printk.h"
 #include "tlb_internal.h"
+#include "vmalloc.h"
 
 struct flush_tlb_info {
 	struct mm_struct *mm;
@@ -50,11 +51,11 @@ struct flush_tlb_info {
 /* The hardware: fills and invalidations                                   */
 /* ---------------------------------------------------------------------- */
 
-void tlb_fill4k(struct cpu_tlbstate *ts, unsigned long vpn, pteval_t val)
+void tlb_fill4k_tag(struct cpu_tlbstate *ts, unsigned long vpn, uint64_t pcid_tag, pteval_t val)
 {
 	unsigned int set = vpn & (STLB_SETS - 1);
 	struct tlb_set4k *s = &ts->stlb[set];
-	uint64_t tag = tlb_tag(vpn, ts->pcid_tag);
+	uint64_t tag = tlb_tag(vpn, pcid_tag);
 	unsigned int way;
 
 	for (way = 0; way < STLB_WAYS; way++)
@@ -67,11 +68,17 @@ fill:
 	s->val[way] = val;
 }
 
-void tlb_fill2m(struct cpu_tlbstate *ts, unsigned long vpn2m, pteval_t val)
+void tlb_fill4k(struct cpu_tlbstate *ts, unsigned long vpn, pteval_t val)
+{
+	tlb_fill4k_tag(ts, vpn, ts->pcid_tag, val);
+}
+
+void tlb_fill2m_tag(struct cpu_tlbstate *ts, unsigned long vpn2m, uint64_t pcid_tag,
+		    pteval_t val)
 {
 	unsigned int set = vpn2m & (HTLB_SETS - 1);
 	struct tlb_set2m *s = &ts->htlb[set];
-	uint64_t tag = tlb_tag(vpn2m, ts->pcid_tag);
+	uint64_t tag = tlb_tag(vpn2m, pcid_tag);
 	unsigned int way;
 
 	for (way = 0; way < HTLB_WAYS; way++)
@@ -84,16 +91,27 @@ fill:
 	s->val[way] = val;
 }
 
+void tlb_fill2m(struct cpu_tlbstate *ts, unsigned long vpn2m, pteval_t val)
+{
+	tlb_fill2m_tag(ts, vpn2m, ts->pcid_tag, val);
+}
+
 static inline uint64_t tag_pcid(uint64_t tag)
 {
 	return (tag >> TLB_PCID_SHIFT) & TLB_PCID_MASK;
 }
 
-/* Drop every entry (a CR3 load without PCID: no entry is global). */
+/* A CR3 load without PCID: every entry but the global ones goes. */
 static void tlb_invalidate_all(struct cpu_tlbstate *ts)
 {
-	memset(ts->stlb, 0, sizeof(ts->stlb));
-	memset(ts->htlb, 0, sizeof(ts->htlb));
+	for (int s = 0; s < STLB_SETS; s++)
+		for (int w = 0; w < STLB_WAYS; w++)
+			if (tag_pcid(ts->stlb[s].tag[w]) != TLB_PCID_GLOBAL)
+				ts->stlb[s].tag[w] = 0;
+	for (int s = 0; s < HTLB_SETS; s++)
+		for (int w = 0; w < HTLB_WAYS; w++)
+			if (tag_pcid(ts->htlb[s].tag[w]) != TLB_PCID_GLOBAL)
+				ts->htlb[s].tag[w] = 0;
 }
 
 /* Drop the entries of a kernel PCID and of its pti user twin (INVPCID single context). */
@@ -410,6 +428,53 @@ void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long
 		flush_tlb_func(m, cpu, &info);
 }
 
+/*
+ * vmalloc (issue 7): kernel ranges (flush_tlb_kernel_range). Every CPU
+ * runs the flush (on_each_cpu): above the ceiling do_flush_tlb_all drops
+ * every entry, global ones included, and counts
+ * nr_tlb_remote_flush_received on each CPU; below it, INVLPG per page,
+ * which also drops global entries (with pti, Linux also marks the other
+ * ASIDs for flushing; the same page goes from every PCID here), uncounted.
+ */
+static void tlb_invalidate_kernel_page(struct cpu_tlbstate *ts, unsigned long addr)
+{
+	unsigned long vpn = (addr & TLB_KVA_MASK) >> PAGE_SHIFT, vpn2m = vpn >> 9;
+	struct tlb_set4k *s = &ts->stlb[vpn & (STLB_SETS - 1)];
+	struct tlb_set2m *h = &ts->htlb[vpn2m & (HTLB_SETS - 1)];
+
+	for (int w = 0; w < STLB_WAYS; w++)
+		if (s->tag[w] && (s->tag[w] >> TLB_VPN_SHIFT) == vpn)
+			s->tag[w] = 0;
+	for (int w = 0; w < HTLB_WAYS; w++)
+		if (h->tag[w] && (h->tag[w] >> TLB_VPN_SHIFT) == vpn2m)
+			h->tag[w] = 0;
+}
+
+bool flush_tlb_kernel_range(struct machine *m, unsigned long start, unsigned long end)
+{
+	bool all;
+	int cpu;
+
+	if (!m->tlbstate)
+		return false;
+	start &= PAGE_MASK;
+	end = ALIGN(end, PAGE_SIZE);
+	all = ((end - start) >> PAGE_SHIFT) > TLB_SINGLE_PAGE_FLUSH_CEILING;
+	for_each_cpu(m, cpu) {
+		struct cpu_tlbstate *ts = cpu_tlbstate(m, cpu);
+
+		if (all) {
+			count_vm_event(m, NR_TLB_REMOTE_FLUSH_RECEIVED);	/* do_flush_tlb_all */
+			memset(ts->stlb, 0, sizeof(ts->stlb));
+			memset(ts->htlb, 0, sizeof(ts->htlb));
+			continue;
+		}
+		for (unsigned long a = start; a < end; a += PAGE_SIZE)
+			tlb_invalidate_kernel_page(ts, a);
+	}
+	return all;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Statistics and validation                                               */
 /* ---------------------------------------------------------------------- */
@@ -476,6 +541,28 @@ static int check_entry(struct machine *m, int cpu, struct mm_struct *mm, unsigne
 	return 1;
 }
 
+/*
+ * vmalloc (issue 7): a kernel entry must agree with init_mm (whose vmalloc
+ * tables every pgd shares), unless its range was vfree'd and waits for the
+ * purge that flushes it: Linux keeps such stale entries on purpose.
+ */
+static int check_kernel_entry(struct machine *m, int cpu, uint64_t tag, pteval_t val,
+			      unsigned int shift)
+{
+	unsigned long addr = tlb_tag_addr(tag, shift);
+	pteval_t eff, *leaf;
+
+	if (!mmu_translate(m, m->init_mm->pgd, addr, &eff, &leaf) &&
+	    (eff & PTE_PFN_MASK) == (val & PTE_PFN_MASK) &&
+	    (!(val & _PAGE_RW) || (eff & _PAGE_RW)))
+		return 0;
+	if (vmap_addr_unpurged(m, addr))
+		return 0;
+	printk(m, "validate: cpu %d kernel TLB entry %#lx -> %#llx has no such mapping (pte %#llx)",
+	       cpu, addr, (unsigned long long)val, (unsigned long long)eff);
+	return 1;
+}
+
 int validate_tlb(struct machine *m)
 {
 	int cpu, problems = 0;
@@ -498,7 +585,14 @@ int validate_tlb(struct machine *m)
 		for (int s = 0; s < STLB_SETS; s++)
 			for (int w = 0; w < STLB_WAYS; w++) {
 				uint64_t tag = ts->stlb[s].tag[w];
-				struct mm_struct *mm = tag ? entry_mm(m, ts, tag_pcid(tag)) : NULL;
+				struct mm_struct *mm;
+
+				if (tag && tlb_tag_is_kernel(tag, PAGE_SHIFT)) {
+					problems += check_kernel_entry(m, cpu, tag, ts->stlb[s].val[w],
+								       PAGE_SHIFT);
+					continue;
+				}
+				mm = tag ? entry_mm(m, ts, tag_pcid(tag)) : NULL;
 
 				if (mm)
 					problems += check_entry(m, cpu, mm,
@@ -508,7 +602,14 @@ int validate_tlb(struct machine *m)
 		for (int s = 0; s < HTLB_SETS; s++)
 			for (int w = 0; w < HTLB_WAYS; w++) {
 				uint64_t tag = ts->htlb[s].tag[w];
-				struct mm_struct *mm = tag ? entry_mm(m, ts, tag_pcid(tag)) : NULL;
+				struct mm_struct *mm;
+
+				if (tag && tlb_tag_is_kernel(tag, PMD_SHIFT)) {
+					problems += check_kernel_entry(m, cpu, tag, ts->htlb[s].val[w],
+								       PMD_SHIFT);
+					continue;
+				}
+				mm = tag ? entry_mm(m, ts, tag_pcid(tag)) : NULL;
 
 				if (mm)
 					problems += check_entry(m, cpu, mm,

@@ -9,9 +9,13 @@
  * change on a hit, so a hit only reads). An entry's tag is
  *   vpn << 13 | pcid << 1 | 1        (0 = invalid)
  * and its value is the pte's frame address with the effective U/RW/NX of
- * the whole walk, plus A and D as the leaf had them after the walk. No
- * entry is global: user pages never are, and kernel addresses are never
- * looked up (the simulated CPU runs only user accesses).
+ * the whole walk, plus A and D as the leaf had them after the walk. User
+ * pages are never global. Kernel accesses (vmalloc memory touched by the
+ * simulated kernel, mmu_kernel_access) fill entries too: a kernel vpn is
+ * the address's low 57 bits (bit 56 set, so never a user vpn), and a leaf
+ * with _PAGE_GLOBAL (every kernel mapping without pti) is tagged with
+ * TLB_PCID_GLOBAL: it matches under any PCID and survives CR3 loads, as
+ * CR4.PGE makes it; only INVLPG of its address or a full flush drops it.
  *
  * PCIDs (cfg.pcid): ASID slot s of a CPU runs with kernel PCID s + 1 and,
  * with pti, user PCID (s + 1) | 2048 (kern_pcid/user_pcid); user accesses
@@ -113,6 +117,63 @@ static inline pteval_t *tlb_lookup2m(struct cpu_tlbstate *ts, unsigned long vpn2
 /* Install a translation (replacing one for the same tag). mm/tlb.c. */
 void tlb_fill4k(struct cpu_tlbstate *ts, unsigned long vpn, pteval_t val);
 void tlb_fill2m(struct cpu_tlbstate *ts, unsigned long vpn2m, pteval_t val);
+
+/* vmalloc (issue 7): kernel entries. */
+#define TLB_PCID_GLOBAL		0xfffULL	/* no PCID Linux uses: marks a global entry */
+#define TLB_KVA_MASK		((1UL << 57) - 1)
+
+static inline uint64_t tlb_global_tag(void)
+{
+	return (TLB_PCID_GLOBAL << TLB_PCID_SHIFT) | TLB_TAG_VALID;
+}
+
+/* The kernel PCID of the loaded ASID (the user one without its pti bit). */
+static inline uint64_t tlb_kernel_tag(const struct cpu_tlbstate *ts)
+{
+	return ts->pcid_tag & ~(1ULL << (PTI_USER_PCID_BIT + TLB_PCID_SHIFT));
+}
+
+/* Is the address an entry of this size was filled for a kernel one? */
+static inline bool tlb_tag_is_kernel(uint64_t tag, unsigned int shift)
+{
+	return ((tag >> TLB_VPN_SHIFT) << shift) & (1UL << 56);
+}
+
+/* The canonical address of an entry's vpn (sign-extended from bit 56). */
+static inline unsigned long tlb_tag_addr(uint64_t tag, unsigned int shift)
+{
+	unsigned long a = (unsigned long)(tag >> TLB_VPN_SHIFT) << shift;
+
+	return (a & (1UL << 56)) ? a | ~TLB_KVA_MASK : a;
+}
+
+static inline pteval_t *tlb_lookup4k_tag(struct cpu_tlbstate *ts, unsigned long vpn,
+					 uint64_t pcid_tag)
+{
+	struct tlb_set4k *s = &ts->stlb[vpn & (STLB_SETS - 1)];
+	uint64_t tag = tlb_tag(vpn, pcid_tag);
+
+	for (int i = 0; i < STLB_WAYS; i++)
+		if (s->tag[i] == tag)
+			return &s->val[i];
+	return NULL;
+}
+
+static inline pteval_t *tlb_lookup2m_tag(struct cpu_tlbstate *ts, unsigned long vpn2m,
+					 uint64_t pcid_tag)
+{
+	struct tlb_set2m *s = &ts->htlb[vpn2m & (HTLB_SETS - 1)];
+	uint64_t tag = tlb_tag(vpn2m, pcid_tag);
+
+	for (int i = 0; i < HTLB_WAYS; i++)
+		if (s->tag[i] == tag)
+			return &s->val[i];
+	return NULL;
+}
+
+void tlb_fill4k_tag(struct cpu_tlbstate *ts, unsigned long vpn, uint64_t pcid_tag, pteval_t val);
+void tlb_fill2m_tag(struct cpu_tlbstate *ts, unsigned long vpn2m, uint64_t pcid_tag,
+		    pteval_t val);
 
 /* Does some CPU still run on this pgd (CR3)? Freeing it then is a bug. */
 bool tlb_pgd_in_use(struct machine *m, const pgd_t *pgd);

@@ -196,8 +196,12 @@ size_t vmstat_collect(struct machine *m, struct mmsim_counter *out, size_t max)
 	/* Deprecated, printed after the last item so old tools keep parsing. */
 	emit(&k, "nr_unstable", 0);
 	/* mmsim's own: the rmap's work and objects, whatever the design */
-	for (i = RMAP_WALK; i < NR_VM_EVENT_ITEMS; i++)
+	for (i = RMAP_WALK; i < NR_VM_EVENT_ITEMS; i++) {
+		/* vmalloc (issue 7): only in the vmalloc_fault mode. */
+		if (i == VMALLOC_FAULT && !m->cfg.vmalloc_fault)
+			continue;
 		emit(&k, vm_event_name[i], m->vm_events[i]);
+	}
 	emit(&k, "nr_anon_vma", m->nr_anon_vmas);
 	emit(&k, "nr_anon_vma_chain", m->nr_anon_vma_chains);
 	emit(&k, "nr_pte_chain", m->nr_pte_chains);

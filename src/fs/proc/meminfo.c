@@ -105,9 +105,10 @@ static void show_commit_vmalloc(struct machine *m, struct seq_buf *s)
 {
 	show_val_kb(s, "CommitLimit:", vm_commit_limit(m));
 	show_val_kb(s, "Committed_AS:", vm_memory_committed(m));
-	show_kb(s, "VmallocTotal:", VMALLOC_TOTAL_KB_X86_64);
-	/* vmalloc_nr_pages(): no vmalloc area yet. */
-	show_val_kb(s, "VmallocUsed:", 0);
+	/* vmalloc (issue 7): VMALLOC_TOTAL >> 10; pages vmalloc itself allocated; 0 since 5.3. */
+	show_kb(s, "VmallocTotal:", m->vmap.initialized ? vmalloc_total_bytes(m) >> 10
+							: VMALLOC_TOTAL_KB_X86_64);
+	show_val_kb(s, "VmallocUsed:", vmalloc_nr_pages(m));
 	show_val_kb(s, "VmallocChunk:", 0);
 	show_val_kb(s, "Percpu:", m->pcpu.nr_pages);
 }

@@ -26,10 +26,15 @@ static const struct proc_entry proc_root[] = {
 	{ "pagetypeinfo", show_pagetypeinfo },
 	{ "slabinfo", show_slabinfo },
 	{ "vmstat", show_vmstat },
+	/* vmalloc (issue 7) */
+	{ "vmallocinfo", show_vmallocinfo },
 };
 
 static const char *const proc_names[] = {
-	"meminfo", "zoneinfo", "buddyinfo", "pagetypeinfo", "slabinfo", "vmstat", NULL,
+	"meminfo", "zoneinfo", "buddyinfo", "pagetypeinfo", "slabinfo", "vmstat",
+	/* vmalloc (issue 7) */
+	"vmallocinfo",
+	NULL,
 };
 _Static_assert(ARRAY_SIZE(proc_names) == ARRAY_SIZE(proc_root) + 1,
 	       "proc_names must list every proc_root entry");
