@@ -34,7 +34,7 @@ void mmsim_config_free(mmsim_config *cfg);
  * without dashes: mem ("4G"), node_mem ("1G,3G"), nodes, cpus, rmap,
  * thp (always|madvise|never), arch (x86_64|i386-pae|i386), seed,
  * metadata_only (0|1), zero_page (0|1), pcid (0|1), pti (0|1),
- * pgtable_levels (4|5), aslr (0|1), debug_tlbflush (0|1), kernel_image
+ * pgtable_levels (4|5), aslr (0|1), debug_tlbflush (0|1), vmalloc_fault (0|1), kernel_image
  * (size), movablecore (size), kernelcore (size), console (0|1), sysctl
  * ("vm.KEY=VALUE", repeatable). Returns 0 or -EINVAL with a reason.
  * swap, disk and the rmap modes other than anon_vma_chain parse (they are
@@ -57,7 +57,7 @@ uint64_t mmsim_clock_ns(const mmsim_machine *m);
 
 /*
  * A /proc file as text: "meminfo", "zoneinfo", "buddyinfo", "pagetypeinfo",
- * "slabinfo", "vmstat", "sys/vm/NAME", and per process "PID/maps",
+ * "slabinfo", "vmstat", "vmallocinfo", "sys/vm/NAME", and per process "PID/maps",
  * "PID/smaps", "PID/smaps_rollup", "PID/status", "PID/statm", "PID/stat",
  * "PID/oom_score", "PID/oom_score_adj", "PID/cmdline". malloc'd, NUL-terminated; NULL with
  * errno = ENOENT for an unknown file.
@@ -297,6 +297,67 @@ struct mmsim_cost {
 	const char *basis;
 };
 size_t mmsim_costs(struct mmsim_cost *out, size_t max);
+
+/* ---- vmalloc (issue 7): virtually contiguous kernel memory ---- */
+
+/*
+ * Kernel virtual addresses in the vmalloc space (0xffffc90000000000 ...
+ * with four levels, 0xffa0000000000000 ... with five): scattered order-0
+ * frames mapped contiguously in init_mm, a guard page after each area.
+ * 0 on failure (Linux's "vmalloc error: ..." line is in dmesg).
+ * /proc/vmallocinfo names the caller mmsim_vmalloc, mmsim_vzalloc, ...
+ */
+uint64_t mmsim_vmalloc(mmsim_machine *m, uint64_t size);
+uint64_t mmsim_vzalloc(mmsim_machine *m, uint64_t size);
+uint64_t mmsim_vmalloc_node(mmsim_machine *m, uint64_t size, int node);
+/* Zeroed, flagged "user" (remap_vmalloc_range's kind). */
+uint64_t mmsim_vmalloc_user(mmsim_machine *m, uint64_t size);
+/* 0, or -EINVAL for an address these calls did not return (nothing is freed). */
+int mmsim_vfree(mmsim_machine *m, uint64_t addr);
+/*
+ * vmap: map count pages, given by pfn, each inside a block from
+ * mmsim_alloc_pages, contiguously (the pages stay the caller's). 0 on
+ * failure or when a pfn is not the caller's.
+ */
+uint64_t mmsim_vmap(mmsim_machine *m, const uint64_t *pfns, unsigned int count);
+int mmsim_vunmap(mmsim_machine *m, uint64_t addr);
+/*
+ * kvmalloc: kmalloc first, vmalloc (2 MiB mappings allowed) when that
+ * fails above one page. A direct-map or a vmalloc address; 0 on failure.
+ * mmsim_kvfree frees either (mmsim_kfree takes the kmalloc'd ones too).
+ */
+uint64_t mmsim_kvmalloc(mmsim_machine *m, size_t size, unsigned int gfp);
+int mmsim_kvfree(mmsim_machine *m, uint64_t addr);
+/* The frame mapped at a vmalloc address (vmalloc_to_pfn), or -EFAULT. */
+int64_t mmsim_vmalloc_to_pfn(mmsim_machine *m, uint64_t addr);
+/*
+ * The simulated kernel touching its own memory through the MMU (kernel
+ * mode, the TLB's global entries, page walk, vmalloc_fault with the
+ * vmalloc_fault boot option): as the kernel running for process pid (its
+ * pgd is loaded), or pid 0 for whatever the current CPU runs. addr must
+ * be a kernel address. 0; -EFAULT when the access would oops the kernel
+ * (a guard page, an unmapped or freed area: the oops is in dmesg); -ESRCH;
+ * -EINVAL. Bytes move in metadata-only mode too (kernel memory).
+ */
+int mmsim_kernel_read(mmsim_machine *m, int pid, uint64_t addr, void *buf, size_t len);
+int mmsim_kernel_write(mmsim_machine *m, int pid, uint64_t addr, const void *buf, size_t len);
+/* The vmalloc space's figures and mmsim's counters of its lazy purging. */
+struct mmsim_vmalloc_info {
+	uint64_t start, end;		/* VMALLOC_START, VMALLOC_END */
+	uint64_t used_pages;		/* VmallocUsed */
+	uint64_t nr_areas;		/* busy areas (lines of vmallocinfo) */
+	uint64_t lazy_pages;		/* freed, not yet purged (vmap_lazy_nr) */
+	uint64_t lazy_max_pages;	/* the purge threshold */
+	uint64_t purges, purged_areas, purged_pages;
+	uint64_t flush_all;		/* kernel TLB flushes that flushed everything */
+	uint64_t flush_pages;		/* pages flushed one by one */
+	uint64_t vmalloc_faults;	/* top-level entries copied on fault */
+	uint64_t oopses;		/* kernel accesses that faulted for good */
+	uint64_t pgtable_p4d, pgtable_pud, pgtable_pmd, pgtable_pte;	/* init_mm, vmalloc range */
+};
+int mmsim_vmalloc_info(mmsim_machine *m, struct mmsim_vmalloc_info *info);
+/* Purge the lazily freed areas now (vm_unmap_aliases). */
+void mmsim_vmalloc_purge(mmsim_machine *m);
 
 #ifdef __cplusplus
 }

@@ -214,6 +214,10 @@ struct mmsim_config;
 /* The boot_config inside a public mmsim_config (kernel/config.c). */
 const struct boot_config *mmsim_config_boot(const struct mmsim_config *cfg);
 void api_registry_free(struct machine *m);
+/* vmalloc (issue 7), kernel/api.c: the registry for api_vmalloc.c. */
+bool api_pages_owned(struct machine *m, uint64_t pfn);
+void api_kmalloc_register(struct machine *m, uint64_t kaddr);
+bool api_kmalloc_unregister(struct machine *m, uint64_t kaddr);
 
 /* Boot options (kernel/config.c), boot and shutdown (kernel/boot.c). */
 int boot_config_defaults(struct boot_config *cfg);

@@ -334,3 +334,33 @@ int mmsim_fail_nth(mmsim_machine *m, const char *kind, unsigned long nth, int re
 	m->fail.repeat[k] = repeat != 0;
 	return 0;
 }
+
+/* ---- vmalloc (issue 7): the registry for api_vmalloc.c ---- */
+
+/* Is pfn a page of a block mmsim_alloc_pages handed out and not freed? */
+bool api_pages_owned(struct machine *m, uint64_t pfn)
+{
+	for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++) {
+		struct api_entry *e = registry_find(m, pfn & ~((1ULL << o) - 1), API_PAGES);
+
+		if (e && e->order >= o)
+			return true;
+	}
+	return false;
+}
+
+/* kvmalloc's kmalloc'd objects are freed by kvfree or kfree alike. */
+void api_kmalloc_register(struct machine *m, uint64_t kaddr)
+{
+	registry_add(m, kaddr, API_KMALLOC, 0, NULL);
+}
+
+bool api_kmalloc_unregister(struct machine *m, uint64_t kaddr)
+{
+	struct api_entry *e = registry_find(m, kaddr, API_KMALLOC);
+
+	if (!e)
+		return false;
+	registry_remove(m, e);
+	return true;
+}

@@ -121,6 +121,15 @@ static inline unsigned long va_size(const struct vmap_area *va)
 	return va->va_end - va->va_start;
 }
 
+/* flush_tlb_kernel_range, counted in mmsim's vmalloc statistics. */
+static void vmap_flush(struct machine *m, unsigned long start, unsigned long end)
+{
+	if (flush_tlb_kernel_range(m, start, end))
+		m->vmap.stats.flush_all++;
+	else
+		m->vmap.stats.flush_pages += (ALIGN(end, PAGE_SIZE) - (start & PAGE_MASK)) >> PAGE_SHIFT;
+}
+
 static inline pteval_t kernel_prot(const struct machine *m, pteval_t prot)
 {
 	return m->cfg.pti ? prot & ~_PAGE_GLOBAL : prot;	/* __default_kernel_pte_mask */
@@ -645,7 +654,7 @@ static bool __purge_vmap_area_lazy(struct machine *m, unsigned long start, unsig
 	}
 	if (!any)
 		return false;
-	flush_tlb_kernel_range(m, start, end);
+	vmap_flush(m, start, end);
 	s->stats.purges++;
 	for (unsigned int i = 0; i < s->nr_nodes; i++) {
 		struct vmap_node *vn = &s->nodes[i];
@@ -902,7 +911,7 @@ static bool vmap_try_huge_pmd(struct machine *m, pmd_t *pmd, unsigned long addr,
 		pte_t *table = pgtable_page_address(m->init_mm, pmd_val(*pmd));
 
 		pmd->pmd = 0;
-		flush_tlb_kernel_range(m, addr, addr + PAGE_SIZE - 1);
+		vmap_flush(m, addr, addr + PAGE_SIZE - 1);
 		pte_free_kernel(m->init_mm, table);
 	}
 	pmd->pmd = PFN_PHYS(pfn) | prot | _PAGE_PSE;
