@@ -9,6 +9,8 @@
  *   mmsim.pages    a block from alloc_pages (.pfn .order)
  *   mmsim.cache    a kmem_cache (kc:alloc kc:free kc:destroy)
  *   mmsim.process  a simulated process (a task) by pid: p:mmap ... p:exit
+ *   mmsim.varea    a vmalloc/vmap/kvmalloc area (.addr .size .kind;
+ *                  v:read v:write v:pfns), freed with m:vfree/m:vunmap/m:kvfree
  *
  * Invariants:
  *  - Every object, page block and cache holds a registry reference to its
@@ -49,6 +51,7 @@
 #define PAGES_MT	"mmsim.pages"
 #define CACHE_MT	"mmsim.cache"
 #define PROCESS_MT	"mmsim.process"
+#define VAREA_MT	"mmsim.varea"	/* vmalloc (issue 7) */
 #define DEFAULTS_KEY	"mmsim.defaults"	/* registry: array of {key, value} */
 
 struct lmachine {
@@ -1712,6 +1715,389 @@ static int l_costs(lua_State *L)
 	return 1;
 }
 
+/* ---- vmalloc (issue 7): kernel virtual areas ---- */
+
+enum varea_kind { VAREA_VMALLOC, VAREA_VMAP, VAREA_KVMALLOC };
+static const char *const varea_kind_names[] = { "vmalloc", "vmap", "kvmalloc" };
+
+struct lvarea {
+	struct lmachine *lm;
+	int mref;
+	uint64_t addr;
+	uint64_t size;		/* what was asked for (vmap: pages * 4096) */
+	enum varea_kind kind;
+	bool freed;
+};
+
+static void push_kaddr(lua_State *L, uint64_t a)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%016" PRIx64, a);
+	lua_pushstring(L, buf);
+}
+
+static struct lvarea *push_varea(lua_State *L, struct lmachine *lm, uint64_t addr, uint64_t size,
+				 enum varea_kind kind)
+{
+	struct lvarea *v = lua_newuserdata(L, sizeof(*v));
+
+	v->lm = lm;
+	v->mref = LUA_NOREF;
+	v->addr = addr;
+	v->size = size;
+	v->kind = kind;
+	v->freed = false;
+	luaL_getmetatable(L, VAREA_MT);
+	lua_setmetatable(L, -2);
+	v->mref = ref_value(L, 1);
+	return v;
+}
+
+static struct lvarea *check_live_varea(lua_State *L, int idx, struct lmachine *lm,
+				       const char *what)
+{
+	struct lvarea *v = luaL_checkudata(L, idx, VAREA_MT);
+
+	live_machine(L, v->lm, what);
+	if (lm && v->lm != lm)
+		luaL_error(L, "%s: the area belongs to another machine", what);
+	if (v->freed) {
+		char buf[24];
+
+		snprintf(buf, sizeof(buf), "0x%016" PRIx64, v->addr);
+		luaL_error(L, "%s: area %s was already freed (double free)", what, buf);
+	}
+	return v;
+}
+
+/* The pid a kernel access runs for: a process, or nil for the current CPU. */
+static int opt_pid(lua_State *L, int idx)
+{
+	return lua_isnoneornil(L, idx) ? 0 : check_process(L, idx)->pid;
+}
+
+static int vmalloc_like(lua_State *L, const char *call, uint64_t (*fn)(mmsim_machine *, uint64_t))
+{
+	struct lmachine *lm = check_machine(L, 1);
+	size_t size = check_size(L, 2);
+	uint64_t a;
+
+	if (!size)
+		return luaL_argerror(L, 2, "size must be > 0");
+	a = fn(lm->m, size);
+	if (!a) {
+		lua_pushfstring(L, "%s(%d): out of memory", call, (int)size);
+		return push_fail(L, lua_tostring(L, -1), ENOMEM);
+	}
+	push_varea(L, lm, a, size, VAREA_VMALLOC);
+	return 1;
+}
+
+static int m_vmalloc(lua_State *L) { return vmalloc_like(L, "vmalloc", mmsim_vmalloc); }
+static int m_vzalloc(lua_State *L) { return vmalloc_like(L, "vzalloc", mmsim_vzalloc); }
+static int m_vmalloc_user(lua_State *L) { return vmalloc_like(L, "vmalloc_user", mmsim_vmalloc_user); }
+
+static int m_vmalloc_node(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	size_t size = check_size(L, 2);
+	lua_Integer node = luaL_checkinteger(L, 3);
+	uint64_t a;
+
+	if (!size)
+		return luaL_argerror(L, 2, "size must be > 0");
+	if (node < 0 || node >= 64)
+		return luaL_argerror(L, 3, "no such node");
+	a = mmsim_vmalloc_node(lm->m, size, (int)node);
+	if (!a) {
+		lua_pushfstring(L, "vmalloc_node(%d, %d): out of memory or no such node", (int)size,
+				(int)node);
+		return push_fail(L, lua_tostring(L, -1), ENOMEM);
+	}
+	push_varea(L, lm, a, size, VAREA_VMALLOC);
+	return 1;
+}
+
+static int free_varea(lua_State *L, enum varea_kind kind, const char *call,
+		      int (*fn)(mmsim_machine *, uint64_t))
+{
+	struct lmachine *lm = check_machine(L, 1);
+	struct lvarea *v = check_live_varea(L, 2, lm, call);
+
+	if (v->kind != kind)
+		return luaL_error(L, "%s: this is a %s area; free it with m:%s", call,
+				  varea_kind_names[v->kind], v->kind == VAREA_VMAP ? "vunmap" :
+				  v->kind == VAREA_KVMALLOC ? "kvfree" : "vfree");
+	if (fn(lm->m, v->addr))
+		return luaL_error(L, "%s: the kernel does not know this area", call);
+	v->freed = true;
+	return 0;
+}
+
+static int m_vfree(lua_State *L) { return free_varea(L, VAREA_VMALLOC, "vfree", mmsim_vfree); }
+static int m_vunmap(lua_State *L) { return free_varea(L, VAREA_VMAP, "vunmap", mmsim_vunmap); }
+static int m_kvfree(lua_State *L) { return free_varea(L, VAREA_KVMALLOC, "kvfree", mmsim_kvfree); }
+
+/* m:vmap{pg1, pg2, ...}: every page of each block, in order. */
+static int m_vmap(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	size_t n = 0, nblocks;
+	uint64_t *pfns, a;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	nblocks = lua_objlen(L, 2);
+	for (size_t i = 1; i <= nblocks; i++) {
+		struct lpages *pg;
+
+		lua_rawgeti(L, 2, (int)i);
+		pg = luaL_checkudata(L, -1, PAGES_MT);
+		if (pg->lm != lm || pg->freed)
+			return luaL_error(L, "vmap: block %d is freed or another machine's", (int)i);
+		n += 1u << pg->order;
+		lua_pop(L, 1);
+	}
+	if (!n)
+		return luaL_argerror(L, 2, "a list of page blocks from m:alloc_pages");
+	pfns = malloc(n * sizeof(*pfns));
+	if (!pfns)
+		return luaL_error(L, "vmap: out of memory");
+	n = 0;
+	for (size_t i = 1; i <= nblocks; i++) {
+		struct lpages *pg;
+
+		lua_rawgeti(L, 2, (int)i);
+		pg = lua_touserdata(L, -1);
+		for (unsigned int k = 0; k < (1u << pg->order); k++)
+			pfns[n++] = pg->pfn + k;
+		lua_pop(L, 1);
+	}
+	a = mmsim_vmap(lm->m, pfns, (unsigned int)n);
+	free(pfns);
+	if (!a)
+		return push_fail(L, "vmap: out of memory", ENOMEM);
+	push_varea(L, lm, a, (uint64_t)n * 4096, VAREA_VMAP);
+	return 1;
+}
+
+static int m_kvmalloc(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	size_t size = check_size(L, 2);
+	unsigned int gfp = check_gfp(L, 3, "GFP_KERNEL");
+	uint64_t a;
+
+	if (!size)
+		return luaL_argerror(L, 2, "size must be > 0");
+	a = mmsim_kvmalloc(lm->m, size, gfp);
+	if (!a) {
+		lua_pushfstring(L, "kvmalloc(%d): out of memory", (int)size);
+		return push_fail(L, lua_tostring(L, -1), ENOMEM);
+	}
+	push_varea(L, lm, a, size, VAREA_KVMALLOC);
+	return 1;
+}
+
+static int kernel_fail(lua_State *L, const char *call, int ret)
+{
+	if (ret == -EFAULT)
+		return push_fail(L, "oops: the kernel faulted (see m:dmesg())", EFAULT);
+	return luaL_error(L, "%s: %s", call, strerror(-ret));
+}
+
+static int m_kernel_read(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	uint64_t a = check_addr(L, 2);
+	size_t n = check_size(L, 3);
+	int pid = opt_pid(L, 4), ret;
+	char *buf;
+
+	if (n > (1u << 30))
+		return luaL_argerror(L, 3, "reads are limited to 1G at a time");
+	buf = malloc(n ? n : 1);
+	if (!buf)
+		return luaL_error(L, "kernel_read: out of memory");
+	ret = mmsim_kernel_read(lm->m, pid, a, buf, n);
+	if (ret) {
+		free(buf);
+		return kernel_fail(L, "kernel_read", ret);
+	}
+	lua_pushlstring(L, buf, n);
+	free(buf);
+	return 1;
+}
+
+static int m_kernel_write(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	uint64_t a = check_addr(L, 2);
+	size_t len;
+	const char *bytes = luaL_checklstring(L, 3, &len);
+	int ret = mmsim_kernel_write(lm->m, opt_pid(L, 4), a, bytes, len);
+
+	if (ret)
+		return kernel_fail(L, "kernel_write", ret);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+static int m_vmalloc_info(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	struct mmsim_vmalloc_info i;
+
+	mmsim_vmalloc_info(lm->m, &i);
+	lua_newtable(L);
+	push_kaddr(L, i.start);
+	lua_setfield(L, -2, "start");
+	push_kaddr(L, i.end);
+	lua_setfield(L, -2, "end");
+#define VI_FIELD(f) (lua_pushnumber(L, (lua_Number)i.f), lua_setfield(L, -2, #f))
+	VI_FIELD(used_pages);
+	VI_FIELD(nr_areas);
+	VI_FIELD(lazy_pages);
+	VI_FIELD(lazy_max_pages);
+	VI_FIELD(purges);
+	VI_FIELD(purged_areas);
+	VI_FIELD(purged_pages);
+	VI_FIELD(flush_all);
+	VI_FIELD(flush_pages);
+	VI_FIELD(vmalloc_faults);
+	VI_FIELD(oopses);
+	VI_FIELD(pgtable_p4d);
+	VI_FIELD(pgtable_pud);
+	VI_FIELD(pgtable_pmd);
+	VI_FIELD(pgtable_pte);
+#undef VI_FIELD
+	return 1;
+}
+
+static int m_vmalloc_purge(lua_State *L)
+{
+	mmsim_vmalloc_purge(check_machine(L, 1)->m);
+	return 0;
+}
+
+/* v:write(offset, bytes [, process]) through the MMU, as the kernel. */
+static int va_write(lua_State *L)
+{
+	struct lvarea *v = check_live_varea(L, 1, NULL, "write");
+	uint64_t off = check_addr(L, 2);
+	size_t len;
+	const char *bytes = luaL_checklstring(L, 3, &len);
+	int ret;
+
+	if (off > v->size || len > v->size - off)
+		return luaL_argerror(L, 2, "outside the area");
+	ret = mmsim_kernel_write(v->lm->m, opt_pid(L, 4), v->addr + off, bytes, len);
+	if (ret)
+		return kernel_fail(L, "write", ret);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+static int va_read(lua_State *L)
+{
+	struct lvarea *v = check_live_varea(L, 1, NULL, "read");
+	uint64_t off = check_addr(L, 2);
+	size_t n = check_size(L, 3);
+	char *buf;
+	int ret;
+
+	if (off > v->size || n > v->size - off)
+		return luaL_argerror(L, 2, "outside the area");
+	buf = malloc(n ? n : 1);
+	if (!buf)
+		return luaL_error(L, "read: out of memory");
+	ret = mmsim_kernel_read(v->lm->m, opt_pid(L, 4), v->addr + off, buf, n);
+	if (ret) {
+		free(buf);
+		return kernel_fail(L, "read", ret);
+	}
+	lua_pushlstring(L, buf, n);
+	free(buf);
+	return 1;
+}
+
+/* The frame behind each page: vmalloc_to_pfn, or the direct map for kmalloc memory. */
+static int va_pfns(lua_State *L)
+{
+	struct lvarea *v = check_live_varea(L, 1, NULL, "pfns");
+	uint64_t pages = (v->size + 4095) / 4096;
+
+	lua_createtable(L, (int)pages, 0);
+	for (uint64_t k = 0; k < pages; k++) {
+		int64_t pfn = mmsim_vmalloc_to_pfn(v->lm->m, v->addr + k * 4096);
+
+		if (pfn < 0 && v->kind == VAREA_KVMALLOC)	/* kmalloc'd: the direct map */
+			pfn = (int64_t)((v->addr - 0xffff888000000000ULL) >> 12) + (int64_t)k;
+
+		lua_pushnumber(L, (lua_Number)pfn);
+		lua_rawseti(L, -2, (int)k + 1);
+	}
+	return 1;
+}
+
+static const luaL_Reg varea_methods[] = {
+	{ "write", va_write },
+	{ "read", va_read },
+	{ "pfns", va_pfns },
+	{ NULL, NULL },
+};
+
+static int va_index(lua_State *L)
+{
+	struct lvarea *v = luaL_checkudata(L, 1, VAREA_MT);
+	const char *k = luaL_checkstring(L, 2);
+
+	if (!strcmp(k, "addr"))
+		push_kaddr(L, v->addr);
+	else if (!strcmp(k, "size"))
+		lua_pushnumber(L, (lua_Number)v->size);
+	else if (!strcmp(k, "pages"))
+		lua_pushnumber(L, (lua_Number)((v->size + 4095) / 4096));
+	else if (!strcmp(k, "kind"))
+		lua_pushstring(L, v->kind == VAREA_KVMALLOC && v->addr < 0xffffc90000000000ULL ?
+				  "kmalloc" : varea_kind_names[v->kind]);
+	else if (!strcmp(k, "freed"))
+		lua_pushboolean(L, v->freed);
+	else {
+		luaL_getmetatable(L, VAREA_MT);
+		lua_getfield(L, -1, "methods");
+		lua_getfield(L, -1, k);
+	}
+	return 1;
+}
+
+static int va_tostring(lua_State *L)
+{
+	struct lvarea *v = luaL_checkudata(L, 1, VAREA_MT);
+	char buf[112];
+
+	snprintf(buf, sizeof(buf), "mmsim.varea %s 0x%016" PRIx64 " (%" PRIu64 " bytes%s)",
+		 varea_kind_names[v->kind], v->addr, v->size, v->freed ? ", freed" : "");
+	lua_pushstring(L, buf);
+	return 1;
+}
+
+static int va_gc(lua_State *L)
+{
+	struct lvarea *v = luaL_checkudata(L, 1, VAREA_MT);
+
+	luaL_unref(L, LUA_REGISTRYINDEX, v->mref);
+	v->mref = LUA_NOREF;
+	return 0;
+}
+
+static const luaL_Reg varea_meta[] = {
+	{ "__index", va_index },
+	{ "__gc", va_gc },
+	{ "__tostring", va_tostring },
+	{ NULL, NULL },
+};
+
 /* ---- registration ---- */
 
 static const luaL_Reg machine_methods[] = {
@@ -1731,6 +2117,20 @@ static const luaL_Reg machine_methods[] = {
 	{ "pids", m_pids },
 	{ "mmu_stats", m_mmu_stats },
 	{ "rmap", m_rmap },
+	/* vmalloc (issue 7) */
+	{ "vmalloc", m_vmalloc },
+	{ "vzalloc", m_vzalloc },
+	{ "vmalloc_node", m_vmalloc_node },
+	{ "vmalloc_user", m_vmalloc_user },
+	{ "vfree", m_vfree },
+	{ "vmap", m_vmap },
+	{ "vunmap", m_vunmap },
+	{ "kvmalloc", m_kvmalloc },
+	{ "kvfree", m_kvfree },
+	{ "kernel_read", m_kernel_read },
+	{ "kernel_write", m_kernel_write },
+	{ "vmalloc_info", m_vmalloc_info },
+	{ "vmalloc_purge", m_vmalloc_purge },
 	{ "shutdown", m_shutdown },
 	/* simulated time */
 	{ "tick", m_tick },
@@ -1846,6 +2246,14 @@ int luaopen_mmsim(lua_State *L)
 	luaL_register(L, NULL, process_meta);
 	lua_newtable(L);
 	luaL_register(L, NULL, process_methods);
+	lua_setfield(L, -2, "methods");
+	lua_pop(L, 1);
+
+	/* vmalloc (issue 7) */
+	luaL_newmetatable(L, VAREA_MT);
+	luaL_register(L, NULL, varea_meta);
+	lua_newtable(L);
+	luaL_register(L, NULL, varea_methods);
 	lua_setfield(L, -2, "methods");
 	lua_pop(L, 1);
 

@@ -54,6 +54,9 @@ static const struct machine_opt machine_opts[] = {
 	{ "pgtable-levels", "pgtable_levels", OPT_VALUE, "4|5", "page-table levels (default 4)" },
 	{ "aslr", "aslr", OPT_VALUE, "0|1", "randomise mmap base, stack and brk from --seed (default 0)" },
 	{ "debug-tlbflush", "debug_tlbflush", OPT_FLAG, NULL, "print the nr_tlb_* counters in vmstat" },
+	/* vmalloc (issue 7) */
+	{ "vmalloc-fault", "vmalloc_fault", OPT_FLAG, NULL,
+	  "pre-5.8 x86-64: copy vmalloc PGD entries into a process's pgd on fault" },
 	{ "console", "console", OPT_FLAG, NULL, "echo the kernel log to stderr" },
 };
 
