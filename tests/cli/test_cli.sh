@@ -138,5 +138,16 @@ printf '%s\n' "$out" | grep -q "kmalloc-256" && ok || bad "demo shows kmalloc-25
 printf '%s\n' "$out" | grep -q "FAILS" && ok || bad "demo shows a failed high-order request"
 [ $(( (end - start) / 1000000 )) -lt 5000 ] && ok || bad "demo took $(( (end - start) / 1000000 )) ms"
 
+# vmalloc (issue 7): /proc/vmallocinfo, --vmalloc-fault, the scenario.
+expect_ok "show vmallocinfo: the idle stack of CPU 1" \
+	"^0xffffc90000000000-0xffffc90000005000   20480 fork_idle\\+0x9e/0x150 pages=4 vmalloc N0=4$" \
+	--mem 64M show vmallocinfo
+expect_ok "show vmallocinfo with one CPU is empty" "^$" --mem 64M --cpus 1 show vmallocinfo
+expect_ok "--vmalloc-fault prints the vmalloc_fault line" "^vmalloc_fault 0$" \
+	--mem 64M --vmalloc-fault show vmstat
+run --mem 64M show vmstat
+printf '%s\n' "$out" | grep -q "^vmalloc_fault" && bad "vmalloc_fault is not a Linux line" || ok
+expect_ok "scenario vmalloc" "check: true" run --scenario vmalloc
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
