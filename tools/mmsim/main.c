@@ -217,6 +217,9 @@ static int dispatch(mmsim_config *cfg, int argc, char **argv, int i, bool user_o
 		return cmd_run(cfg, argc - i - 1, argv + i + 1);
 	if (!strcmp(cmd, "scenarios"))
 		return cmd_scenarios();
+	/* replay (issue 6): Valgrind lackey traces, one process each. */
+	if (!strcmp(cmd, "replay"))
+		return cmd_replay(cfg, argc - i - 1, argv + i + 1);
 	if (!strcmp(cmd, "help")) {
 		usage(stdout);
 		return 0;
