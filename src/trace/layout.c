@@ -6,7 +6,7 @@
  *  1. Every page an access touches (all of them when it straddles pages)
  *     gets flags: X if an instruction is fetched from it, W if data is
  *     stored or modified in it, R if data is loaded from it. Pages below
- *     vm.mmap_min_addr or at and above the 47-bit user limit are left out:
+ *     vm.mmap_min_addr or at and above TASK_SIZE (2^47 - 4096) are left out:
  *     Linux maps nothing there, so their accesses fault (SIGSEGV) in replay.
  *  2. Sorted by address, pages less than CLUSTER_GAP pages apart form a
  *     cluster (an ELF image, the heap, a library, the stack).
@@ -20,7 +20,8 @@
  *     mapped MAP_FIXED | MAP_ANONYMOUS: r-x where code is fetched (rwx if
  *     also written), rw- where data is written, r-- where it is only read.
  *     Untouched pages inside a cluster take the protection of the touched
- *     page before them. Written runs are MAP_PRIVATE (adjacent ones merge
+ *     page before them. Written runs are MAP_PRIVATE | MAP_NORESERVE (see
+ *     map_range; adjacent ones merge
  *     into one VMA, as Linux merges them). Runs never written (code,
  *     read-only data) are MAP_SHARED: shmem pages standing in for the
  *     program's file pages until mmsim has a page cache of real files. A
@@ -39,7 +40,7 @@
 
 #define PAGE_SHIFT_T	12
 #define CLUSTER_GAP	16			/* pages: 64 KiB */
-#define USER_TOP_VPN	((1ULL << 47) >> PAGE_SHIFT_T)	/* TASK_SIZE_L4 rounded up */
+#define USER_TOP_VPN	(((1ULL << 47) >> PAGE_SHIFT_T) - 1)	/* TASK_SIZE_L4: its last page is not user */
 #define STACK_LIMIT	(8ULL << 20 >> PAGE_SHIFT_T)	/* RLIMIT_STACK, pages */
 #define GUARD_GAP	256			/* stack_guard_gap, pages */
 #define BATCH		4096
@@ -159,10 +160,17 @@ struct mapper {
 	size_t errlen;
 };
 
-/* Never-written runs stand in for the program's files: shmem (see the top). */
+/*
+ * Never-written runs stand in for the program's files: shmem (see the top).
+ * Written runs are MAP_NORESERVE: one mapping here stands for the many
+ * brk/mmap calls that built it, each of which the overcommit heuristic
+ * would have let through, so a trace larger than the machine ends in the
+ * fault path (out of memory), as the program's run would, not in mmap.
+ */
 static int map_range(struct mapper *mp, uint64_t vpn, uint64_t end, int prot, int extra)
 {
-	int share = (prot & MMSIM_PROT_WRITE) ? MMSIM_MAP_PRIVATE : MMSIM_MAP_SHARED;
+	int share = (prot & MMSIM_PROT_WRITE) ? MMSIM_MAP_PRIVATE | MMSIM_MAP_NORESERVE
+					      : MMSIM_MAP_SHARED;
 	int64_t r = mmsim_mmap(mp->m, mp->pid, vpn << PAGE_SHIFT_T, (end - vpn) << PAGE_SHIFT_T,
 			       prot, share | MMSIM_MAP_ANONYMOUS | MMSIM_MAP_FIXED | extra, -1, 0);
 
