@@ -96,6 +96,15 @@ static void replay_usage(FILE *out)
 
 /* ---- reading traces ---- */
 
+/* A truncated gzip stream ends like a file, with an error to ask for. */
+static bool gz_failed(gzFile f)
+{
+	int errnum;
+
+	gzerror(f, &errnum);
+	return errnum != Z_OK;
+}
+
 /* The rest of an opened file into memory, after the first n bytes in *buf. */
 static int slurp(gzFile f, char **buf, size_t *n, size_t *cap)
 {
@@ -111,7 +120,7 @@ static int slurp(gzFile f, char **buf, size_t *n, size_t *cap)
 			*cap *= 2;
 		}
 		r = gzread(f, *buf + *n, READ_CHUNK);
-		if (r < 0)
+		if (r < 0 || (r == 0 && gz_failed(f)))
 			return -1;
 		if (r == 0)
 			return 0;
@@ -153,7 +162,7 @@ static mmsim_trace *parse_text(gzFile f, const char *path, char *buf, int n, boo
 	for (; n > 0; n = gzread(f, buf, READ_CHUNK))
 		if (mmsim_trace_parse(tr, buf, (size_t)n, err, sizeof(err)))
 			goto bad;
-	if (n < 0) {
+	if (n < 0 || gz_failed(f)) {
 		fprintf(stderr, "mmsim replay: %s: read error: %s\n", path, gz_reason(f));
 		goto fail;
 	}
