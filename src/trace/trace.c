@@ -141,8 +141,8 @@ size_t mmsim_trace_next(const mmsim_trace *tr, struct mmsim_trace_cursor *c,
 	const unsigned char *p, *end;
 	size_t n = 0;
 
-	if (!tr || !c || !out || c->pos > tr->len)
-		return 0;
+	if (!tr || !c || !out || c->pos >= tr->len)
+		return 0;		/* (an empty trace has no buffer at all) */
 	p = tr->buf + c->pos;
 	end = tr->buf + tr->len;
 	while (n < max && p < end) {
