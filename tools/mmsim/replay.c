@@ -608,6 +608,7 @@ static void print_signals_and_kills(const struct proc *procs, int np)
 			       (unsigned long long)p->sigbus,
 			       (unsigned long long)p->first_signal_addr);
 	}
+	fflush(stdout);			/* the results first, then the one-line reason */
 	for (int j = 0; j < np; j++) {
 		const struct proc *p = &procs[j];
 
