@@ -3,10 +3,16 @@
  * mmsim_access_batch checks its arguments as a system call's entry would,
  * enters the task once, and hands the whole batch to the MMU
  * (mm/mmu_batch.c). The trace itself (parse, cache, layout) is src/trace/.
+ *
+ * The clock is charged as mmsim_touch() charges it (api_clock.h): the
+ * user-mode cost of every page access made, plus what the faults did, so
+ * a batch and the same accesses made one mmsim_touch() at a time advance
+ * the clock alike. Samplers run once, at the end of the batch.
  */
 #include <errno.h>
 #include <string.h>
 
+#include "api_clock.h"
 #include "mm.h"
 #include "sched.h"
 #include "tlbflush.h"
@@ -26,6 +32,7 @@ int mmsim_access_batch(mmsim_machine *m, int pid, const struct mmsim_access *acc
 {
 	struct task_struct *t = m ? find_task_by_pid(m, pid) : NULL;
 	struct ksiginfo si = { 0 };
+	uint64_t pages = 0;
 	size_t dummy;
 	int ret;
 
@@ -40,8 +47,10 @@ int mmsim_access_batch(mmsim_machine *m, int pid, const struct mmsim_access *acc
 		return -EINVAL;
 	if (!n)
 		return 0;
+	API_CHARGE(m, t, 0);
 	task_enter(t);
-	ret = mmu_access_batch(t, acc, n, done, &si);
+	ret = mmu_access_batch(t, acc, n, done, &si, &pages);
+	api_charge_user(sim_cost(COST_USER_ACCESS, pages));
 	if (ret && fault) {
 		fault->signo = si.signo;
 		fault->code = si.code;

@@ -64,7 +64,8 @@ else bad "sort trace: plausible figures ($line)"; fi
 [ "${minflt:-0}" -ge $(( ${final:-1} / 4 )) ] && ok || bad "minflt $minflt >= RSS pages"
 printf '%s\n' "$out" | grep -qE "^Machine \(/proc/vmstat\): pgfault [1-9][0-9]* .*pswpin 0  pswpout 0" &&
 	ok || bad "vmstat line"
-printf '%s\n' "$out" | grep -qE "^ +[0-9]+ +[0-9]+ +[0-9]+$" && ok || bad "RSS over time rows"
+printf '%s\n' "$out" | grep -qE "^ +[0-9]+ +[0-9]+\.[0-9]+ +[0-9]+ +[0-9]+$" && ok || bad "RSS over time rows"
+printf '%s\n' "$out" | grep -qE "^Simulated time at the end: [0-9]+\.[0-9]+ ms" && ok || bad "the clock"
 
 # Deterministic: the same output twice.
 run replay "$TRACE"

@@ -126,6 +126,8 @@ static void test_batch_equals_touch(void **state)
 		assert_int_equal(mmsim_touch(m2, p2, a[i].addr, a[i].size,
 					     a[i].kind != MMSIM_ACCESS_LOAD, &f), 0);
 	assert_int_equal(minflt(m1, p1), minflt(m2, p2));
+	assert_true(mmsim_clock_ns(m1) == mmsim_clock_ns(m2));	/* the same charge */
+	assert_true(mmsim_clock_ns(m1) > 0);
 	mmsim_mmu_stats(m1, -1, &s1);
 	mmsim_mmu_stats(m2, -1, &s2);
 	assert_true(s1.tlb_hits == s2.tlb_hits && s1.tlb_misses == s2.tlb_misses &&

@@ -18,9 +18,9 @@
  *
  * At the end: per process its accesses, faults (minor/major), signals, RSS
  * peak (VmHWM) and final, the TLB hits and misses of its CPU while it ran
- * and their ratio; RSS over time (sampled --samples times; the time axis is
- * accesses replayed, all processes together); the machine's fault and swap
- * counters from /proc/vmstat.
+ * and their ratio; RSS over time (sampled --samples times along the
+ * accesses replayed by all processes together, with the simulated clock);
+ * the machine's fault and swap counters from /proc/vmstat.
  *
  * Exit status: 0; 1 when the machine fails or a process was killed; 2 for
  * a bad command line or a bad trace (the line number and the line).
@@ -495,6 +495,7 @@ static uint64_t run_turn(mmsim_machine *m, struct proc *p, uint64_t quantum)
 
 struct samples {
 	uint64_t *at;			/* accesses replayed when sampled */
+	uint64_t *ns;			/* the simulated clock then */
 	long *kb;			/* rows of nr_procs RSS figures */
 	size_t n, max;
 };
@@ -505,6 +506,7 @@ static void sample(mmsim_machine *m, struct samples *s, const struct proc *procs
 	if (s->n == s->max)
 		return;
 	s->at[s->n] = at;
+	s->ns[s->n] = mmsim_clock_ns(m);
 	for (int j = 0; j < np; j++)
 		s->kb[s->n * (size_t)np + (size_t)j] = rss_kb(m, &procs[j]);
 	s->n++;
@@ -560,15 +562,15 @@ static void print_procs(const struct proc *procs, int np)
 
 static void print_samples(const struct samples *s, const struct proc *procs, int np)
 {
-	printf("\nRSS over time (kB; time = accesses replayed, all processes):\n");
-	printf("%14s", "ACCESSES");
+	printf("\nRSS over time (kB; accesses replayed by all processes, simulated time):\n");
+	printf("%14s %12s", "ACCESSES", "SIM_MS");
 	for (int j = 0; j < np; j++)
 		printf(" %9s%-5d", "pid ", procs[j].pid);
 	printf(" %12s\n", "TOTAL");
 	for (size_t r = 0; r < s->n; r++) {
 		long sum = 0;
 
-		printf("%14llu", (unsigned long long)s->at[r]);
+		printf("%14llu %12.3f", (unsigned long long)s->at[r], (double)s->ns[r] / 1e6);
 		for (int j = 0; j < np; j++) {
 			long kb = s->kb[r * (size_t)np + (size_t)j];
 
@@ -592,7 +594,9 @@ static long long vmstat_value(mmsim_machine *m, const char *name)
 
 static void print_machine(mmsim_machine *m)
 {
-	printf("\nMachine (/proc/vmstat): pgfault %lld  pgmajfault %lld  pswpin %lld  "
+	printf("\nSimulated time at the end: %.3f ms (the clock includes boot and set-up)\n",
+	       (double)mmsim_clock_ns(m) / 1e6);
+	printf("Machine (/proc/vmstat): pgfault %lld  pgmajfault %lld  pswpin %lld  "
 	       "pswpout %lld\n", vmstat_value(m, "pgfault"), vmstat_value(m, "pgmajfault"),
 	       vmstat_value(m, "pswpin"), vmstat_value(m, "pswpout"));
 }
@@ -662,8 +666,9 @@ static int replay(mmsim_config *cfg, struct proc *procs, int np, const struct re
 
 	s.max = a->samples + 2;
 	s.at = calloc(s.max, sizeof(*s.at));
+	s.ns = calloc(s.max, sizeof(*s.ns));
 	s.kb = calloc(s.max * (size_t)np, sizeof(*s.kb));
-	if (!s.at || !s.kb) {
+	if (!s.at || !s.ns || !s.kb) {
 		fprintf(stderr, "mmsim replay: out of memory\n");
 		ret = EXIT_MACHINE;
 		goto out;
@@ -692,6 +697,7 @@ static int replay(mmsim_config *cfg, struct proc *procs, int np, const struct re
 	mmsim_shutdown(m);
 out:
 	free(s.at);
+	free(s.ns);
 	free(s.kb);
 	return ret;
 }
