@@ -22,12 +22,16 @@
  * accesses replayed by all processes together, with the simulated clock);
  * the machine's fault and swap counters from /proc/vmstat.
  *
+ * A long run (PROGRESS_MIN accesses) shows its progress on stderr when that
+ * is a terminal.
+ *
  * Exit status: 0; 1 when the machine fails or a process was killed; 2 for
  * a bad command line or a bad trace (the line number and the line).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <zlib.h>
 
@@ -37,6 +41,7 @@
 #define READ_CHUNK	(64 << 10)
 #define DEFAULT_QUANTUM	10000
 #define DEFAULT_SAMPLES	10
+#define PROGRESS_MIN	(4ULL << 20)	/* accesses: a shorter run shows no progress bar */
 
 struct replay_args {
 	const char **traces;
@@ -512,17 +517,34 @@ static void sample(mmsim_machine *m, struct samples *s, const struct proc *procs
 	s->n++;
 }
 
+/* "replay: 42% (n of total accesses)" on a terminal's stderr, when it moves. */
+static void progress(uint64_t replayed, uint64_t total, int *shown)
+{
+	int pct = (int)(replayed * 100 / total);
+
+	if (pct == *shown)
+		return;
+	*shown = pct;
+	if (pct < 100)
+		fprintf(stderr, "\rreplay: %3d%% (%llu of %llu accesses)", pct,
+			(unsigned long long)replayed, (unsigned long long)total);
+	else
+		fprintf(stderr, "\r\033[K");
+}
+
 /* Turns in pid order until every trace is done; RSS sampled as it goes. */
 static void run_all(mmsim_machine *m, struct proc *procs, int np, const struct replay_args *a,
 		    struct samples *s)
 {
 	uint64_t total = 0, replayed = 0, every, next;
-	bool live = true;
+	bool live = true, bar;
+	int shown = -1;
 
 	for (int j = 0; j < np; j++)
 		total += procs[j].total;
 	every = total / a->samples ? total / a->samples : 1;
 	next = every;
+	bar = total >= PROGRESS_MIN && isatty(STDERR_FILENO);
 	sample(m, s, procs, np, 0);
 	while (live) {
 		live = false;
@@ -534,6 +556,8 @@ static void run_all(mmsim_machine *m, struct proc *procs, int np, const struct r
 				next += every;
 			}
 		}
+		if (bar)
+			progress(live ? replayed : total, total, &shown);
 	}
 	for (int j = 0; j < np; j++)
 		if (!procs[j].killed)
