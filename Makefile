@@ -3,7 +3,8 @@
 #   make test   install, build the optimised and the debug+sanitizer builds, run all tests
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build build-debug run test test-release test-debug bench clean difftest-live
+.PHONY: all deps build build-debug run test test-release test-debug bench clean difftest-live \
+	fuzz-short
 
 all: build
 
@@ -39,5 +40,22 @@ difftest-live: build
 bench: build
 	@for b in build/bench/bench_*; do echo "== $$b"; $$b; done
 
+# libFuzzer (clang): build the fuzz targets in build-fuzz and run each for
+# FUZZ_SECONDS from its corpus in tests/fuzz/corpus (read only; new inputs go
+# to build-fuzz/corpus-NAME). A crash leaves crash-* in build-fuzz.
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS = lackey cache config
+
+fuzz-short: deps
+	CC=clang cmake -S . -B build-fuzz -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DMMSIM_FUZZ=ON -DMMSIM_BENCH=OFF >/dev/null
+	cmake --build build-fuzz -j $(JOBS) $(addprefix --target fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus-$$t && echo "== fuzz_$$t, $(FUZZ_SECONDS) s" && \
+	  (cd build-fuzz && ./tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	    -print_final_stats=1 corpus-$$t ../tests/fuzz/corpus/$$t >fuzz_$$t.log 2>&1); \
+	  rc=$$?; tail -n 12 build-fuzz/fuzz_$$t.log; [ $$rc -eq 0 ] || exit 1; \
+	done
+
 clean:
-	rm -rf build build-debug
+	rm -rf build build-debug build-fuzz

@@ -359,6 +359,97 @@ int mmsim_vmalloc_info(mmsim_machine *m, struct mmsim_vmalloc_info *info);
 /* Purge the lazily freed areas now (vm_unmap_aliases). */
 void mmsim_vmalloc_purge(mmsim_machine *m);
 
+/* ---- Traces: Valgrind lackey traces and batched replay (issue 6, replay) ---- */
+
+/* One user access: lackey's L, S, M and I records. */
+enum mmsim_access_kind {
+	MMSIM_ACCESS_LOAD = 0,		/* " L addr,size" */
+	MMSIM_ACCESS_STORE = 1,		/* " S addr,size" */
+	MMSIM_ACCESS_MODIFY = 2,	/* " M addr,size": load and store, one write access */
+	MMSIM_ACCESS_INSTR = 3,		/* "I  addr,size": an instruction fetch */
+};
+struct mmsim_access {
+	uint64_t addr;
+	uint32_t size;			/* bytes, >= 1; pages it straddles are all touched */
+	uint32_t kind;			/* enum mmsim_access_kind */
+};
+
+/*
+ * Replay n accesses as pid's user accesses through the simulated MMU, in
+ * order, without the per-call overhead of mmsim_touch(): no data moves
+ * (touch semantics); a fetch needs an executable page, a store or modify a
+ * writable one. Returns 0 when all were done; otherwise the access at
+ * index *done raised a signal, described in *fault: -EFAULT (SIGSEGV or
+ * SIGBUS: the process carries on, the caller may go on at *done + 1) or
+ * -ENOMEM (SIGKILL: no memory for the fault). -ESRCH, -EINVAL for bad
+ * arguments (a size of 0, a kind out of range).
+ */
+int mmsim_access_batch(mmsim_machine *m, int pid, const struct mmsim_access *acc, size_t n,
+		       size_t *done, struct mmsim_fault *fault);
+
+/* A parsed trace: host memory, compact (about 2-3 bytes an access). */
+typedef struct mmsim_trace mmsim_trace;
+#define MMSIM_TRACE_LENIENT	1	/* skip bad lines (count them) instead of failing */
+mmsim_trace *mmsim_trace_new(unsigned int flags);
+void mmsim_trace_free(mmsim_trace *tr);
+/*
+ * Feed lackey output (`valgrind --tool=lackey --trace-mem=yes`), in chunks
+ * of any size; lines may span chunks. Valgrind's "==PID==", "--PID--" and
+ * "**PID**" lines, blank lines and "SB" (superblock) lines are skipped.
+ * 0, or -EINVAL with "line N: reason: 'content'" in err (the trace keeps
+ * the records before it); -ENOMEM. Call mmsim_trace_parse_end() after the
+ * last chunk (an unterminated last line is parsed there).
+ */
+int mmsim_trace_parse(mmsim_trace *tr, const char *text, size_t len, char *err, size_t errlen);
+int mmsim_trace_parse_end(mmsim_trace *tr, char *err, size_t errlen);
+/* Append accesses made by other means (synthetic traces). 0 or -EINVAL/-ENOMEM. */
+int mmsim_trace_add(mmsim_trace *tr, const struct mmsim_access *acc, size_t n);
+
+struct mmsim_trace_info {
+	uint64_t accesses;
+	uint64_t by_kind[4];		/* by enum mmsim_access_kind */
+	uint64_t lines;			/* text lines parsed */
+	uint64_t skipped;		/* bad lines skipped (MMSIM_TRACE_LENIENT) */
+	uint64_t encoded_bytes;		/* size of the records in memory */
+	char command[256];		/* valgrind's "Command:" line, or "" */
+	char first_bad[256];		/* the first skipped line's error, or "" */
+};
+void mmsim_trace_info(const mmsim_trace *tr, struct mmsim_trace_info *info);
+
+/*
+ * The binary cache: a versioned header, the compact records, a checksum.
+ * mmsim_trace_save returns a malloc'd image (NULL on ENOMEM);
+ * mmsim_trace_load checks it (truncation, version, checksum, every record)
+ * and returns NULL with the reason in err when it is bad.
+ * mmsim_trace_is_cache says whether a file starts like one (its first 8 bytes).
+ */
+void *mmsim_trace_save(const mmsim_trace *tr, size_t *len);
+mmsim_trace *mmsim_trace_load(const void *buf, size_t len, char *err, size_t errlen);
+int mmsim_trace_is_cache(const void *buf, size_t len);
+
+/* Reading a trace back in order, in batches. Zero-initialise, or rewind. */
+struct mmsim_trace_cursor {
+	uint64_t pos, index;		/* private */
+	uint64_t prev[2];		/* private */
+};
+void mmsim_trace_rewind(struct mmsim_trace_cursor *c);
+/* Up to max accesses into out; returns how many (0 at the end). */
+size_t mmsim_trace_next(const mmsim_trace *tr, struct mmsim_trace_cursor *c,
+			struct mmsim_access *out, size_t max);
+
+/*
+ * Map pid's address space as the trace reveals it (docs/replay.md): the
+ * touched pages in clusters (gaps under 64 KiB joined), each cluster's runs
+ * mapped MAP_FIXED anonymous with r-x where instructions are fetched (rwx
+ * if also written), rw- where data is written, r-- where it is only read;
+ * written runs private, never-written ones shared (shmem standing in for
+ * the program's file pages); the highest cluster, if it holds no code, is the stack:
+ * MAP_GROWSDOWN from the page of its first access, growing down on faults.
+ * Returns the number of mappings made, or -errno with the reason in err.
+ */
+int mmsim_trace_map(mmsim_machine *m, int pid, const mmsim_trace *tr, char *err,
+		    size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -124,6 +124,15 @@ int mmu_access(struct task_struct *t, unsigned long addr, void *buf, size_t len,
 	       unsigned int acc, struct ksiginfo *si, size_t *done);
 
 /*
+ * Replay: n accesses of t in order, touch semantics (mm/mmu_batch.c). 0, or
+ * the first access's error (mmu_access's) with *done its index and *si set;
+ * *pages gets the number of page accesses made (for the clock).
+ */
+struct mmsim_access;
+int mmu_access_batch(struct task_struct *t, const struct mmsim_access *acc, size_t n,
+		     size_t *done, struct ksiginfo *si, uint64_t *pages);
+
+/*
  * The arch fault handler (do_user_addr_fault): find the VMA, grow the
  * stack, check access rights (access_error; acc may carry ACC_PROT),
  * handle_mm_fault under mmap_lock (so the caller must not hold it).

@@ -4,6 +4,7 @@
  *   mmsim [machine options] show FILE...
  *   mmsim [machine options] run SCRIPT.lua [-- args]  |  run --scenario NAME
  *   mmsim scenarios
+ *   mmsim [machine options] replay TRACE...
  *   mmsim [machine options]            the default demo
  *
  * Machine options are one table (machine_opts[]) mapping each --option to
@@ -190,6 +191,8 @@ static void usage(FILE *out)
 		"                       (mmsim run --help, docs/scripting.md)\n"
 		"  run --scenario NAME  run a built-in scenario\n"
 		"  scenarios            list the built-in scenarios\n"
+		"  replay TRACE...      replay Valgrind lackey traces through the MMU,\n"
+		"                       one process each (mmsim replay --help)\n"
 		"\n");
 	cli_machine_options_help(out);
 	fprintf(out,
@@ -204,7 +207,8 @@ static void usage(FILE *out)
 		"  mmsim run --scenario buddy-fragmentation\n"
 		"  mmsim --mem 256M run myscript.lua -- 42\n"
 		"  mmsim --mem 1T --metadata-only --nodes 4 show zoneinfo\n"
-		"  mmsim --mem 256M --sysctl vm.min_free_kbytes=8192 show zoneinfo\n");
+		"  mmsim --mem 256M --sysctl vm.min_free_kbytes=8192 show zoneinfo\n"
+		"  mmsim --mem 256M replay traces/sort.lackey.gz\n");
 }
 
 /* After the machine options: the command word and its arguments. */
@@ -220,11 +224,14 @@ static int dispatch(mmsim_config *cfg, int argc, char **argv, int i, bool user_o
 		return cmd_run(cfg, argc - i - 1, argv + i + 1);
 	if (!strcmp(cmd, "scenarios"))
 		return cmd_scenarios();
+	/* replay (issue 6): Valgrind lackey traces, one process each. */
+	if (!strcmp(cmd, "replay"))
+		return cmd_replay(cfg, argc - i - 1, argv + i + 1);
 	if (!strcmp(cmd, "help")) {
 		usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "mmsim: unknown command '%s'; commands: show run scenarios "
+	fprintf(stderr, "mmsim: unknown command '%s'; commands: show run scenarios replay "
 		"(see mmsim --help)\n", cmd);
 	return EXIT_USAGE;
 }
