@@ -25,6 +25,7 @@
 #include "slab.h"
 #include "sysctl.h"
 #include "timer.h"
+#include "mempolicy_types.h"
 
 #define MMSIM_MAX_SYSCTL_ARGS	64
 #define MMSIM_MAX_E820		16
@@ -58,6 +59,8 @@ struct boot_config {
 	uint64_t kernelcore_bytes;	/* or: everything above this is movable */
 	int nr_sysctls;
 	struct { char name[64]; char value[128]; } sysctl[MMSIM_MAX_SYSCTL_ARGS];
+	/* NUMA: the SLIT, node_distance[from][to]; all 0: 10 local, 20 remote. */
+	unsigned char node_distance[MAX_NUMNODES][MAX_NUMNODES];
 };
 
 struct e820_entry {
@@ -165,6 +168,14 @@ struct machine {
 	bool in_timer;			/* a timer callback is running (clock_advance) */
 	struct kernel_cpustat kcpustat[MAX_CPUS];	/* per-CPU time, switches */
 	struct api_clock *api_clock;	/* samplers, the call being charged (host-side) */
+
+	/* NUMA memory policy (mm/mempolicy.c, mempolicy.h). */
+	struct kmem_cache *policy_cachep;	/* "numa_policy" */
+	struct kmem_cache *sn_cachep;		/* "shared_policy_node" */
+	struct mempolicy default_policy;	/* local allocation; never freed */
+	int policy_zone;			/* highest zone policies apply to */
+	bool wi_manual;				/* weighted_interleave weights written */
+	unsigned char iw_table[MAX_NUMNODES];	/* the weights once written */
 };
 
 /* The pglist_data of node nid. */

@@ -26,6 +26,7 @@ enum lock_class {
 	LOCK_ANON_VMA = 30,
 	LOCK_PTL = 40,
 	LOCK_SWAP = 50,
+	LOCK_SHARED_POLICY = 55,	/* a shmem object's shared policy tree (sp->lock) */
 	LOCK_I_PAGES = 60,
 	LOCK_LRU = 70,
 	LOCK_SLAB_LIST = 80,

@@ -20,6 +20,7 @@
 #include "mm.h"
 #include "api_clock.h"
 #include "memory.h"
+#include "mempolicy.h"
 #include "pgalloc.h"
 #include "rmap.h"
 #include "sched.h"
@@ -94,7 +95,8 @@ static int apply_boot_sysctls(struct machine *m, char *err, size_t errlen)
  */
 static int processes_init(struct machine *m)
 {
-	if (paging_init(m) || tlb_init(m) || anon_vma_init(m) || proc_caches_init(m))
+	if (paging_init(m) || tlb_init(m) || anon_vma_init(m) || proc_caches_init(m) ||
+	    numa_policy_init(m))
 		return -ENOMEM;
 	return 0;
 }
@@ -219,6 +221,7 @@ static int validate_processes(struct machine *m)
 	if (!list_empty(&m->mm_list))
 		problems += validate_user_pages(m);
 	problems += validate_rmap(m) + validate_lru(m);
+	problems += validate_mempolicies(m);
 	if (m->tlbstate)
 		problems += validate_tlb(m);
 	return problems;
