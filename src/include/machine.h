@@ -59,8 +59,13 @@ struct boot_config {
 	uint64_t kernelcore_bytes;	/* or: everything above this is movable */
 	int nr_sysctls;
 	struct { char name[64]; char value[128]; } sysctl[MMSIM_MAX_SYSCTL_ARGS];
-	/* NUMA: the SLIT, node_distance[from][to]; all 0: 10 local, 20 remote. */
-	unsigned char node_distance[MAX_NUMNODES][MAX_NUMNODES];
+	/*
+	 * NUMA node distances (--node-distance): none given (0), one remote
+	 * distance for every pair (1), or the SLIT row by row (nodes^2 values
+	 * in nr_distance_rows rows); 10 local / 20 remote by default.
+	 */
+	int nr_distances, nr_distance_rows;
+	unsigned char distance[MAX_NUMNODES * MAX_NUMNODES];
 };
 
 struct e820_entry {
