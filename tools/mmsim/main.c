@@ -55,6 +55,9 @@ static const struct machine_opt machine_opts[] = {
 	{ "aslr", "aslr", OPT_VALUE, "0|1", "randomise mmap base, stack and brk from --seed (default 0)" },
 	{ "debug-tlbflush", "debug_tlbflush", OPT_FLAG, NULL, "print the nr_tlb_* counters in vmstat" },
 	{ "console", "console", OPT_FLAG, NULL, "echo the kernel log to stderr" },
+	/* NUMA */
+	{ "node-distance", "node_distance", OPT_VALUE, "D|ROWS",
+	  "NUMA distances: one remote distance, or the SLIT as 10,20;20,10" },
 };
 
 static const struct machine_opt *find_opt(const char *name, size_t len)
