@@ -206,6 +206,7 @@ static void test_keys_list(void **state)
 		"seed", "metadata_only", "zero_page", "kernel_image", "movablecore",
 		"kernelcore", "console", "sysctl", "pcid", "pti", "pgtable_levels", "aslr",
 		"debug_tlbflush",
+		"node_distance",	/* NUMA */
 	};
 	size_t n = 0;
 
