@@ -1740,9 +1740,11 @@ static int check_mpol_mode(lua_State *L, int idx)
 			mode |= MMSIM_MPOL_F_RELATIVE_NODES;
 		else if (n == 9 && !strncmp(f, "balancing", 9))
 			mode |= MMSIM_MPOL_F_NUMA_BALANCING;
-		else
-			luaL_error(L, "unknown policy flag '%.*s' (static, relative, balancing)",
-				   (int)n, f);
+		else {
+			lua_pushlstring(L, f, n);	/* lua_pushfstring has no %.*s */
+			luaL_error(L, "unknown policy flag '%s' (static, relative, balancing)",
+				   lua_tostring(L, -1));
+		}
 		f += n + (f[n] != '\0');
 	}
 	return mode;
@@ -1781,8 +1783,13 @@ static unsigned long check_nodes(lua_State *L, int idx, unsigned long *mask)
 
 			if (end == t)
 				luaL_argerror(L, idx, "a node list is like \"0-3,5\"");
-			if (*end == '-')
-				b = strtol(end + 1, &end, 10);
+			if (*end == '-') {
+				const char *d = end + 1;
+
+				b = strtol(d, &end, 10);
+				if (end == d)
+					luaL_argerror(L, idx, "a node list is like \"0-3,5\"");
+			}
 			if (a < 0 || b < a || b >= LUA_NODEMASK_BITS || (*end && *end != ','))
 				luaL_argerror(L, idx, "a node list is like \"0-3,5\" (nodes 0-1023)");
 			for (long nid = a; nid <= b; nid++)
