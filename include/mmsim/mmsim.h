@@ -449,6 +449,61 @@ size_t mmsim_trace_next(const mmsim_trace *tr, struct mmsim_trace_cursor *c,
  */
 int mmsim_trace_map(mmsim_machine *m, int pid, const mmsim_trace *tr, char *err,
 		    size_t errlen);
+/* ---- NUMA memory policy (set_mempolicy(2), mbind(2), get_mempolicy(2)) ---- */
+
+/*
+ * Modes and flags have Linux's values (include/uapi/linux/mempolicy.h).
+ * Node masks are arrays of unsigned long with maxnode as the system calls
+ * take them (the mask has maxnode - 1 bits): set_mempolicy and mbind read
+ * (maxnode + 62) / 64 words of nmask, get_mempolicy writes
+ * (maxnode + 62) / 64 words (at most 512). Simulated processes lack
+ * CAP_SYS_NICE, so MPOL_MF_MOVE_ALL is -EPERM; page migration is not
+ * simulated, so MPOL_MF_MOVE moves nothing (a misplaced page fails
+ * MPOL_MF_STRICT with -EIO). Per-node files are read with
+ * mmsim_proc_read(): "/sys/devices/system/node/nodeN/numastat",
+ * ".../nodeN/distance", ".../nodeN/meminfo", ".../nodeN/cpulist",
+ * "/sys/devices/system/node/{online,possible,has_memory,has_normal_memory,
+ * has_cpu}", "/sys/kernel/mm/mempolicy/weighted_interleave/{nodeN,auto}",
+ * and per process "PID/numa_maps".
+ */
+#define MMSIM_MPOL_DEFAULT		0
+#define MMSIM_MPOL_PREFERRED		1
+#define MMSIM_MPOL_BIND			2
+#define MMSIM_MPOL_INTERLEAVE		3
+#define MMSIM_MPOL_LOCAL		4
+#define MMSIM_MPOL_PREFERRED_MANY	5
+#define MMSIM_MPOL_WEIGHTED_INTERLEAVE	6
+#define MMSIM_MPOL_F_STATIC_NODES	(1 << 15)
+#define MMSIM_MPOL_F_RELATIVE_NODES	(1 << 14)
+#define MMSIM_MPOL_F_NUMA_BALANCING	(1 << 13)
+#define MMSIM_MPOL_F_NODE		(1 << 0)	/* get_mempolicy flags */
+#define MMSIM_MPOL_F_ADDR		(1 << 1)
+#define MMSIM_MPOL_F_MEMS_ALLOWED	(1 << 2)
+#define MMSIM_MPOL_MF_STRICT		(1 << 0)	/* mbind flags */
+#define MMSIM_MPOL_MF_MOVE		(1 << 1)
+#define MMSIM_MPOL_MF_MOVE_ALL		(1 << 2)
+
+int mmsim_set_mempolicy(mmsim_machine *m, int pid, int mode, const unsigned long *nmask,
+			unsigned long maxnode);
+/* *mode (may be NULL) gets the mode | mode flags, or a node with MPOL_F_NODE. */
+int mmsim_get_mempolicy(mmsim_machine *m, int pid, int *mode, unsigned long *nmask,
+			unsigned long maxnode, uint64_t addr, unsigned long flags);
+int mmsim_mbind(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int mode,
+		const unsigned long *nmask, unsigned long maxnode, unsigned int flags);
+int mmsim_set_mempolicy_home_node(mmsim_machine *m, int pid, uint64_t addr, uint64_t len,
+				  unsigned long home_node, unsigned long flags);
+/* Mode names as Linux's MPOL_ names without the prefix, lower case ("bind",
+ * "weighted_interleave"): the mode, or -1 if unknown; and back (NULL). */
+int mmsim_mpol_parse(const char *name);
+const char *mmsim_mpol_name(int mode);
+/*
+ * Write a sysfs file as root would: the weighted interleave weights
+ * ("/sys/kernel/mm/mempolicy/weighted_interleave/nodeN", 1-255) and their
+ * "auto" switch. 0 or -errno: -ENOENT for an unknown file, -EACCES for a
+ * read-only one, -EINVAL/-ERANGE for a bad value, -ENODEV for auto=true
+ * (no memory bandwidth figures to derive weights from).
+ */
+int mmsim_sysfs_write(mmsim_machine *m, const char *path, const char *value);
 
 #ifdef __cplusplus
 }

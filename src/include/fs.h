@@ -15,6 +15,7 @@
 #define MMSIM_FS_H
 
 #include "mm_types.h"
+#include "mempolicy_types.h"
 
 struct machine;
 
@@ -29,6 +30,7 @@ struct address_space {
 	spinlock_t i_mmap_lock;		/* LOCK_I_MMAP */
 	spinlock_t i_pages_lock;	/* LOCK_I_PAGES: the index (xa_lock) */
 	vm_flags_t shmem_flags;		/* VM_NORESERVE: size not charged to Committed_AS */
+	struct shared_policy policy;	/* shmem: NUMA policies by offset (mbind) */
 };
 
 struct file {

@@ -26,6 +26,7 @@
 #include "sysctl.h"
 #include "timer.h"
 #include "vmalloc.h"
+#include "mempolicy_types.h"
 
 #define MMSIM_MAX_SYSCTL_ARGS	64
 #define MMSIM_MAX_E820		16
@@ -61,6 +62,13 @@ struct boot_config {
 	struct { char name[64]; char value[128]; } sysctl[MMSIM_MAX_SYSCTL_ARGS];
 	/* vmalloc (issue 7) */
 	bool vmalloc_fault;		/* pre-5.8 x86-64: sync vmalloc pgd entries on fault */
+	/*
+	 * NUMA node distances (--node-distance): none given (0), one remote
+	 * distance for every pair (1), or the SLIT row by row (nodes^2 values
+	 * in nr_distance_rows rows); 10 local / 20 remote by default.
+	 */
+	int nr_distances, nr_distance_rows;
+	unsigned char distance[MAX_NUMNODES * MAX_NUMNODES];
 };
 
 struct e820_entry {
@@ -170,6 +178,14 @@ struct machine {
 	struct api_clock *api_clock;	/* samplers, the call being charged (host-side) */
 	/* vmalloc (issue 7): mm/vmalloc.c's globals. */
 	struct vmap_state vmap;
+
+	/* NUMA memory policy (mm/mempolicy.c, mempolicy.h). */
+	struct kmem_cache *policy_cachep;	/* "numa_policy" */
+	struct kmem_cache *sn_cachep;		/* "shared_policy_node" */
+	struct mempolicy default_policy;	/* local allocation; never freed */
+	int policy_zone;			/* highest zone policies apply to */
+	bool wi_manual;				/* weighted_interleave weights written */
+	unsigned char iw_table[MAX_NUMNODES];	/* the weights once written */
 };
 
 /* The pglist_data of node nid. */

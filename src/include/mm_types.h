@@ -330,6 +330,7 @@ struct anon_vma;
 struct file;
 struct address_space;
 struct task_struct;
+struct mempolicy;
 
 struct vm_area_struct {
 	unsigned long vm_start;		/* first byte */
@@ -353,6 +354,7 @@ struct vm_area_struct {
 	/* Special mappings (_install_special_mapping: "[vvar]", "[vdso]"): the
 	 * name maps shows, a static string; NULL for every other VMA. */
 	const char *vm_special_name;
+	struct mempolicy *vm_policy;	/* NUMA policy, NULL: the task's (mempolicy.h) */
 };
 
 /* Per-mm RSS counters (enum in include/linux/mm_types_task.h). */

@@ -124,4 +124,21 @@ long sys_mincore(struct task_struct *t, unsigned long start, unsigned long len,
 		 unsigned char *vec);
 long sys_msync(struct task_struct *t, unsigned long start, unsigned long len, int flags);
 
+/*
+ * NUMA memory policy (mm/mempolicy.c; constants in mempolicy.h). Node masks
+ * are the caller's arrays of unsigned long, read and written as the system
+ * calls read and write user memory: set_mempolicy and mbind read
+ * BITS_TO_LONGS(maxnode - 1) words; get_mempolicy writes
+ * ALIGN(maxnode - 1, 64) / 64 words. Simulated processes lack
+ * CAP_SYS_NICE (MPOL_MF_MOVE_ALL: -EPERM).
+ */
+long sys_set_mempolicy(struct task_struct *t, int mode, const unsigned long *nmask,
+		       unsigned long maxnode);
+long sys_get_mempolicy(struct task_struct *t, int *policy, unsigned long *nmask,
+		       unsigned long maxnode, unsigned long addr, unsigned long flags);
+long sys_mbind(struct task_struct *t, unsigned long start, unsigned long len, unsigned long mode,
+	       const unsigned long *nmask, unsigned long maxnode, unsigned int flags);
+long sys_set_mempolicy_home_node(struct task_struct *t, unsigned long start, unsigned long len,
+				 unsigned long home_node, unsigned long flags);
+
 #endif

@@ -18,6 +18,8 @@
 
 #include "mm_types.h"
 
+struct mempolicy;
+
 #define TASK_COMM_LEN	16
 #define PID_MAX_DEFAULT	32768
 
@@ -39,6 +41,10 @@ struct task_struct {
 	struct list_head tasks;		/* machine->tasks, by pid */
 	uint64_t start_time_ns;		/* machine clock at creation */
 	uint64_t utime_ns, stime_ns;	/* CPU time charged (timer.h: user, system) */
+	/* NUMA policy (mm/mempolicy.c): NULL is the system default. */
+	struct mempolicy *mempolicy;
+	int il_prev;			/* interleave: the node used last */
+	unsigned char il_weight;	/* weighted interleave: pages left on il_prev */
 };
 
 /* kernel/fork.c, kernel/exit.c, fs/exec.c */

@@ -27,6 +27,7 @@ enum lock_class {
 	LOCK_ANON_VMA = 30,
 	LOCK_PTL = 40,
 	LOCK_SWAP = 50,
+	LOCK_SHARED_POLICY = 55,	/* a shmem object's shared policy tree (sp->lock) */
 	LOCK_I_PAGES = 60,
 	LOCK_LRU = 70,
 	LOCK_VMAP_NODE = 74,	/* vmalloc: a vmap node's busy, lazy and pool locks */

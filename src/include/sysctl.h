@@ -33,6 +33,7 @@ struct vm_sysctls {
 	int page_cluster;		/* swap readahead: 2^n pages */
 	int swappiness;			/* 0..200 */
 	int stat_interval;		/* seconds between vmstat updates */
+	int zone_reclaim_mode;		/* NUMA: node_reclaim_mode bits (shown, not acted on) */
 };
 
 enum sysctl_type {

@@ -13,7 +13,8 @@
  * Merging and splitting follow Linux's rules: two neighbours merge when
  * they touch, have equal flags (ignoring VM_SOFTDIRTY), the same file with
  * contiguous pgoff (anonymous: pgoff contiguous too), and compatible
- * anon_vmas (equal, or one NULL where Linux allows it), no VM_SPECIAL.
+ * anon_vmas (equal, or one NULL where Linux allows it), no VM_SPECIAL,
+ * and equal NUMA policies (mpol_equal; each VMA owns its policy copy).
  *
  * Invariants (validate_mm): VMAs do not overlap, are page aligned and
  * non-empty; map_count equals the node count; highest_vm_end is the last
@@ -101,6 +102,15 @@ int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below);
 struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev, struct vm_area_struct *vma,
 					unsigned long start, unsigned long end,
 					vm_flags_t new_flags);
+
+/*
+ * mbind: the VMA covering exactly [start, end) of vma (merged with a
+ * neighbour whose NUMA policy equals new_pol, else split off); the caller
+ * sets the policy. ERR_PTR(-ENOMEM) as vma_modify_flags.
+ */
+struct mempolicy;
+struct vm_area_struct *vma_modify_policy(struct vm_area_struct *vma, unsigned long start,
+					 unsigned long end, struct mempolicy *new_pol);
 
 /*
  * A new range [start, end) with these properties, next to prev (may be

@@ -21,6 +21,7 @@
 #include "mm.h"
 #include "api_clock.h"
 #include "memory.h"
+#include "mempolicy.h"
 #include "pgalloc.h"
 #include "rmap.h"
 #include "sched.h"
@@ -97,7 +98,7 @@ static int processes_init(struct machine *m)
 {
 	/* vmalloc_init (issue 7) as in mm_core_init, once init_mm exists. */
 	if (paging_init(m) || tlb_init(m) || vmalloc_init(m) || anon_vma_init(m) ||
-	    proc_caches_init(m))
+	    proc_caches_init(m) || numa_policy_init(m))
 		return -ENOMEM;
 	/* vmalloc (issue 7): smp_init's idle tasks leave their vmalloc'd stacks. */
 	if (idle_threads_init(m))
@@ -226,6 +227,7 @@ static int validate_processes(struct machine *m)
 	if (!list_empty(&m->mm_list))
 		problems += validate_user_pages(m);
 	problems += validate_rmap(m) + validate_lru(m);
+	problems += validate_mempolicies(m);
 	if (m->tlbstate)
 		problems += validate_tlb(m);
 	return problems;

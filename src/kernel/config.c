@@ -48,7 +48,7 @@ static const char *const config_keys[] = {
 	"kernelcore", "console", "sysctl", "pcid", "pti", "pgtable_levels", "aslr", "debug_tlbflush",
 	/* vmalloc (issue 7) */
 	"vmalloc_fault",
-	NULL
+	"node_distance", NULL
 };
 
 static const char *const rmap_names[] = {
@@ -485,6 +485,41 @@ static int unknown_key(const char *key, char *err, size_t errlen)
 	return fail(err, errlen, "unknown machine option '%s'; known: %s", key ? key : "", list);
 }
 
+/*
+ * NUMA: --node-distance D (every remote pair) or the SLIT as rows,
+ * "10,20;20,10" (',' between entries, ';' between rows). Checked against
+ * --nodes at boot (check_node_distance).
+ */
+static int set_node_distance(struct boot_config *cfg, const char *value, char *err,
+			     size_t errlen)
+{
+	const char *p = value;
+	int n = 0, rows = 1;
+
+	if (!value || !*value)
+		return fail(err, errlen, "--node-distance: give a distance (30) or rows (10,20;20,10)");
+	while (*p) {
+		char *end;
+		long v = strtol(p, &end, 10);
+
+		if (end == p || v < 1 || v > 255 || n >= MAX_NUMNODES * MAX_NUMNODES)
+			return fail(err, errlen, "--node-distance '%s': not a list of distances "
+				    "(10-254)", value);
+		cfg->distance[n++] = (unsigned char)v;
+		p = end;
+		if (*p == ';')
+			rows++;
+		else if (*p && *p != ',')
+			return fail(err, errlen, "--node-distance '%s': separate entries with ',' "
+				    "and rows with ';'", value);
+		if (*p)
+			p++;
+	}
+	cfg->nr_distances = n;
+	cfg->nr_distance_rows = rows;
+	return 0;
+}
+
 int mmsim_config_set(mmsim_config *c, const char *key, const char *value,
 		     char *err, size_t errlen)
 {
@@ -510,6 +545,9 @@ int mmsim_config_set(mmsim_config *c, const char *key, const char *value,
 		return set_sysctl(&c->cfg, value, err, errlen);
 	if (!strcmp(key, "disk"))
 		return set_disk(&c->cfg, value, err, errlen);
+	/* NUMA */
+	if (!strcmp(key, "node_distance"))
+		return set_node_distance(&c->cfg, value, err, errlen);
 	ret = set_simple(c, key, opt, value, err, errlen);
 	return ret == -ENOENT ? unknown_key(key, err, errlen) : ret;
 }
@@ -658,6 +696,33 @@ static int check_unbuilt(const struct boot_config *cfg, char *err, size_t errlen
 	return 0;
 }
 
+/* Linux's numa_set_distance rules: 10 on the diagonal, more than that elsewhere. */
+static int check_node_distance(const struct boot_config *cfg, char *err, size_t errlen)
+{
+	int n = cfg->nr_nodes;
+
+	if (!cfg->nr_distances)
+		return 0;
+	if (cfg->nr_distances == 1) {
+		if (cfg->distance[0] <= 10 || cfg->distance[0] == 255)
+			return fail(err, errlen, "--node-distance %d: a remote distance is 11-254",
+				    cfg->distance[0]);
+		return 0;
+	}
+	if (cfg->nr_distances != n * n || cfg->nr_distance_rows != n)
+		return fail(err, errlen, "--node-distance: %d values in %d rows for %d nodes; give "
+			    "%d rows of %d", cfg->nr_distances, cfg->nr_distance_rows, n, n, n);
+	for (int a = 0; a < n; a++)
+		for (int b = 0; b < n; b++) {
+			int d = cfg->distance[a * n + b];
+
+			if (a == b ? d != 10 : d <= 10 || d == 255)
+				return fail(err, errlen, "--node-distance: node %d to %d is %d; a node "
+					    "is 10 from itself, 11-254 from others", a, b, d);
+		}
+	return 0;
+}
+
 static int check_sysctls(const struct boot_config *cfg, char *err, size_t errlen)
 {
 	int ret;
@@ -689,5 +754,7 @@ int boot_config_check(const struct boot_config *cfg, char *err, size_t errlen)
 		ret = check_unbuilt(cfg, err, errlen);
 	if (!ret)
 		ret = check_sysctls(cfg, err, errlen);
+	if (!ret)
+		ret = check_node_distance(cfg, err, errlen);
 	return ret;
 }

@@ -28,6 +28,7 @@
 #include "fs.h"
 #include "mman.h"
 #include "memory.h"
+#include "mempolicy.h"
 #include "pgalloc.h"
 #include "rmap.h"
 #include "sched.h"
@@ -385,6 +386,7 @@ static void task_free(struct task_struct *t)
 
 	if (m->current == t)
 		m->current = NULL;
+	mpol_put_task_policy(t);
 	kmem_cache_free(m, m->task_cachep, t);
 }
 
@@ -413,6 +415,12 @@ struct task_struct *do_fork(struct task_struct *parent, unsigned long clone_flag
 	task_enter(parent);
 	memcpy(t->comm, parent->comm, sizeof(t->comm));
 	t->oom_score_adj = parent->oom_score_adj;
+	/* copy_process: the child (or thread) gets a copy of the NUMA policy */
+	*err = mpol_fork_task(t, parent);
+	if (*err) {
+		task_free(t);
+		return NULL;
+	}
 	if (clone_flags & CLONE_VM) {
 		/* A thread: the parent's mm and thread group. */
 		t->tgid = parent->tgid;

@@ -77,7 +77,11 @@ static int check_pcp_fraction(struct machine *m, long v)
 	X(swappiness, SYSCTL_INT, 0, 200, NULL, NULL,				\
 	  "reclaim's relative preference for anonymous memory (100: equal to file)") \
 	X(stat_interval, SYSCTL_INT, 1, INT_MAX, NULL, NULL,			\
-	  "seconds between vmstat counter updates")
+	  "seconds between vmstat counter updates")				\
+	/* NUMA */								\
+	X(zone_reclaim_mode, SYSCTL_INT, 0, INT_MAX, NULL, NULL,		\
+	  "bits 1/2/4: reclaim on the local node before going off-node (stored; "	\
+	  "reclaim is not built yet)")
 
 #define SYSCTL_DESC(n, type, lo, hi, apply, check, help)		\
 	{ #n, type, offsetof(struct vm_sysctls, n), lo, hi, help, apply, check },

@@ -2098,6 +2098,207 @@ static const luaL_Reg varea_meta[] = {
 	{ NULL, NULL },
 };
 
+/* ---- NUMA memory policy ---- */
+
+/*
+ * A mode as Linux's MPOL_ name in lower case, optionally with its mode
+ * flags as tmpfs's mpol= option writes them: "bind", "interleave=static",
+ * "preferred_many=balancing", "bind=static|balancing".
+ */
+static int check_mpol_mode(lua_State *L, int idx)
+{
+	const char *text = luaL_checkstring(L, idx);
+	const char *eq = strchr(text, '=');
+	char name[32];
+	int mode;
+
+	snprintf(name, sizeof(name), "%.*s", (int)(eq ? eq - text : (long)strlen(text)), text);
+	mode = mmsim_mpol_parse(name);
+	if (mode < 0)
+		luaL_error(L, "unknown policy '%s' (default, preferred, bind, interleave, local, "
+			   "preferred_many, weighted_interleave)", name);
+	for (const char *f = eq ? eq + 1 : NULL; f && *f;) {
+		size_t n = strcspn(f, "|,");
+
+		if (n == 6 && !strncmp(f, "static", 6))
+			mode |= MMSIM_MPOL_F_STATIC_NODES;
+		else if (n == 8 && !strncmp(f, "relative", 8))
+			mode |= MMSIM_MPOL_F_RELATIVE_NODES;
+		else if (n == 9 && !strncmp(f, "balancing", 9))
+			mode |= MMSIM_MPOL_F_NUMA_BALANCING;
+		else {
+			lua_pushlstring(L, f, n);	/* lua_pushfstring has no %.*s */
+			luaL_error(L, "unknown policy flag '%s' (static, relative, balancing)",
+				   lua_tostring(L, -1));
+		}
+		f += n + (f[n] != '\0');
+	}
+	return mode;
+}
+
+#define LUA_NODEMASK_BITS 1024
+
+/* Nodes as a table {0, 2} or a list "0-3,5" (nil: none) into mask; the maxnode to pass. */
+static unsigned long check_nodes(lua_State *L, int idx, unsigned long *mask)
+{
+	int top = -1;
+
+	memset(mask, 0, LUA_NODEMASK_BITS / 8);
+	if (lua_isnoneornil(L, idx))
+		return 0;
+	if (lua_type(L, idx) == LUA_TTABLE) {
+		size_t n = lua_objlen(L, idx);
+
+		for (size_t i = 1; i <= n; i++) {
+			lua_Integer nid;
+
+			lua_rawgeti(L, idx, (int)i);
+			nid = luaL_checkinteger(L, -1);
+			lua_pop(L, 1);
+			if (nid < 0 || nid >= LUA_NODEMASK_BITS)
+				luaL_argerror(L, idx, "a node is 0-1023");
+			mask[nid / 64] |= 1UL << (nid % 64);
+			top = top > (int)nid ? top : (int)nid;
+		}
+	} else {
+		const char *t = luaL_checkstring(L, idx);
+
+		while (*t) {
+			char *end;
+			long a = strtol(t, &end, 10), b = a;
+
+			if (end == t)
+				luaL_argerror(L, idx, "a node list is like \"0-3,5\"");
+			if (*end == '-') {
+				const char *d = end + 1;
+
+				b = strtol(d, &end, 10);
+				if (end == d)
+					luaL_argerror(L, idx, "a node list is like \"0-3,5\"");
+			}
+			if (a < 0 || b < a || b >= LUA_NODEMASK_BITS || (*end && *end != ','))
+				luaL_argerror(L, idx, "a node list is like \"0-3,5\" (nodes 0-1023)");
+			for (long nid = a; nid <= b; nid++)
+				mask[nid / 64] |= 1UL << (nid % 64);
+			top = top > (int)b ? top : (int)b;
+			t = *end ? end + 1 : end;
+		}
+	}
+	return top < 0 ? 0 : (unsigned long)top + 2;
+}
+
+/* p:set_mempolicy("interleave", {0, 1}) */
+static int pr_set_mempolicy(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	int mode = check_mpol_mode(L, 2);
+	unsigned long mask[LUA_NODEMASK_BITS / 64];
+	unsigned long maxnode = check_nodes(L, 3, mask);
+
+	return push_result(L, "set_mempolicy",
+			   mmsim_set_mempolicy(p->lm->m, p->pid, mode, maxnode ? mask : NULL,
+					       maxnode));
+}
+
+/* p:mbind(a, len, "bind", {1} [, "strict,move"]) */
+static int pr_mbind(lua_State *L)
+{
+	static const struct flag_name names[] = {
+		{ "strict", MMSIM_MPOL_MF_STRICT }, { "move", MMSIM_MPOL_MF_MOVE },
+		{ "move_all", MMSIM_MPOL_MF_MOVE_ALL }, { NULL, 0 } };
+	struct lprocess *p = check_process(L, 1);
+	uint64_t a = check_addr(L, 2);
+	uint64_t len = check_size(L, 3);
+	int mode = check_mpol_mode(L, 4);
+	unsigned long mask[LUA_NODEMASK_BITS / 64];
+	unsigned long maxnode = check_nodes(L, 5, mask);
+	int flags = check_flags(L, 6, names, "mbind flag", "");
+
+	return push_result(L, "mbind", mmsim_mbind(p->lm->m, p->pid, a, len, mode,
+						   maxnode ? mask : NULL, maxnode,
+						   (unsigned int)flags));
+}
+
+static void push_nodes(lua_State *L, const unsigned long *mask, int bits)
+{
+	int n = 0;
+
+	lua_newtable(L);
+	for (int nid = 0; nid < bits; nid++)
+		if ((mask[nid / 64] >> (nid % 64)) & 1) {
+			lua_pushinteger(L, nid);
+			lua_rawseti(L, -2, ++n);
+		}
+}
+
+/*
+ * p:get_mempolicy() -> "interleave", {0, 1}; p:get_mempolicy(a): the
+ * policy of the VMA at a ("default" if none); p:get_mempolicy(a, "node"):
+ * the node of the page at a (faulting it in, as Linux's GUP does);
+ * p:get_mempolicy(nil, "node"): the next node of process interleave;
+ * p:get_mempolicy(nil, "mems_allowed"): the nodes the process may use.
+ */
+static int pr_get_mempolicy(lua_State *L)
+{
+	static const char *const what[] = { "policy", "node", "mems_allowed", NULL };
+	struct lprocess *p = check_process(L, 1);
+	uint64_t a = lua_isnoneornil(L, 2) ? 0 : check_addr(L, 2);
+	int kind = luaL_checkoption(L, 3, "policy", what), mode = 0, ret;
+	unsigned long mask[LUA_NODEMASK_BITS / 64] = { 0 };
+	unsigned long flags = lua_isnoneornil(L, 2) ? 0 : MMSIM_MPOL_F_ADDR;
+	char name[64];
+
+	if (kind == 1)
+		flags |= MMSIM_MPOL_F_NODE;
+	else if (kind == 2)
+		flags = MMSIM_MPOL_F_MEMS_ALLOWED;
+	ret = mmsim_get_mempolicy(p->lm->m, p->pid, &mode, mask, LUA_NODEMASK_BITS + 1,
+				  kind == 2 ? 0 : a, flags);
+	if (ret < 0)
+		return push_errno(L, "get_mempolicy", ret);
+	if (kind == 1) {
+		lua_pushinteger(L, mode);
+		return 1;
+	}
+	if (kind == 2) {
+		push_nodes(L, mask, LUA_NODEMASK_BITS);
+		return 1;
+	}
+	snprintf(name, sizeof(name), "%s%s%s%s%s",
+		 mmsim_mpol_name(mode & 0xff) ? mmsim_mpol_name(mode & 0xff) : "?",
+		 mode & ~0xff ? "=" : "", mode & MMSIM_MPOL_F_STATIC_NODES ? "static" :
+		 mode & MMSIM_MPOL_F_RELATIVE_NODES ? "relative" : "",
+		 (mode & MMSIM_MPOL_F_NUMA_BALANCING) &&
+			 (mode & (MMSIM_MPOL_F_STATIC_NODES | MMSIM_MPOL_F_RELATIVE_NODES)) ? "|" : "",
+		 mode & MMSIM_MPOL_F_NUMA_BALANCING ? "balancing" : "");
+	lua_pushstring(L, name);
+	push_nodes(L, mask, LUA_NODEMASK_BITS);
+	return 2;
+}
+
+/* p:set_mempolicy_home_node(a, len, node) */
+static int pr_set_mempolicy_home_node(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	uint64_t a = check_addr(L, 2);
+	uint64_t len = check_size(L, 3);
+	lua_Integer node = luaL_checkinteger(L, 4);
+
+	return push_result(L, "set_mempolicy_home_node",
+			   mmsim_set_mempolicy_home_node(p->lm->m, p->pid, a, len,
+							 (unsigned long)node, 0));
+}
+
+/* m:sysfs_write("/sys/kernel/mm/mempolicy/weighted_interleave/node0", "3") */
+static int m_sysfs_write(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	const char *path = luaL_checkstring(L, 2);
+	const char *value = luaL_checkstring(L, 3);
+
+	return push_result(L, "sysfs_write", mmsim_sysfs_write(lm->m, path, value));
+}
+
 /* ---- registration ---- */
 
 static const luaL_Reg machine_methods[] = {
@@ -2136,6 +2337,8 @@ static const luaL_Reg machine_methods[] = {
 	{ "tick", m_tick },
 	{ "clock", m_clock },
 	{ "cpu_time", m_cpu_time },
+	/* NUMA */
+	{ "sysfs_write", m_sysfs_write },
 	{ NULL, NULL },
 };
 
@@ -2200,6 +2403,11 @@ static const luaL_Reg process_methods[] = {
 	{ "try_to_unmap", pr_try_to_unmap },
 	/* simulated time */
 	{ "times", pr_times },
+	/* NUMA memory policy */
+	{ "set_mempolicy", pr_set_mempolicy },
+	{ "get_mempolicy", pr_get_mempolicy },
+	{ "mbind", pr_mbind },
+	{ "set_mempolicy_home_node", pr_set_mempolicy_home_node },
 	{ NULL, NULL },
 };
 

@@ -51,6 +51,7 @@
 
 #include "fs.h"
 #include "memory.h"
+#include "mempolicy.h"
 #include "pgalloc.h"
 #include "rmap.h"
 #include "sched.h"
@@ -200,13 +201,17 @@ void copy_user_highpage(struct machine *m, struct page *to, struct page *from)
 		memcpy(page_address(m, to), page_address(m, from), PAGE_SIZE);
 }
 
-/* A new user page: refcount 1, zeroed in data mode (vma_alloc_zeroed_movable_folio). */
-static struct page *alloc_user_page(struct machine *m, bool zero)
+/*
+ * A new user page for the fault's address, on the node the NUMA policy
+ * there picks (vma_alloc_folio): refcount 1, zeroed in data mode
+ * (vma_alloc_zeroed_movable_folio).
+ */
+static struct page *alloc_user_page(struct vm_fault *vmf, bool zero)
 {
-	struct page *page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0);
+	struct page *page = vma_alloc_folio(GFP_HIGHUSER_MOVABLE, 0, vmf->vma, vmf->address);
 
 	if (page && zero)
-		clear_user_highpage(m, page);
+		clear_user_highpage(vmf->m, page);
 	return page;
 }
 
@@ -265,7 +270,7 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
 
 	if (anon_vma_prepare(vma) || pte_chain_prealloc(m, GFP_KERNEL))
 		return VM_FAULT_OOM;
-	page = alloc_user_page(m, true);
+	page = alloc_user_page(vmf, true);
 	if (!page)
 		return VM_FAULT_OOM;
 	SetPageUptodate(page);
@@ -341,7 +346,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf, struct page *old)
 
 	if (anon_vma_prepare(vma) || pte_chain_prealloc(m, GFP_KERNEL))
 		goto oom;
-	new = alloc_user_page(m, zero || !old);
+	new = alloc_user_page(vmf, zero || !old);
 	if (!new)
 		goto oom;
 	if (old)
@@ -593,7 +598,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
-	vmf->cow_page = alloc_user_page(vmf->m, false);
+	vmf->cow_page = alloc_user_page(vmf, false);
 	if (!vmf->cow_page)
 		return VM_FAULT_OOM;
 	ret = __do_fault(vmf);

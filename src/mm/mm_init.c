@@ -499,9 +499,13 @@ static void setup_cpus_and_distances(struct machine *m)
 {
 	for (int c = 0; c < m->nr_cpus; c++)
 		m->cpu_to_node[c] = c * m->nr_nodes / m->nr_cpus;
+	/* the SLIT: 10 local, 20 remote unless --node-distance says otherwise */
 	for (int a = 0; a < m->nr_nodes; a++)
 		for (int b = 0; b < m->nr_nodes; b++)
-			m->node_distance[a][b] = a == b ? 10 : 20;
+			m->node_distance[a][b] =
+				m->cfg.nr_distances == 1 ? (a == b ? 10 : m->cfg.distance[0]) :
+				m->cfg.nr_distances ? m->cfg.distance[a * m->nr_nodes + b] :
+				(a == b ? 10 : 20);
 }
 
 int setup_memory(struct machine *m, char *err, size_t errlen)

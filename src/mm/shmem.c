@@ -30,6 +30,7 @@
 
 #include "fs.h"
 #include "memory.h"
+#include "mempolicy.h"
 #include "swap.h"
 #include "vma.h"
 
@@ -237,7 +238,7 @@ static struct page *shmem_alloc_and_add_page(struct address_space *mapping,
 					     unsigned long index, int *err)
 {
 	struct machine *m = mapping->machine;
-	struct page *page = alloc_pages(m, GFP_HIGHUSER_MOVABLE, 0);
+	struct page *page = shmem_alloc_folio(m, GFP_HIGHUSER_MOVABLE, mapping, index);
 	int ret;
 
 	if (!page) {
@@ -322,6 +323,7 @@ static struct address_space *shmem_get_inode(struct machine *m, unsigned long si
 	mapping->shmem_flags = flags & VM_NORESERVE;
 	spin_lock_init(&mapping->i_mmap_lock, LOCK_I_MMAP);
 	spin_lock_init(&mapping->i_pages_lock, LOCK_I_PAGES);
+	mpol_shared_policy_init(&mapping->policy);
 	return mapping;
 }
 
@@ -394,6 +396,7 @@ void fput(struct machine *m, struct file *f)
 	VM_BUG_ON(mapping->nrpages || mapping->i_pages);
 	if (!(mapping->shmem_flags & VM_NORESERVE))
 		vm_unacct_memory(m, (long)(PAGE_ALIGN(mapping->size) >> PAGE_SHIFT));
+	mpol_free_shared_policy(m, &mapping->policy);
 	kmem_cache_free(m, m->shmem_inode_cachep, mapping);
 	kmem_cache_free(m, m->filp_cachep, f);
 }

@@ -38,6 +38,7 @@
 #include "fs.h"
 #include "mman.h"
 #include "rmap.h"
+#include "mempolicy.h"
 
 static inline struct vm_area_struct *rb_vma(const struct rb_node *rb)
 {
@@ -80,6 +81,13 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	RB_CLEAR_NODE(&new->vm_rb);
 	RB_CLEAR_NODE(&new->shared.rb);
 	new->rb_subtree_gap = 0;
+	/* vma_dup_policy: every VMA owns its own copy of the policy */
+	new->vm_policy = mpol_dup(orig->vm_mm->machine, orig->vm_policy);
+	if (IS_ERR(new->vm_policy)) {
+		new->vm_policy = NULL;
+		vm_area_free(new);
+		return NULL;
+	}
 	return new;
 }
 
@@ -87,6 +95,7 @@ void vm_area_free(struct vm_area_struct *vma)
 {
 	struct machine *m = vma->vm_mm->machine;
 
+	mpol_put(m, vma->vm_policy);
 	kmem_cache_free(m, m->vm_area_cachep, vma);
 }
 
@@ -488,6 +497,7 @@ struct vma_merge_struct {
 	vm_flags_t vm_flags;
 	struct file *file;
 	struct anon_vma *anon_vma;
+	struct mempolicy *policy;	/* the range's NUMA policy: neighbours must equal it */
 	bool just_expand;		/* brk: only prev may grow */
 	bool remove_middle, remove_next;
 	bool adjust_middle_start, adjust_next_start;
@@ -507,6 +517,8 @@ static bool is_mergeable_vma(const struct vma_merge_struct *vmg, bool merge_next
 	if ((vma->vm_flags ^ vmg->vm_flags) & ~VM_IGNORE_MERGE)
 		return false;
 	if (vma->vm_file != vmg->file)
+		return false;
+	if (!mpol_equal(vmg->policy, vma_policy(vma)))
 		return false;
 	return !vma->vm_special_name;
 }
@@ -704,6 +716,7 @@ struct vm_area_struct *vma_merge_extend(struct vm_area_struct *vma, unsigned lon
 		.start = vma->vm_end, .end = vma->vm_end + delta,
 		.vm_flags = vma->vm_flags, .file = vma->vm_file,
 		.pgoff = vma->vm_pgoff + vma_pages(vma), .anon_vma = vma->anon_vma,
+		.policy = vma_policy(vma),
 	};
 
 	return __vma_merge_new_range(&vmg);
@@ -780,6 +793,7 @@ struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev, struct vm_a
 		.mm = vma->vm_mm, .middle = vma, .start = start, .end = end,
 		.vm_flags = new_flags, .file = vma->vm_file, .anon_vma = vma->anon_vma,
 		.pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT),
+		.policy = vma_policy(vma),
 	};
 	struct vm_area_struct *ret;
 	int err;
@@ -800,6 +814,37 @@ struct vm_area_struct *vma_modify_flags(struct vm_area_struct *prev, struct vm_a
 	ret->vm_flags = new_flags;
 	ret->vm_page_prot = vma_page_prot(ret);
 	return ret;
+}
+
+/*
+ * mbind's vma_modify_policy: [start, end) of vma is to get new_pol. Merge
+ * it with a neighbour whose policy equals new_pol, or split it off; the
+ * caller then installs the policy (vma_replace_policy).
+ */
+struct vm_area_struct *vma_modify_policy(struct vm_area_struct *vma, unsigned long start,
+					 unsigned long end, struct mempolicy *new_pol)
+{
+	struct vma_merge_struct vmg = {
+		.mm = vma->vm_mm, .middle = vma, .start = start, .end = end,
+		.vm_flags = vma->vm_flags, .file = vma->vm_file, .anon_vma = vma->anon_vma,
+		.pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT),
+		.policy = new_pol,
+	};
+	struct vm_area_struct *ret;
+	int err;
+
+	VM_BUG_ON(start < vma->vm_start || end > vma->vm_end || start >= end);
+	vmg.prev = start == vma->vm_start ? vma_prev(vma) : vma;
+	ret = vma_merge_existing_range(&vmg);
+	if (ret)
+		return ret;
+	if (vmg.error)
+		return ERR_PTR(vmg.error);
+	if (vma->vm_start < start && (err = split_vma(vma, start, 1)))
+		return ERR_PTR(err);
+	if (vma->vm_end > end && (err = split_vma(vma, end, 0)))
+		return ERR_PTR(err);
+	return vma;
 }
 
 bool vma_can_expand(struct vm_area_struct *vma, unsigned long new_end)
@@ -824,6 +869,7 @@ struct vm_area_struct *copy_vma(struct vm_area_struct **vmap, unsigned long addr
 	struct vma_merge_struct vmg = {
 		.mm = mm, .start = addr, .end = addr + len, .vm_flags = vma->vm_flags,
 		.file = vma->vm_file, .anon_vma = vma->anon_vma, .copied_from = vma,
+		.policy = vma_policy(vma),
 	};
 
 	/* An unfaulted anonymous VMA may take the new place's pgoff: it helps merging. */

@@ -128,6 +128,11 @@ run run "$tmp/req.lua"
 [ "$rc" -eq 0 ] && ok || bad "run: require \"mmsim\" is the global mmsim"
 rm -rf "$tmp"
 
+# NUMA: node distances and the per-node sysfs files.
+expect_ok "--node-distance" "^10 30$" --nodes 2 --node-distance 30 show /sys/devices/system/node/node0/distance
+expect_ok "numastat" "^interleave_hit 0$" --nodes 2 show /sys/devices/system/node/node1/numastat
+expect_fail "--node-distance needs a full table" "give 2 rows of 2" --nodes 2 --node-distance 10,20 show vmstat
+
 # The default demo: exits 0, explains, and makes its point quickly.
 start=$(date +%s%N)
 expect_ok "demo runs" "Fragmentation" 

@@ -396,6 +396,37 @@ static int host_faults(struct dt_backend *b, int p, unsigned long *min, unsigned
 	return H(b)->pid[p] ? 0 : -ESRCH;
 }
 
+/* NUMA policy calls (host_proto.h packs mbind's six arguments into five). */
+static int host_set_mempolicy(struct dt_backend *b, int p, int mode, uint64_t w0, int hibit,
+			      unsigned long maxnode)
+{
+	return (int)rpc(b, p, W_SET_MEMPOLICY, (uint64_t)(unsigned)mode, w0, (uint64_t)(int64_t)hibit,
+			maxnode, 0);
+}
+
+static int host_get_mempolicy(struct dt_backend *b, int p, int *mode, uint64_t *mask, int nwords,
+			      unsigned long maxnode, uint64_t addr, unsigned long flags)
+{
+	int ret = (int)rpc(b, p, W_GET_MEMPOLICY, addr, flags, maxnode, 0, 0);
+
+	*mode = H(b)->reply.signo;
+	memcpy(mask, H(b)->reply.vec, (size_t)nwords * sizeof(uint64_t));
+	return ret;
+}
+
+static int host_mbind(struct dt_backend *b, int p, uint64_t addr, uint64_t len, int mode,
+		      uint64_t w0, int hibit, unsigned long maxnode, unsigned int flags)
+{
+	return (int)rpc(b, p, W_MBIND, addr, len, (uint64_t)(unsigned)mode | (uint64_t)flags << 32,
+			w0, (uint64_t)(hibit + 1) | (uint64_t)maxnode << 16);
+}
+
+static int host_home_node(struct dt_backend *b, int p, uint64_t addr, uint64_t len,
+			  unsigned long node, unsigned long flags)
+{
+	return (int)rpc(b, p, W_HOME_NODE, addr, len, node, flags, 0);
+}
+
 static char *host_proc_text(struct dt_backend *b, int p, const char *file)
 {
 	char path[64], *buf = NULL;
@@ -449,6 +480,10 @@ struct dt_backend *dt_host_backend(const char *worker_path)
 		.exit = host_exit,
 		.faults = host_faults,
 		.proc_text = host_proc_text,
+		.set_mempolicy = host_set_mempolicy,
+		.get_mempolicy = host_get_mempolicy,
+		.mbind = host_mbind,
+		.home_node = host_home_node,
 	};
 
 	h.worker = worker_path;

@@ -151,6 +151,54 @@ static int sim_mincore(struct dt_backend *b, int p, uint64_t addr, uint64_t len,
 	return mmsim_mincore(S(b)->m, pid_of(b, p), addr, len, vec);
 }
 
+/* NUMA: the same masks the host worker builds. */
+#define MASK_WORDS 640
+static unsigned long *node_mask(unsigned long *buf, uint64_t w0, int hibit, unsigned long maxnode)
+{
+	if (!maxnode)
+		return NULL;
+	memset(buf, 0, MASK_WORDS * sizeof(*buf));
+	buf[0] = w0;
+	if (hibit >= 0 && hibit < MASK_WORDS * 64)
+		buf[hibit / 64] |= 1UL << (hibit % 64);
+	return buf;
+}
+
+static int sim_set_mempolicy(struct dt_backend *b, int p, int mode, uint64_t w0, int hibit,
+			     unsigned long maxnode)
+{
+	unsigned long buf[MASK_WORDS];
+
+	return mmsim_set_mempolicy(S(b)->m, pid_of(b, p), mode, node_mask(buf, w0, hibit, maxnode),
+				   maxnode);
+}
+
+static int sim_get_mempolicy(struct dt_backend *b, int p, int *mode, uint64_t *mask, int nwords,
+			     unsigned long maxnode, uint64_t addr, unsigned long flags)
+{
+	unsigned long buf[MASK_WORDS] = { 0 };
+	int ret = mmsim_get_mempolicy(S(b)->m, pid_of(b, p), mode, maxnode ? buf : NULL, maxnode,
+				      addr, flags);
+
+	memcpy(mask, buf, (size_t)nwords * sizeof(uint64_t));
+	return ret;
+}
+
+static int sim_mbind(struct dt_backend *b, int p, uint64_t addr, uint64_t len, int mode,
+		     uint64_t w0, int hibit, unsigned long maxnode, unsigned int flags)
+{
+	unsigned long buf[MASK_WORDS];
+
+	return mmsim_mbind(S(b)->m, pid_of(b, p), addr, len, mode,
+			   node_mask(buf, w0, hibit, maxnode), maxnode, flags);
+}
+
+static int sim_home_node(struct dt_backend *b, int p, uint64_t addr, uint64_t len,
+			 unsigned long node, unsigned long flags)
+{
+	return mmsim_set_mempolicy_home_node(S(b)->m, pid_of(b, p), addr, len, node, flags);
+}
+
 /* One access per page, as the host worker does; stops at the first fault. */
 static int sim_access(struct dt_backend *b, int p, enum dt_access kind, uint64_t addr,
 		      uint64_t len, uint64_t seed, struct dt_fault *f)
@@ -258,6 +306,10 @@ struct dt_backend *dt_mmsim_backend(const char *options)
 		.faults = sim_faults,
 		.proc_text = sim_proc_text,
 		.check = sim_check,
+		.set_mempolicy = sim_set_mempolicy,
+		.get_mempolicy = sim_get_mempolicy,
+		.mbind = sim_mbind,
+		.home_node = sim_home_node,
 	};
 
 	s.options = options;

@@ -37,6 +37,11 @@ enum w_op {
 	W_FORK,			/* child index: parent replies the child's pid,
 				   the child sends W_READY on its own pipe */
 	W_EXIT,			/* no reply */
+	/* NUMA: masks as w0 + hibit (-1 none) + maxnode (0: NULL mask) */
+	W_SET_MEMPOLICY,	/* mode, w0, hibit, maxnode */
+	W_GET_MEMPOLICY,	/* addr, flags, maxnode: mode in signo, mask in vec */
+	W_MBIND,		/* addr, len, mode | flags << 32, w0, hibit | maxnode << 16 */
+	W_HOME_NODE,		/* addr, len, node, flags */
 };
 
 struct w_cmd {

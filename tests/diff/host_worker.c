@@ -33,6 +33,7 @@
 #include "host_proto.h"
 
 #define MAX_OWN 256
+#define MAX_MASK_WORDS 640	/* 40960 bits: past the 32768 a mask may have */
 
 struct range {
 	uint64_t start, end;
@@ -216,6 +217,33 @@ static int64_t do_access(enum dt_access kind, uint64_t addr, uint64_t len, uint6
 	return bad;
 }
 
+/* NUMA node masks: a static buffer (no malloc), touched by warm_up's static pages. */
+static unsigned long mask_buf[MAX_MASK_WORDS];
+
+static unsigned long *node_mask(uint64_t w0, int hibit, uint64_t maxnode)
+{
+	if (!maxnode)
+		return NULL;
+	memset(mask_buf, 0, sizeof(mask_buf));
+	mask_buf[0] = w0;
+	if (hibit >= 0 && hibit < MAX_MASK_WORDS * 64)
+		mask_buf[hibit / 64] |= 1UL << (hibit % 64);
+	return mask_buf;
+}
+
+static int64_t do_get_mempolicy(uint64_t addr, uint64_t flags, uint64_t maxnode)
+{
+	int mode = -1;
+	int64_t ret;
+
+	memset(mask_buf, 0, sizeof(mask_buf));
+	ret = sys_ret(syscall(SYS_get_mempolicy, &mode, maxnode ? mask_buf : NULL, maxnode, addr,
+			      flags));
+	reply.signo = mode;
+	memcpy(reply.vec, mask_buf, sizeof(reply.vec));
+	return ret;
+}
+
 static int64_t execute(const struct w_cmd *c)
 {
 	const uint64_t *a = c->a;
@@ -247,6 +275,18 @@ static int64_t execute(const struct w_cmd *c)
 		return sys_ret(syscall(SYS_mincore, a[0], a[1], reply.vec));
 	case W_ACCESS:
 		return do_access((enum dt_access)a[0], a[1], a[2], a[3]);
+	/* NUMA */
+	case W_SET_MEMPOLICY:
+		return sys_ret(syscall(SYS_set_mempolicy, a[0], node_mask(a[1], (int)a[2], a[3]),
+				       a[3]));
+	case W_GET_MEMPOLICY:
+		return do_get_mempolicy(a[0], a[1], a[2]);
+	case W_MBIND:
+		return sys_ret(syscall(SYS_mbind, a[0], a[1], a[2] & 0xffffffff,
+				       node_mask(a[3], (int)(a[4] & 0xffff) - 1, a[4] >> 16),
+				       a[4] >> 16, a[2] >> 32));
+	case W_HOME_NODE:
+		return sys_ret(syscall(450 /* set_mempolicy_home_node */, a[0], a[1], a[2], a[3]));
 	}
 	return -ENOSYS;
 }

@@ -711,3 +711,85 @@ int dt_run(struct dt_backend *b, const struct dt_sequence *s, struct dt_result *
 	b->end(b);
 	return t.aborted ? -1 : 0;
 }
+
+/* ---- NUMA policy calls ---- */
+
+int dt_set_mempolicy(struct dt *t, int p, int mode, uint64_t w0, int hibit,
+		     unsigned long maxnode)
+{
+	SIMPLE_CALL(set_mempolicy, mode, w0, hibit, maxnode);
+}
+
+int dt_mbind(struct dt *t, int p, uint64_t addr, uint64_t len, int mode, uint64_t w0,
+	     int hibit, unsigned long maxnode, unsigned int flags)
+{
+	SIMPLE_CALL(mbind, addr, len, mode, w0, hibit, maxnode, flags);
+}
+
+int dt_home_node(struct dt *t, int p, uint64_t addr, uint64_t len, unsigned long node,
+		 unsigned long flags)
+{
+	SIMPLE_CALL(home_node, addr, len, node, flags);
+}
+
+int dt_get_mempolicy(struct dt *t, int p, unsigned long maxnode, uint64_t addr,
+		     unsigned long flags)
+{
+	uint64_t mask[16];
+	bool more = false;
+	char key[64];
+	int mode = -1, ret;
+
+	if (!usable(t, p))
+		return -EIO;
+	memset(mask, 0, sizeof(mask));
+	ret = t->b->get_mempolicy(t->b, p, &mode, mask, 16, maxnode, addr, flags);
+	opkey(t, p, "get_mempolicy", key, sizeof(key));
+	for (int i = 1; i < 16; i++)
+		more |= mask[i] != 0;
+	if (ret < 0)
+		dt_log(t, key, "-%s", errname(-ret));
+	else
+		dt_log(t, key, "%d mode=%#x mask=%#" PRIx64 "%s", ret, (unsigned)mode, mask[0],
+		       more ? "+" : "");
+	return ret;
+}
+
+/* The numa_maps lines of the VMAs starting inside window name, relative to its base. */
+void dt_numa_maps(struct dt *t, int p, const char *name)
+{
+	const struct dt_window *w = NULL;
+	char *text, *save = NULL, key[64];
+	int n = 0;
+
+	if (!usable(t, p))
+		return;
+	for (int i = 0; i < DT_MAXWIN; i++)
+		if (t->win[i].valid && !strcmp(t->win[i].name, name))
+			w = &t->win[i];
+	if (!w) {
+		dt_abort(t, "numa_maps of an undeclared window %s", name);
+		return;
+	}
+	text = t->b->proc_text(t->b, p, "numa_maps");
+	if (!text) {
+		dt_abort(t, "no numa_maps for p%d", p);
+		return;
+	}
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *rest;
+		uint64_t start = strtoull(line, &rest, 16), base = w->base;
+
+		if (start < base || start >= base + w->len)
+			continue;
+		snprintf(key, sizeof(key), "%02d.p%d.numa_maps.%s@+%#" PRIx64, ++t->nops, p, name,
+			 start - base);
+		dt_log(t, key, "%s", rest + (*rest == ' '));
+		n++;
+	}
+	free(text);
+	if (!n) {
+		snprintf(key, sizeof(key), "%02d.p%d.numa_maps.%s", ++t->nops, p, name);
+		dt_log(t, key, "none");
+	}
+}

@@ -97,6 +97,19 @@ struct dt_backend {
 	char *(*proc_text)(struct dt_backend *b, int p, const char *file);
 	/* Invariant validators (mmsim_check); 0 when consistent. */
 	int (*check)(struct dt_backend *b);
+	/*
+	 * NUMA policy calls. A node mask is its first word w0 plus at most one
+	 * high bit (hibit, -1: none), spread over the words maxnode needs
+	 * (maxnode 0: a NULL mask). get_mempolicy's mask: its first words.
+	 */
+	int (*set_mempolicy)(struct dt_backend *b, int p, int mode, uint64_t w0, int hibit,
+			     unsigned long maxnode);
+	int (*get_mempolicy)(struct dt_backend *b, int p, int *mode, uint64_t *mask, int nwords,
+			     unsigned long maxnode, uint64_t addr, unsigned long flags);
+	int (*mbind)(struct dt_backend *b, int p, uint64_t addr, uint64_t len, int mode,
+		     uint64_t w0, int hibit, unsigned long maxnode, unsigned int flags);
+	int (*home_node)(struct dt_backend *b, int p, uint64_t addr, uint64_t len,
+			 unsigned long node, unsigned long flags);
 };
 
 /*
@@ -202,6 +215,22 @@ int dt_fill_from(struct dt *t, int p, uint64_t addr, uint64_t len, uint64_t seed
 		 uint64_t first);
 int dt_check_from(struct dt *t, int p, uint64_t addr, uint64_t len, uint64_t seed,
 		  uint64_t first);
+
+/*
+ * NUMA policy calls (mempolicy(2)): mask as w0 and hibit, see dt_backend.
+ * dt_get_mempolicy logs "ret mode=0x.. mask=0x.." (mask: the first word,
+ * and "+" if a later word is not zero); dt_numa_maps logs the numa_maps
+ * line of every VMA meeting window name, relative to its base.
+ */
+int dt_set_mempolicy(struct dt *t, int p, int mode, uint64_t w0, int hibit,
+		     unsigned long maxnode);
+int dt_get_mempolicy(struct dt *t, int p, unsigned long maxnode, uint64_t addr,
+		     unsigned long flags);
+int dt_mbind(struct dt *t, int p, uint64_t addr, uint64_t len, int mode, uint64_t w0,
+	     int hibit, unsigned long maxnode, unsigned int flags);
+int dt_home_node(struct dt *t, int p, uint64_t addr, uint64_t len, unsigned long node,
+		 unsigned long flags);
+void dt_numa_maps(struct dt *t, int p, const char *name);
 
 /* Processes. dt_fork returns the child's index (its baseline starts now). */
 int dt_fork(struct dt *t, int p);

@@ -1547,6 +1547,233 @@ static void errors_mincore(struct dt *t)
 
 #define SEQ(fn) { #fn, fn }
 
+/* ---- NUMA memory policy (mempolicy(2)); the host has one node, node 0 ---- */
+
+#define MPOL_DEFAULT		0
+#define MPOL_PREFERRED		1
+#define MPOL_BIND		2
+#define MPOL_INTERLEAVE		3
+#define MPOL_LOCAL		4
+#define MPOL_PREFERRED_MANY	5
+#define MPOL_WEIGHTED_INTERLEAVE 6
+#define MPOL_F_STATIC_NODES	(1 << 15)
+#define MPOL_F_RELATIVE_NODES	(1 << 14)
+#define MPOL_F_NUMA_BALANCING	(1 << 13)
+#define MPOL_F_NODE		1
+#define MPOL_F_ADDR		2
+#define MPOL_F_MEMS_ALLOWED	4
+#define MPOL_MF_STRICT		1
+#define MPOL_MF_MOVE		2
+
+static void numa_set_mempolicy(struct dt *t)
+{
+	dt_set_mempolicy(t, 0, MPOL_BIND, 1, -1, 2);
+	dt_get_mempolicy(t, 0, 64, 0, 0);
+	dt_set_mempolicy(t, 0, MPOL_BIND, 2, -1, 3);		/* node 1: no memory */
+	dt_set_mempolicy(t, 0, MPOL_BIND, 3, -1, 3);		/* {0, 1}: node 0 */
+	dt_get_mempolicy(t, 0, 64, 0, 0);
+	dt_set_mempolicy(t, 0, MPOL_BIND, 3, -1, 2);		/* maxnode 2: one bit */
+	dt_set_mempolicy(t, 0, MPOL_BIND, 0, -1, 2);
+	dt_set_mempolicy(t, 0, MPOL_BIND, 1, -1, 1);		/* maxnode 1: no bits */
+	dt_set_mempolicy(t, 0, 7, 1, -1, 2);
+	dt_set_mempolicy(t, 0, -1, 1, -1, 2);
+	dt_set_mempolicy(t, 0, MPOL_BIND | MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES, 1, -1, 2);
+	dt_set_mempolicy(t, 0, MPOL_INTERLEAVE | MPOL_F_NUMA_BALANCING, 1, -1, 2);
+	dt_set_mempolicy(t, 0, MPOL_BIND | MPOL_F_NUMA_BALANCING, 1, -1, 2);
+	dt_get_mempolicy(t, 0, 64, 0, 0);
+	dt_set_mempolicy(t, 0, MPOL_PREFERRED_MANY | MPOL_F_NUMA_BALANCING, 1, -1, 2);
+	dt_get_mempolicy(t, 0, 64, 0, 0);
+	dt_set_mempolicy(t, 0, MPOL_DEFAULT, 1, -1, 2);
+	dt_set_mempolicy(t, 0, MPOL_DEFAULT, 0, -1, 0);
+	dt_get_mempolicy(t, 0, 64, 0, 0);
+	dt_set_mempolicy(t, 0, MPOL_PREFERRED, 0, -1, 2);	/* empty: local */
+	dt_get_mempolicy(t, 0, 64, 0, 0);
+	dt_set_mempolicy(t, 0, MPOL_PREFERRED | MPOL_F_STATIC_NODES, 0, -1, 2);
+	dt_set_mempolicy(t, 0, MPOL_PREFERRED, 3, -1, 3);	/* the first node */
+	dt_get_mempolicy(t, 0, 64, 0, 0);
+	dt_set_mempolicy(t, 0, MPOL_LOCAL, 1, -1, 2);
+	dt_set_mempolicy(t, 0, MPOL_LOCAL | MPOL_F_STATIC_NODES, 0, -1, 0);
+	dt_set_mempolicy(t, 0, MPOL_LOCAL, 0, -1, 0);
+	dt_get_mempolicy(t, 0, 64, 0, 0);
+	dt_set_mempolicy(t, 0, MPOL_INTERLEAVE, 1, -1, 2);
+	dt_get_mempolicy(t, 0, 64, 0, MPOL_F_NODE);
+	dt_set_mempolicy(t, 0, MPOL_WEIGHTED_INTERLEAVE, 1, -1, 2);
+	dt_get_mempolicy(t, 0, 64, 0, 0);
+	dt_get_mempolicy(t, 0, 64, 0, MPOL_F_NODE);
+	/* static/relative keep the user's mask; a node beyond the machine is ignored */
+	dt_set_mempolicy(t, 0, MPOL_BIND | MPOL_F_STATIC_NODES, 1, 100, 200);
+	dt_get_mempolicy(t, 0, 200, 0, 0);
+	dt_set_mempolicy(t, 0, MPOL_INTERLEAVE | MPOL_F_RELATIVE_NODES, 4, -1, 4);
+	dt_get_mempolicy(t, 0, 64, 0, 0);
+	/* masks wider than the kernel's 1024 nodes: the extra bits must be 0 */
+	dt_set_mempolicy(t, 0, MPOL_BIND, 1, 1050, 2000);
+	dt_set_mempolicy(t, 0, MPOL_BIND, 1, 1023, 2000);
+	dt_set_mempolicy(t, 0, MPOL_BIND, 1, 1030, 1026);
+	dt_set_mempolicy(t, 0, MPOL_BIND, 1, 1087, 1026);	/* read by whole words */
+	dt_set_mempolicy(t, 0, MPOL_BIND, 1, -1, 32769);
+	dt_set_mempolicy(t, 0, MPOL_BIND, 1, -1, 32770);
+	dt_set_mempolicy(t, 0, MPOL_DEFAULT, 0, -1, 0);
+}
+
+static void numa_get_mempolicy(struct dt *t)
+{
+	arena(t);
+	dt_mmap(t, 0, A, PG(16), RW, PA);
+	dt_get_mempolicy(t, 0, 0, 0, 8);
+	dt_get_mempolicy(t, 0, 0, 0, MPOL_F_NODE);		/* default: no node */
+	dt_get_mempolicy(t, 0, 0, A, 0);			/* addr without F_ADDR */
+	dt_get_mempolicy(t, 0, 0, 0, 0);			/* maxnode 0: NULL mask */
+	dt_get_mempolicy(t, 0, 1, 0, 0);			/* maxnode < nr_node_ids */
+	dt_get_mempolicy(t, 0, 65, 0, MPOL_F_MEMS_ALLOWED);
+	dt_get_mempolicy(t, 0, 65, 0, MPOL_F_MEMS_ALLOWED | MPOL_F_NODE);
+	dt_get_mempolicy(t, 0, 65, 0, MPOL_F_MEMS_ALLOWED | MPOL_F_ADDR);
+	dt_get_mempolicy(t, 0, 4097, 0, 0);
+	dt_get_mempolicy(t, 0, 32769, 0, 0);
+	dt_get_mempolicy(t, 0, 32770, 0, 0);
+	dt_get_mempolicy(t, 0, 65, A - PG(1), MPOL_F_ADDR);	/* no VMA */
+	dt_get_mempolicy(t, 0, 65, A, MPOL_F_ADDR);		/* the VMA has none */
+	dt_mbind(t, 0, A + PG(8), PG(4), MPOL_INTERLEAVE, 1, -1, 2, 0);
+	dt_get_mempolicy(t, 0, 65, A + PG(9), MPOL_F_ADDR);
+	dt_record(t, "before", P(0), REC_FAULTS | REC_STATUS);
+	/* MPOL_F_NODE | MPOL_F_ADDR faults the page in, as GUP does */
+	dt_get_mempolicy(t, 0, 0, A + PG(1), MPOL_F_NODE | MPOL_F_ADDR);
+	dt_get_mempolicy(t, 0, 0, A + PG(1), MPOL_F_NODE | MPOL_F_ADDR);
+	dt_record(t, "node", P(0), REC_FAULTS | REC_STATUS);
+	dt_mprotect(t, 0, A + PG(4), PG(1), PROT_NONE);
+	dt_get_mempolicy(t, 0, 0, A + PG(4), MPOL_F_NODE | MPOL_F_ADDR);
+	dt_mprotect(t, 0, A + PG(5), PG(1), PROT_WRITE);
+	dt_get_mempolicy(t, 0, 0, A + PG(5), MPOL_F_NODE | MPOL_F_ADDR);
+	dt_record(t, "after", P(0), REC_FAULTS | REC_STATUS);
+}
+
+static void numa_mbind_errors(struct dt *t)
+{
+	arena(t);
+	dt_mmap(t, 0, A, PG(64), RW, PA);
+	dt_mbind(t, 0, A + 1, PG(1), MPOL_BIND, 1, -1, 2, 0);
+	dt_mbind(t, 0, A, 0, MPOL_BIND, 1, -1, 2, 0);
+	dt_mbind(t, 0, A, 1, MPOL_BIND, 1, -1, 2, 0);		/* rounds up */
+	dt_mbind(t, 0, A - PG(2), PG(1), MPOL_BIND, 1, -1, 2, 0);	/* unmapped */
+	dt_mbind(t, 0, A - PG(1), PG(2), MPOL_BIND, 1, -1, 2, 0);	/* hole at the head */
+	dt_mbind(t, 0, A + PG(63), PG(2), MPOL_BIND, 1, -1, 2, 0);	/* hole at the tail */
+	dt_mbind(t, 0, A - PG(2), PG(1), MPOL_DEFAULT, 0, -1, 0, 0);	/* no VMA at all */
+	dt_mbind(t, 0, A - PG(1), PG(2), MPOL_DEFAULT, 0, -1, 0, 0);	/* holes are fine */
+	dt_mbind(t, 0, A, PG(1), MPOL_BIND, 1, -1, 2, 8);		/* MPOL_MF_LAZY */
+	dt_mbind(t, 0, A, PG(1), MPOL_BIND, 1, -1, 2, 16);
+	dt_mbind(t, 0, A, PG(1), MPOL_BIND, 2, -1, 3, 0);		/* node 1 */
+	dt_mbind(t, 0, A, PG(1), MPOL_BIND, 0, -1, 2, 0);
+	dt_mbind(t, 0, A, PG(1), 7, 1, -1, 2, 0);
+	dt_mbind(t, 0, A, PG(1), MPOL_LOCAL, 1, -1, 2, 0);
+	dt_mbind(t, 0, A, PG(1), MPOL_BIND, 1, 1050, 2000, 0);
+	dt_mbind(t, 0, A, ~0ULL - PG(1), MPOL_BIND, 1, -1, 2, 0);	/* wraps */
+	dt_mbind(t, 0, A, ~0ULL, MPOL_BIND, 1, -1, 2, 0);		/* aligns to 0 */
+	/* STRICT: pages where they should be pass; an empty mask misplaces all */
+	dt_touch(t, 0, A, PG(4), 1);
+	dt_mbind(t, 0, A, PG(8), MPOL_BIND, 1, -1, 2, MPOL_MF_STRICT);
+	dt_mbind(t, 0, A, PG(8), MPOL_PREFERRED, 0, -1, 2, MPOL_MF_STRICT);
+	dt_mbind(t, 0, A, PG(8), MPOL_LOCAL, 0, -1, 0, MPOL_MF_STRICT);
+	dt_mbind(t, 0, A + PG(4), PG(4), MPOL_LOCAL, 0, -1, 0, MPOL_MF_STRICT); /* no pages */
+	dt_mbind(t, 0, A, PG(8), MPOL_DEFAULT, 0, -1, 0, MPOL_MF_STRICT);	/* STRICT dropped */
+	dt_mbind(t, 0, A, PG(8), MPOL_PREFERRED, 0, -1, 2, 0);			/* no check */
+	dt_mbind(t, 0, A + PG(16), PG(4), MPOL_PREFERRED, 0, -1, 2, MPOL_MF_MOVE);
+	dt_numa_maps(t, 0, "A");
+	dt_record(t, "after", P(0), REC_ALL);
+}
+
+static void numa_mbind_vmas(struct dt *t)
+{
+	arena(t);
+	dt_mmap(t, 0, A, PG(64), RW, PA);
+	dt_touch(t, 0, A, PG(2), 1);
+	dt_mbind(t, 0, A + PG(4), PG(4), MPOL_INTERLEAVE, 1, -1, 2, 0);	/* splits in three */
+	dt_record(t, "middle", P(0), REC_NVMA | REC_WINDOWS);
+	dt_numa_maps(t, 0, "A");
+	dt_mbind(t, 0, A + PG(8), PG(4), MPOL_INTERLEAVE, 1, -1, 2, 0);	/* joins it */
+	dt_mbind(t, 0, A + PG(12), PG(2), MPOL_BIND | MPOL_F_STATIC_NODES, 1, -1, 2, 0);
+	dt_mbind(t, 0, A + PG(14), PG(2), MPOL_BIND | MPOL_F_RELATIVE_NODES, 1, -1, 2, 0);
+	dt_mbind(t, 0, A + PG(16), PG(2), MPOL_BIND | MPOL_F_NUMA_BALANCING, 1, -1, 2, 0);
+	dt_mbind(t, 0, A + PG(18), PG(2), MPOL_PREFERRED_MANY, 1, -1, 2, 0);
+	dt_mbind(t, 0, A + PG(20), PG(2), MPOL_WEIGHTED_INTERLEAVE, 1, -1, 2, 0);
+	dt_mbind(t, 0, A + PG(22), PG(2), MPOL_PREFERRED, 1, -1, 2, 0);
+	dt_mbind(t, 0, A + PG(24), PG(2), MPOL_LOCAL, 0, -1, 0, 0);
+	dt_mbind(t, 0, A + PG(26), PG(2), MPOL_BIND | MPOL_F_STATIC_NODES, 1, 100, 200, 0);
+	dt_record(t, "modes", P(0), REC_NVMA | REC_WINDOWS);
+	dt_numa_maps(t, 0, "A");
+	/* mprotect splits keep the policy; equal policies merge back */
+	dt_mprotect(t, 0, A + PG(5), PG(1), PROT_READ);
+	dt_numa_maps(t, 0, "A");
+	dt_mprotect(t, 0, A + PG(5), PG(1), RW);
+	dt_record(t, "reprotected", P(0), REC_NVMA | REC_WINDOWS);
+	/* a new mapping next to a policied one stays apart */
+	dt_munmap(t, 0, A + PG(30), PG(4));
+	dt_mbind(t, 0, A + PG(28), PG(2), MPOL_BIND, 1, -1, 2, 0);
+	dt_mmap(t, 0, A + PG(30), PG(2), RW, PA | MAP_FIXED);
+	dt_record(t, "neighbour", P(0), REC_NVMA | REC_WINDOWS);
+	/* mremap carries the policy along */
+	dt_mremap(t, 0, A + PG(4), PG(8), PG(8), 3, A + PG(40));
+	dt_numa_maps(t, 0, "A");
+	/* the default policy over everything: all of it merges again */
+	dt_mbind(t, 0, A, PG(64), MPOL_DEFAULT, 0, -1, 0, 0);
+	dt_record(t, "default", P(0), REC_NVMA | REC_WINDOWS);
+	dt_numa_maps(t, 0, "A");
+}
+
+static void numa_home_node(struct dt *t)
+{
+	arena(t);
+	dt_mmap(t, 0, A, PG(16), RW, PA);
+	dt_home_node(t, 0, A, PG(4), 0, 0);			/* no policy: ENOENT */
+	dt_home_node(t, 0, A - PG(4), PG(2), 0, 0);		/* no VMA: ENOENT */
+	dt_home_node(t, 0, A + 1, PG(4), 0, 0);
+	dt_home_node(t, 0, A, PG(4), 0, 1);
+	dt_home_node(t, 0, A, PG(4), 1, 0);			/* node 1 is offline */
+	dt_home_node(t, 0, A, PG(4), 5000, 0);
+	dt_home_node(t, 0, A, 0, 0, 0);
+	dt_mbind(t, 0, A, PG(4), MPOL_INTERLEAVE, 1, -1, 2, 0);
+	dt_home_node(t, 0, A, PG(4), 0, 0);			/* EOPNOTSUPP */
+	dt_mbind(t, 0, A + PG(4), PG(8), MPOL_BIND, 1, -1, 2, 0);
+	dt_home_node(t, 0, A + PG(6), PG(2), 0, 0);		/* splits */
+	dt_record(t, "home", P(0), REC_NVMA | REC_WINDOWS);
+	dt_home_node(t, 0, A + PG(4), PG(12), 0, 0);		/* rejoins, skips none */
+	dt_record(t, "rejoined", P(0), REC_NVMA | REC_WINDOWS);
+	dt_home_node(t, 0, A, PG(16), 0, 0);			/* interleave first: EOPNOTSUPP */
+}
+
+static void numa_fork(struct dt *t)
+{
+	int c;
+
+	arena(t);
+	dt_set_mempolicy(t, 0, MPOL_INTERLEAVE | MPOL_F_STATIC_NODES, 1, -1, 2);
+	dt_mmap(t, 0, A, PG(16), RW, PA);
+	dt_mbind(t, 0, A + PG(4), PG(4), MPOL_BIND, 1, -1, 2, 0);
+	dt_touch(t, 0, A, PG(16), 1);
+	c = dt_fork(t, 0);
+	dt_get_mempolicy(t, c, 64, 0, 0);
+	dt_get_mempolicy(t, c, 64, A + PG(5), MPOL_F_ADDR);
+	dt_numa_maps(t, c, "A");
+	dt_set_mempolicy(t, 0, MPOL_DEFAULT, 0, -1, 0);
+	dt_get_mempolicy(t, c, 64, 0, 0);
+	dt_record(t, "forked", P(0) | P(c), REC_NVMA | REC_WINDOWS);
+	dt_exit(t, c);
+}
+
+static void numa_shared(struct dt *t)
+{
+	int c;
+
+	arena(t);
+	dt_mmap(t, 0, A, PG(16), RW, SA);
+	dt_mbind(t, 0, A + PG(4), PG(4), MPOL_INTERLEAVE, 1, -1, 2, 0);
+	dt_touch(t, 0, A, PG(8), 1);
+	c = dt_fork(t, 0);
+	dt_touch(t, c, A, PG(8), 0);
+	dt_get_mempolicy(t, c, 64, A + PG(5), MPOL_F_ADDR);	/* the object's policy */
+	dt_numa_maps(t, 0, "A");
+	dt_numa_maps(t, c, "A");
+	dt_record(t, "shared", P(0) | P(c), REC_NVMA | REC_WINDOWS);
+}
+
 const struct dt_sequence dt_sequences[] = {
 	SEQ(anon_write),
 	SEQ(anon_read),
@@ -1639,6 +1866,14 @@ const struct dt_sequence dt_sequences[] = {
 	SEQ(errors_mremap),
 	SEQ(errors_mlock),
 	SEQ(errors_mincore),
+	/* NUMA memory policy */
+	SEQ(numa_set_mempolicy),
+	SEQ(numa_get_mempolicy),
+	SEQ(numa_mbind_errors),
+	SEQ(numa_mbind_vmas),
+	SEQ(numa_home_node),
+	SEQ(numa_fork),
+	SEQ(numa_shared),
 };
 
 const size_t dt_nsequences = sizeof(dt_sequences) / sizeof(dt_sequences[0]);

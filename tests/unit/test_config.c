@@ -207,6 +207,7 @@ static void test_keys_list(void **state)
 		"kernelcore", "console", "sysctl", "pcid", "pti", "pgtable_levels", "aslr",
 		"debug_tlbflush",
 		"vmalloc_fault",	/* vmalloc (issue 7) */
+		"node_distance",	/* NUMA */
 	};
 	size_t n = 0;
 

@@ -59,6 +59,9 @@ static const struct machine_opt machine_opts[] = {
 	{ "vmalloc-fault", "vmalloc_fault", OPT_FLAG, NULL,
 	  "pre-5.8 x86-64: copy vmalloc PGD entries into a process's pgd on fault" },
 	{ "console", "console", OPT_FLAG, NULL, "echo the kernel log to stderr" },
+	/* NUMA */
+	{ "node-distance", "node_distance", OPT_VALUE, "D|ROWS",
+	  "NUMA distances: one remote distance, or the SLIT as 10,20;20,10" },
 };
 
 static const struct machine_opt *find_opt(const char *name, size_t len)

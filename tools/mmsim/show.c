@@ -58,7 +58,8 @@ static bool known_pid_file(const char *name)
 static bool known_file(const char *name)
 {
 	return !strcmp(name, "dmesg") || in_list(mmsim_proc_files(), name) ||
-	       known_sysctl_file(name) || known_pid_file(name);
+	       known_sysctl_file(name) || known_pid_file(name) ||
+	       !strncmp(name, "/sys/", 5);	/* NUMA sysfs files: checked after boot */
 }
 
 static void list_known(FILE *out)
@@ -68,6 +69,8 @@ static void list_known(FILE *out)
 	fprintf(out, "sys/vm/NAME dmesg PID/{");
 	for (const char *const *f = mmsim_proc_pid_files(); f && *f; f++)
 		fprintf(out, "%s%s", *f, f[1] ? "," : "}");
+	fprintf(out, " /sys/devices/system/node/nodeN/{numastat,distance,meminfo,cpulist}"
+		     " /sys/kernel/mm/mempolicy/weighted_interleave/nodeN");
 }
 
 static void show_usage(FILE *out)
@@ -112,7 +115,7 @@ static int print_file(mmsim_machine *m, const char *name, bool header)
 		return EXIT_MACHINE;
 	}
 	if (header)
-		printf("==> %s%s <==\n", strcmp(name, "dmesg") ? "/proc/" : "", name);
+		printf("==> %s%s <==\n", strcmp(name, "dmesg") && name[0] != '/' ? "/proc/" : "", name);
 	fwrite(text, 1, len, stdout);
 	free(text);
 	return 0;

@@ -72,6 +72,7 @@ static const struct pid_entry tgid_base_stuff[] = {
 	{ "stat", proc_pid_stat },
 	{ "statm", proc_pid_statm },
 	{ "maps", proc_pid_maps },
+	{ "numa_maps", proc_pid_numa_maps },
 	{ "smaps", proc_pid_smaps },
 	{ "smaps_rollup", proc_pid_smaps_rollup },
 	{ "oom_score", proc_oom_score },
@@ -79,7 +80,7 @@ static const struct pid_entry tgid_base_stuff[] = {
 };
 
 const char *const proc_pid_names[] = {
-	"status", "cmdline", "stat", "statm", "maps", "smaps", "smaps_rollup",
+	"status", "cmdline", "stat", "statm", "maps", "numa_maps", "smaps", "smaps_rollup",
 	"oom_score", "oom_score_adj", NULL,
 };
 _Static_assert(ARRAY_SIZE(proc_pid_names) == ARRAY_SIZE(tgid_base_stuff) + 1,

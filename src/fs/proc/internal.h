@@ -64,6 +64,9 @@ void proc_pid_statm(struct task_struct *t, struct seq_buf *s);
 void task_mem(struct seq_buf *s, struct mm_struct *mm);
 unsigned long task_vsize(struct mm_struct *mm);
 
+/* fs/proc/numa_maps.c (task_mmu.c's show_numa_map in Linux) */
+void proc_pid_numa_maps(struct task_struct *t, struct seq_buf *s);
+
 /* fs/proc/array.c */
 void proc_pid_status(struct task_struct *t, struct seq_buf *s);
 void proc_pid_stat(struct task_struct *t, struct seq_buf *s);

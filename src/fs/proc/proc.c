@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "sysfs.h"
 #include "mmsim/mmsim.h"
 
 struct proc_entry {
@@ -75,6 +76,9 @@ char *mmsim_proc_read(mmsim_machine *m, const char *path, size_t *len)
 		errno = ENOENT;
 		return NULL;
 	}
+	/* NUMA: /sys/devices/system/node/... and the interleave weights (sysfs.h) */
+	if (sysfs_path(path))
+		return sysfs_read(m, path, len);
 	if (path[0] == '/')
 		path++;
 	if (!strncmp(path, "proc/", 5))
