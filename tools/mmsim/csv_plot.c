@@ -257,7 +257,7 @@ static void plot_script(const struct csv_out *c, FILE *g, const char *png)
 	fprintf(g, "EOD\n"
 		   "set multiplot layout 2,1 title 'mmsim: memory over simulated time'\n"
 		   "set grid\nset key outside right top\nset xlabel 'simulated time (s)'\n"
-		   "set lmargin 10\nset rmargin 30\n"
+		   "set lmargin 12\nset rmargin 28\nset autoscale xfix\n"
 		   "set title 'Memory'\nset ylabel 'MiB'\nset yrange [0:*]\n"
 		   "plot $d using 1:($2/1024) with lines lw 2 title 'MemFree', \\\n"
 		   "     $d using 1:($3/1024) with lines lw 2 title 'Cached', \\\n"

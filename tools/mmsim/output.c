@@ -89,11 +89,12 @@ static int apply_option(struct output_opts *o, const struct output_option *opt,
 		o->no_progress = true;
 		break;
 	case O_VMSTAT:
-		if (mmsim_parse_duration(value, &o->vmstat_ns, err, sizeof(err)) ||
-		    o->vmstat_ns == 0) {
-			fprintf(stderr, "%s: --vmstat: %s\n", who,
-				o->vmstat_ns == 0 && !err[0] ? "the interval must be more than 0"
-							     : err);
+		if (mmsim_parse_duration(value, &o->vmstat_ns, err, sizeof(err))) {
+			fprintf(stderr, "%s: --vmstat: %s\n", who, err);
+			return -1;
+		}
+		if (o->vmstat_ns == 0) {
+			fprintf(stderr, "%s: --vmstat: the interval must be more than 0\n", who);
 			return -1;
 		}
 		break;

@@ -171,6 +171,32 @@ static void follow_machine(mmsim_machine *m, enum mmsim_lua_event event, void *a
 		output_final(arg, m);
 }
 
+/* print and io.write erase the progress line first (upvalues: the output, the original). */
+static int clear_then_call(lua_State *L)
+{
+	output_clear_progress(lua_touserdata(L, lua_upvalueindex(1)));
+	lua_pushvalue(L, lua_upvalueindex(2));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+static void wrap_writer(lua_State *L, struct output *out, int table, const char *name)
+{
+	lua_pushlightuserdata(L, out);
+	lua_getfield(L, table, name);
+	lua_pushcclosure(L, clear_then_call, 2);
+	lua_setfield(L, table, name);
+}
+
+static void wrap_writers(lua_State *L, struct output *out)
+{
+	wrap_writer(L, out, LUA_GLOBALSINDEX, "print");
+	lua_getglobal(L, "io");
+	wrap_writer(L, out, lua_gettop(L), "write");
+	lua_pop(L, 1);
+}
+
 static int run_file(const char *path, int nargs, char **args)
 {
 	size_t n;
@@ -206,6 +232,7 @@ static int run_file(const char *path, int nargs, char **args)
 	}
 	lua_setglobal(L, "mmsim");
 	mmsim_lua_set_boot_hook(L, follow_machine, out);
+	wrap_writers(L, out);
 	for (size_t i = 0; i < n; i++) {
 		if (mmsim_lua_set_default(L, s[i].key, s[i].value, err, sizeof(err))) {
 			fprintf(stderr, "mmsim: %s\n", err);
