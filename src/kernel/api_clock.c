@@ -44,6 +44,7 @@ struct api_sampler {
 struct api_clock {
 	struct api_sampler *samplers;
 	size_t nr, max;
+	uint64_t next_due;	/* the earliest sampler's next_due; UINT64_MAX: none */
 	int depth;		/* open charges (a sampler calling the API nests) */
 	bool in_samplers;
 };
@@ -54,6 +55,7 @@ static struct api_clock *api_clock(struct machine *m)
 		m->api_clock = calloc(1, sizeof(*m->api_clock));
 		if (!m->api_clock)
 			abort();
+		m->api_clock->next_due = UINT64_MAX;
 	}
 	return m->api_clock;
 }
@@ -83,13 +85,15 @@ static long first_due_sampler(const struct api_clock *ac, uint64_t now)
 	return best;
 }
 
+static uint64_t next_sampler_due(const struct machine *m);
+
 static void run_samplers(struct machine *m)
 {
 	struct api_clock *ac = m->api_clock;
 	long i;
 
-	if (!ac || ac->in_samplers || ac->depth)
-		return;
+	if (!ac || m->clock_ns < ac->next_due || ac->in_samplers || ac->depth)
+		return;		/* the fast path: none due */
 	ac->in_samplers = true;
 	while ((i = first_due_sampler(ac, m->clock_ns)) >= 0) {
 		/* Copy out: the callback may add samplers (realloc). */
@@ -99,6 +103,7 @@ static void run_samplers(struct machine *m)
 		s.fn(m, s.next_due, s.arg);
 	}
 	ac->in_samplers = false;
+	ac->next_due = next_sampler_due(m);
 }
 
 static uint64_t next_sampler_due(const struct machine *m)
@@ -134,6 +139,8 @@ int mmsim_add_sampler(mmsim_machine *m, uint64_t interval_ns, mmsim_sampler_fn f
 		.fn = fn,
 		.arg = arg,
 	};
+	if (m->clock_ns + interval_ns < ac->next_due)
+		ac->next_due = m->clock_ns + interval_ns;
 	return 0;
 }
 
@@ -151,7 +158,7 @@ static void snapshot(struct api_charge *c, unsigned long *v)
 	struct machine *m = c->m;
 	struct tlb_stats st;
 
-	tlb_get_stats(m, -1, &st);
+	tlb_get_stats(m, c->cpu, &st);	/* walks and CR3 loads happen on the CPU that runs */
 	v[0] = m->vm_events[PGFAULT];
 	v[1] = m->vm_events[PGMAJFAULT];
 	v[2] = pgalloc_events(m);
@@ -176,13 +183,13 @@ void api_charge_begin(struct api_charge *c, struct machine *m, struct task_struc
 {
 	unsigned long v[6];
 
-	memset(c, 0, sizeof(*c));
+	c->m = m;
 	if (!m)
 		return;
-	c->m = m;
 	c->t = t;
 	c->cpu = t ? t->cpu : m->cpu;
 	c->system_ns = system_ns;
+	c->user_ns = 0;
 	snapshot(c, v);
 	c->pgfault = v[0];
 	c->pgmajfault = v[1];

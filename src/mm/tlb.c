@@ -486,6 +486,10 @@ void tlb_get_stats(struct machine *m, int cpu, struct tlb_stats *st)
 	memset(st, 0, sizeof(*st));
 	if (!m->tlbstate)
 		return;
+	if (cpu >= 0) {		/* one CPU: the public API's clock reads it on every call */
+		*st = cpu_tlbstate(m, cpu)->stats;
+		return;
+	}
 	for_each_cpu(m, c) {
 		const struct tlb_stats *s = &cpu_tlbstate(m, c)->stats;
 

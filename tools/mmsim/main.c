@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "output.h"
 
 enum opt_kind {
 	OPT_VALUE,	/* --mem 4G or --mem=4G */
@@ -198,6 +199,8 @@ static void usage(FILE *out)
 		"                       one process each (mmsim replay --help)\n"
 		"\n");
 	cli_machine_options_help(out);
+	fprintf(out, "\n");
+	output_options_help(out, OUTPUT_OPT_ALL);
 	fprintf(out,
 		"\n"
 		"Other options:\n"
@@ -219,6 +222,10 @@ static int dispatch(mmsim_config *cfg, int argc, char **argv, int i, bool user_o
 {
 	const char *cmd = argv[i];
 
+	/* output options: only commands that follow a machine take them */
+	if ((i == argc || !strcmp(cmd, "scenarios")) &&
+	    output_check(output_opts(), 0, i == argc ? "mmsim (the demo)" : "mmsim scenarios"))
+		return EXIT_USAGE;
 	if (i == argc)
 		return cmd_demo(cfg, user_options);
 	if (!strcmp(cmd, "show"))
@@ -260,7 +267,12 @@ int main(int argc, char **argv)
 			ret = 0;
 			goto out;
 		}
-		ret = cli_machine_option(cfg, argc, argv, &i);
+		/* output options before the command (output.h); the command checks them */
+		ret = output_option(output_opts(), OUTPUT_OPT_ALL, "mmsim", argc, argv, &i);
+		if (ret > 0)
+			continue;
+		if (ret == 0)
+			ret = cli_machine_option(cfg, argc, argv, &i);
 		if (ret == 0 && argv[i][0] == '-') {
 			fprintf(stderr, "mmsim: unknown option '%s'; see mmsim --help\n", argv[i]);
 			ret = -1;

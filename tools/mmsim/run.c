@@ -13,9 +13,15 @@
  * environment variable overrides it). A scenario's first line is
  * "-- one-line description", which `mmsim scenarios` prints.
  *
+ * Output options (output.h: --json, --vmstat, --csv, --plot) follow the
+ * machine the script booted last: the Lua boot hook hands each booted
+ * machine to the output, and the outputs are finished when the script
+ * ends, before the Lua state (and the machines) go.
+ *
  * Exit status: 0 when the script finishes (or calls os.exit(0)); 1 on a
- * syntax or runtime error, reported as file:line with a traceback; 2 for a
- * bad command line or an unknown scenario.
+ * syntax or runtime error, reported as file:line with a traceback, or when
+ * an output cannot be written; 2 for a bad command line or an unknown
+ * scenario.
  */
 #include <dirent.h>
 #include <stdlib.h>
@@ -27,6 +33,7 @@
 
 #include "cli.h"
 #include "mmsim_lua.h"
+#include "output.h"
 
 #ifndef MMSIM_SCENARIO_DIR_DEFAULT
 #define MMSIM_SCENARIO_DIR_DEFAULT "scenarios"
@@ -53,7 +60,17 @@ static void run_usage(FILE *out)
 		"\n"
 		"Examples:\n"
 		"  mmsim run --scenario slab-kmalloc\n"
-		"  mmsim --mem 256M run myscript.lua -- 10 20\n");
+		"  mmsim --mem 256M run myscript.lua -- 10 20\n"
+		"  mmsim run --vmstat 1s --csv mem.csv --plot mem.png myscript.lua\n"
+		"  mmsim run --json myscript.lua > summary.json\n"
+		"\n");
+	output_options_help(out, OUTPUT_OPT_ALL);
+	fprintf(out,
+		"\n"
+		"Output options follow the machine the script booted last; times are the\n"
+		"simulated clock (m:tick, and the cost of each call: docs/scripting.md).\n"
+		"\n");
+	cli_machine_options_help(out);
 }
 
 /* "-- description" from the first line of a scenario file. */
@@ -145,16 +162,56 @@ static int traceback(lua_State *L)
 	return 1;
 }
 
+/* The Lua boot hook: the output follows each machine booted, to its end. */
+static void follow_machine(mmsim_machine *m, enum mmsim_lua_event event, void *arg)
+{
+	if (event == MMSIM_LUA_BOOTED)
+		output_boot(arg, m);
+	else
+		output_final(arg, m);
+}
+
+/* print and io.write erase the progress line first (upvalues: the output, the original). */
+static int clear_then_call(lua_State *L)
+{
+	output_clear_progress(lua_touserdata(L, lua_upvalueindex(1)));
+	lua_pushvalue(L, lua_upvalueindex(2));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+static void wrap_writer(lua_State *L, struct output *out, int table, const char *name)
+{
+	lua_pushlightuserdata(L, out);
+	lua_getfield(L, table, name);
+	lua_pushcclosure(L, clear_then_call, 2);
+	lua_setfield(L, table, name);
+}
+
+static void wrap_writers(lua_State *L, struct output *out)
+{
+	wrap_writer(L, out, LUA_GLOBALSINDEX, "print");
+	lua_getglobal(L, "io");
+	wrap_writer(L, out, lua_gettop(L), "write");
+	lua_pop(L, 1);
+}
+
 static int run_file(const char *path, int nargs, char **args)
 {
 	size_t n;
 	const struct cli_setting *s = cli_settings(&n);
-	lua_State *L = luaL_newstate();
+	lua_State *L;
 	char err[256];
-	int ret = 0;
+	int ret = 0, out_ret;
+	struct output *out = output_new(output_opts(), "mmsim run");
 
+	if (!out)
+		return EXIT_MACHINE;
+	L = luaL_newstate();
 	if (!L) {
 		fprintf(stderr, "mmsim: cannot create a Lua state\n");
+		output_free(out);
 		return EXIT_MACHINE;
 	}
 	luaL_openlibs(L);
@@ -170,13 +227,17 @@ static int run_file(const char *path, int nargs, char **args)
 	if (lua_pcall(L, 1, 1, 0)) {
 		fprintf(stderr, "mmsim: %s\n", lua_tostring(L, -1));
 		lua_close(L);
+		output_free(out);
 		return EXIT_MACHINE;
 	}
 	lua_setglobal(L, "mmsim");
+	mmsim_lua_set_boot_hook(L, follow_machine, out);
+	wrap_writers(L, out);
 	for (size_t i = 0; i < n; i++) {
 		if (mmsim_lua_set_default(L, s[i].key, s[i].value, err, sizeof(err))) {
 			fprintf(stderr, "mmsim: %s\n", err);
 			lua_close(L);
+			output_free(out);
 			return EXIT_USAGE;
 		}
 	}
@@ -195,18 +256,22 @@ static int run_file(const char *path, int nargs, char **args)
 	if (luaL_loadfile(L, path)) {
 		fprintf(stderr, "mmsim: %s\n", lua_tostring(L, -1));
 		lua_close(L);
+		output_free(out);
 		return EXIT_MACHINE;
 	}
 	for (int i = 0; i < nargs; i++)
 		lua_pushstring(L, args[i]);
 	if (lua_pcall(L, nargs, 0, 1)) {
 		fflush(stdout);
+		output_clear_progress(out);
 		fprintf(stderr, "mmsim: %s\n", lua_tostring(L, -1));
 		ret = EXIT_MACHINE;
 	}
 	fflush(stdout);
+	out_ret = output_finish(out);	/* the machine followed is still up */
 	lua_close(L);	/* __gc shuts down machines the script left running */
-	return ret;
+	output_free(out);
+	return ret ? ret : out_ret;
 }
 
 int cmd_run(mmsim_config *cfg, int argc, char **argv)
@@ -235,6 +300,12 @@ int cmd_run(mmsim_config *cfg, int argc, char **argv)
 			}
 			break;
 		}
+		/* output options (output.h) */
+		ret = output_option(output_opts(), OUTPUT_OPT_ALL, "mmsim run", argc, argv, &i);
+		if (ret < 0)
+			return EXIT_USAGE;
+		if (ret > 0)
+			continue;
 		ret = cli_machine_option(cfg, argc, argv, &i);
 		if (ret < 0)
 			return EXIT_USAGE;
