@@ -159,6 +159,9 @@ struct machine {
 	struct kmem_cache *pte_chain_cachep;	/* "pte_chain" (rmap=pte_chain) */
 	void *pte_chain_reserve;		/* a block ready for the next mapping */
 	unsigned long nr_pte_chains;		/* pte_chain blocks, reserve included */
+	/* rmap work the simulated clock charges (api_clock.c), whatever the design */
+	unsigned long rmap_object_ops;		/* rmap objects allocated or freed */
+	unsigned long pte_chain_steps;		/* chain entries searched or moved */
 	struct kmem_cache *filp_cachep;	/* "filp" */
 	struct kmem_cache *shmem_inode_cachep;	/* "shmem_inode_cache" */
 

@@ -134,6 +134,10 @@ enum sim_cost {
 	COST_EXEC,		/* execve of a simulated program */
 	COST_EXIT,		/* exit's fixed part */
 	COST_KMALLOC,		/* a slab allocation or free */
+	COST_RMAP_VMA,		/* rmap walk: one VMA looked at */
+	COST_RMAP_PTE,		/* rmap walk: one pte checked */
+	COST_RMAP_PGTABLE,	/* rmap=scan: one pte table reached */
+	COST_PTE_CHAIN_ENTRY,	/* rmap=pte_chain: one chain entry searched or moved */
 	NR_SIM_COSTS
 };
 

@@ -8,7 +8,10 @@
  * with the cost table (kernel/timer.c):
  *   system time: the call's fixed cost (a syscall, fork, exec, exit, a
  *                slab call) + faults + major faults + pages allocated
- *                (pgalloc_*) + pages freed (pgfree) + CR3 loads
+ *                (pgalloc_*) + pages freed (pgfree) + CR3 loads + the
+ *                rmap's work (VMAs visited, ptes checked, pte tables
+ *                scanned, rmap objects made or freed, pte_chain entries
+ *                searched)
  *   user time:   the accesses the call made (noted by the caller) +
  *                hardware page walks (TLB misses)
  * The sum is accounted to the task (utime/stime) and to its CPU, and the
@@ -153,6 +156,9 @@ static unsigned long pgalloc_events(const struct machine *m)
 	       m->vm_events[PGALLOC_DEVICE];
 }
 
+/* The counters a charge reads: faults, pages, TLB, then the rmap's work. */
+#define NR_SNAPSHOT	11
+
 static void snapshot(struct api_charge *c, unsigned long *v)
 {
 	struct machine *m = c->m;
@@ -165,6 +171,11 @@ static void snapshot(struct api_charge *c, unsigned long *v)
 	v[3] = m->vm_events[PGFREE];
 	v[4] = st.walks;
 	v[5] = st.cr3_loads;
+	v[6] = m->vm_events[RMAP_WALK_VMA];
+	v[7] = m->vm_events[RMAP_WALK_PTE];
+	v[8] = m->vm_events[RMAP_WALK_PGTABLE];
+	v[9] = m->rmap_object_ops;
+	v[10] = m->pte_chain_steps;
 }
 
 /* A CPU starting to run another task: a context switch. */
@@ -181,7 +192,7 @@ static void note_switch(struct machine *m, struct task_struct *t)
 void api_charge_begin(struct api_charge *c, struct machine *m, struct task_struct *t,
 		      uint64_t system_ns)
 {
-	unsigned long v[6];
+	unsigned long v[NR_SNAPSHOT];
 
 	c->m = m;
 	if (!m)
@@ -197,6 +208,7 @@ void api_charge_begin(struct api_charge *c, struct machine *m, struct task_struc
 	c->pgfree = v[3];
 	c->walks = v[4];
 	c->cr3_loads = v[5];
+	memcpy(c->rmap, &v[6], sizeof(c->rmap));
 	if (t)
 		note_switch(m, t);
 	api_clock(m)->depth++;
@@ -218,7 +230,7 @@ static void account(struct api_charge *c, uint64_t user_ns, uint64_t system_ns)
 void api_charge_end(struct api_charge *c)
 {
 	struct machine *m = c->m;
-	unsigned long v[6];
+	unsigned long v[NR_SNAPSHOT];
 	uint64_t sys, user;
 
 	if (!m)
@@ -228,7 +240,12 @@ void api_charge_end(struct api_charge *c)
 	      sim_cost(COST_MAJOR_FAULT, v[1] - c->pgmajfault) +
 	      sim_cost(COST_PAGE_ALLOC, v[2] - c->pgalloc) +
 	      sim_cost(COST_PAGE_FREE, v[3] - c->pgfree) +
-	      sim_cost(COST_CR3_LOAD, v[5] - c->cr3_loads);
+	      sim_cost(COST_CR3_LOAD, v[5] - c->cr3_loads) +
+	      sim_cost(COST_RMAP_VMA, v[6] - c->rmap[0]) +
+	      sim_cost(COST_RMAP_PTE, v[7] - c->rmap[1]) +
+	      sim_cost(COST_RMAP_PGTABLE, v[8] - c->rmap[2]) +
+	      sim_cost(COST_KMALLOC, v[9] - c->rmap[3]) +
+	      sim_cost(COST_PTE_CHAIN_ENTRY, v[10] - c->rmap[4]);
 	user = c->user_ns + sim_cost(COST_TLB_WALK, v[4] - c->walks);
 	if (m->clock_ns + sys + user > CLOCK_LIMIT_NS)
 		sys = user = 0;		/* the end of time: the clock stops */

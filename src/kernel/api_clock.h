@@ -36,6 +36,7 @@ struct api_charge {
 	uint64_t user_ns;		/* user-mode costs noted by the call */
 	unsigned long pgfault, pgmajfault, pgalloc, pgfree;
 	unsigned long walks, cr3_loads;
+	unsigned long rmap[5];		/* rmap walk VMAs, ptes, tables; objects; chain steps */
 };
 
 void api_charge_begin(struct api_charge *c, struct machine *m, struct task_struct *t,

@@ -4,10 +4,12 @@
  *
  * The walks are the kernel's own (folio_referenced, try_to_unmap); the work
  * they report is the difference of vmstat's rmap_walk_* counters around
- * them, so the figures are exactly what vmstat shows.
+ * them, so the figures are exactly what vmstat shows. They are kernel work
+ * on the current CPU and charge the simulated clock (api_clock.h).
  */
 #include <errno.h>
 
+#include "api_clock.h"
 #include "machine.h"
 #include "memory.h"
 #include "mmsim/mmsim.h"
@@ -71,6 +73,7 @@ int mmsim_rmap_walk_task(mmsim_machine *m, int pid, struct mmsim_rmap_walk *w)
 
 	if (!t || !t->mm)
 		return -ESRCH;
+	API_CHARGE(m, NULL, 0);	/* the walk's work, priced from its counters */
 	walk_begin(m, w);
 	/* a process maps each anonymous page once, so each is walked once */
 	for_each_vma(t->mm, vma) {
@@ -95,6 +98,7 @@ int mmsim_rmap_walk_page(mmsim_machine *m, int pid, uint64_t addr, struct mmsim_
 	page = mapped_page(t, (unsigned long)addr);
 	if (!page)
 		return -EFAULT;
+	API_CHARGE(m, NULL, 0);
 	walk_begin(m, w);
 	walk_one(m, page, w);
 	walk_end(m, w);
@@ -112,6 +116,7 @@ int mmsim_try_to_unmap(mmsim_machine *m, int pid, uint64_t addr)
 	page = mapped_page(t, (unsigned long)addr);
 	if (!page)
 		return -EFAULT;
+	API_CHARGE(m, NULL, 0);
 	get_page(page);
 	unmapped = try_to_unmap(m, page);
 	put_page(m, page);

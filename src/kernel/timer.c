@@ -65,7 +65,16 @@ const struct sim_cost_entry sim_costs[NR_SIM_COSTS] = {
 	[COST_EXIT] = { "exit", 10000,
 		"exit's fixed part (the rest of lmbench's fork+exit)" },
 	[COST_KMALLOC] = { "kmalloc", 20,
-		"a SLUB fast-path allocation or free (10-20 ns)" },
+		"a SLUB fast-path allocation or free (10-20 ns); also each rmap object "
+		"(anon_vma, anon_vma_chain, pte_chain block) made or freed" },
+	[COST_RMAP_VMA] = { "rmap_vma", 20,
+		"an rmap walk visiting one VMA: a cache miss on the VMA and its range check" },
+	[COST_RMAP_PTE] = { "rmap_pte", 10,
+		"an rmap walk checking one pte (page table walk with warm caches)" },
+	[COST_RMAP_PGTABLE] = { "rmap_pgtable", 60,
+		"2.4's scan reaching one pte table: the upper-level walk and a cold table line" },
+	[COST_PTE_CHAIN_ENTRY] = { "pte_chain_entry", 2,
+		"2.5's pte_chain upkeep: one entry compared or moved while searching a chain" },
 };
 
 /* ---- timers ---- */

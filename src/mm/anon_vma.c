@@ -86,6 +86,7 @@ struct anon_vma *anon_vma_alloc(struct machine *m)
 	if (!anon_vma)
 		return NULL;
 	m->nr_anon_vmas++;
+	m->rmap_object_ops++;
 	spin_lock_init(&anon_vma->lock, LOCK_ANON_VMA);
 	anon_vma->rb_root = RB_ROOT;
 	INIT_LIST_HEAD(&anon_vma->head);
@@ -104,6 +105,7 @@ static void anon_vma_free(struct machine *m, struct anon_vma *anon_vma)
 	VM_BUG_ON(!RB_EMPTY_ROOT(&anon_vma->rb_root) || !list_empty(&anon_vma->head));
 	VM_BUG_ON(spin_is_locked(&anon_vma->lock));
 	m->nr_anon_vmas--;
+	m->rmap_object_ops++;
 	kmem_cache_free(m, m->anon_vma_cachep, anon_vma);
 }
 
@@ -129,14 +131,17 @@ static inline struct anon_vma_chain *anon_vma_chain_alloc(struct machine *m, gfp
 {
 	struct anon_vma_chain *avc = kmem_cache_alloc(m, m->anon_vma_chain_cachep, gfp);
 
-	if (avc)
+	if (avc) {
 		m->nr_anon_vma_chains++;
+		m->rmap_object_ops++;
+	}
 	return avc;
 }
 
 static inline void anon_vma_chain_free(struct machine *m, struct anon_vma_chain *avc)
 {
 	m->nr_anon_vma_chains--;
+	m->rmap_object_ops++;
 	kmem_cache_free(m, m->anon_vma_chain_cachep, avc);
 }
 

@@ -82,6 +82,7 @@ int pte_chain_prealloc(struct machine *m, gfp_t gfp)
 	if (!pc)
 		return -ENOMEM;
 	m->nr_pte_chains++;
+	m->rmap_object_ops++;
 	m->pte_chain_reserve = pc;
 	return 0;
 }
@@ -104,6 +105,7 @@ static void pte_chain_free(struct machine *m, struct pte_chain *pc)
 		return;
 	}
 	m->nr_pte_chains--;
+	m->rmap_object_ops++;
 	kmem_cache_free(m, m->pte_chain_cachep, pc);
 }
 
@@ -117,6 +119,7 @@ void pte_chain_add(struct machine *m, struct page *page, pte_t *pte)
 	pte_addr_t paddr = pte_paddr(m, pte);
 	struct pte_chain *pc;
 
+	m->pte_chain_steps++;
 	if (!page->memcg_data) {
 		page->memcg_data = paddr;
 		SetPageDirect(page);
@@ -176,6 +179,7 @@ void pte_chain_remove(struct machine *m, struct page *page, pte_t *pte)
 	}
 	for (struct pte_chain *pc = page_chain(page); pc; pc = pc_next(pc)) {
 		for (unsigned int i = pc_idx(pc); i < NRPTE; i++) {
+			m->pte_chain_steps++;
 			if (pc->ptes[i] != paddr)
 				continue;
 			if (pc == page_chain(page) && i == pc_idx(pc))
@@ -200,6 +204,7 @@ void pte_chain_move(struct machine *m, struct page *page, pte_t *old, pte_t *new
 	}
 	for (struct pte_chain *pc = page_chain(page); pc; pc = pc_next(pc)) {
 		for (unsigned int i = pc_idx(pc); i < NRPTE; i++) {
+			m->pte_chain_steps++;
 			if (pc->ptes[i] == from) {
 				pc->ptes[i] = to;
 				return;
