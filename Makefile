@@ -31,6 +31,7 @@ test-debug: build-debug
 	  ctest --output-on-failure -j $(JOBS)
 
 test: test-release test-debug
+	$(MAKE) fuzz-short FUZZ_SECONDS=10
 
 # The differential tests against this machine's kernel (ctest compares with
 # the recorded tests/diff/golden.txt instead).
