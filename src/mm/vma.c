@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "vma.h"
+#include "hugetlb.h"
 #include "fs.h"
 #include "mman.h"
 #include "rmap.h"
@@ -103,6 +104,8 @@ void vm_area_free(struct vm_area_struct *vma)
 void remove_vma(struct vm_area_struct *vma)
 {
 	vma_unlink_file(vma);	/* exit_mmap frees VMAs without vma_unlink */
+	if (is_vm_hugetlb_page(vma))	/* vm_ops->close */
+		hugetlb_vm_op_close(vma);
 	unlink_anon_vmas(vma);
 	if (vma->vm_file)
 		fput(vma->vm_mm->machine, vma->vm_file);
@@ -444,6 +447,8 @@ int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below)
 
 	VM_BUG_ON(addr <= vma->vm_start || addr >= vma->vm_end);
 	VM_BUG_ON(!IS_ALIGNED(addr, PAGE_SIZE));
+	if (is_vm_hugetlb_page(vma) && hugetlb_vm_op_split(vma, addr))	/* vm_ops->may_split */
+		return -EINVAL;
 	new = vm_area_dup(vma);
 	if (!new)
 		return -ENOMEM;
@@ -460,6 +465,8 @@ int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below)
 	}
 	if (new->vm_file)
 		get_file(new->vm_file);
+	if (is_vm_hugetlb_page(new))	/* vm_ops->open: the halves share the reservations */
+		hugetlb_vm_op_open(new);
 
 	vma_prepare(&vp);
 	if (new_below)
