@@ -653,18 +653,35 @@ void hugetlb_bootmem_alloc(struct machine *m)
 	}
 }
 
-/* gather_bootmem_prealloc: a memblock gigantic range becomes a pool page. */
+/* The zone spanning pfn (the memmap of a boot gigantic page may be unwritten). */
+static struct zone *pfn_zone(struct machine *m, unsigned long pfn)
+{
+	struct zone *zone;
+	int nid, zi;
+
+	for_each_zone(m, zone, nid, zi)
+		if (zone->spanned_pages && pfn >= zone->zone_start_pfn &&
+		    pfn < zone->zone_start_pfn + zone->spanned_pages)
+			return zone;
+	return NULL;
+}
+
+/*
+ * gather_bootmem_prealloc: a memblock gigantic range becomes a pool page.
+ * Its descriptors were left for deferred init when memblock was still
+ * free there, so they are written here (hugetlb_bootmem_init_folio).
+ */
 static void prep_bootmem_gigantic(struct machine *m, struct hstate *h, unsigned long pfn)
 {
 	struct page *head = pfn_to_page(m, pfn);
 	unsigned long nr = pages_per_huge_page(h);
-	struct zone *zone = page_zone(m, head);
+	struct zone *zone = pfn_zone(m, pfn);
 
+	BUG_ON(!zone);
 	for (unsigned long i = 0; i < nr; i++) {
-		ClearPageReserved(head + i);
-		set_page_count(head + i, 0);
+		memset(head + i, 0, sizeof(*head));
+		set_page_links(head + i, zone->idx, zone_to_nid(zone));
 		head[i]._mapcount = -1;
-		head[i].mapping = NULL;
 	}
 	SetPageHead(head);
 	for (unsigned long i = 1; i < nr; i++)
