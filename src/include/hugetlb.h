@@ -257,9 +257,15 @@ void __unmap_hugepage_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
 /* mprotect: the new protection on every leaf of [start, end). Leaves changed. */
 long hugetlb_change_protection(struct vm_area_struct *vma, unsigned long start,
 			       unsigned long end, pgprot_t newprot);
-/* mremap's move of the leaves of [old, old + len) to new_addr. 0 or -ENOMEM. */
-int move_hugetlb_page_tables(struct vm_area_struct *vma, struct vm_area_struct *new_vma,
-			     unsigned long old_addr, unsigned long new_addr, unsigned long len);
+/*
+ * mremap's move of the leaves of [old, old + len) to new_addr: the bytes
+ * moved (less than len only when a table could not be allocated).
+ */
+unsigned long move_hugetlb_page_tables(struct vm_area_struct *vma, struct vm_area_struct *new_vma,
+				       unsigned long old_addr, unsigned long new_addr,
+				       unsigned long len);
+/* mremap: the moved-from VMA gives its reservation map to the copy. */
+void clear_vma_resv_huge_pages(struct vm_area_struct *vma);
 /* mincore: 1 for every 4 KiB page under a present leaf. */
 void hugetlb_mincore(struct vm_area_struct *vma, unsigned long start, unsigned long end,
 		     unsigned char *vec);

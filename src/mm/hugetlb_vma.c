@@ -518,31 +518,42 @@ long hugetlb_change_protection(struct vm_area_struct *vma, unsigned long start,
 	return pages << h->order;
 }
 
-int move_hugetlb_page_tables(struct vm_area_struct *vma, struct vm_area_struct *new_vma,
-			     unsigned long old_addr, unsigned long new_addr, unsigned long len)
+unsigned long move_hugetlb_page_tables(struct vm_area_struct *vma, struct vm_area_struct *new_vma,
+				       unsigned long old_addr, unsigned long new_addr,
+				       unsigned long len)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct hstate *h = hstate_vma(vma);
-	unsigned long sz = huge_page_size(h), moved = 0;
+	unsigned long sz = huge_page_size(h), off;
+	bool moved = false;
 
 	(void)new_vma;
-	for (unsigned long off = 0; off < len; off += sz) {
+	for (off = 0; off < len; off += sz) {
 		pte_t *src = huge_pte_offset(mm, old_addr + off, sz), *dst;
 
 		if (!src || !pte_val(*src))
 			continue;
 		dst = huge_pte_alloc(mm, new_addr + off, sz);
 		if (!dst)
-			return -ENOMEM;
+			break;
 		spin_lock(&mm->page_table_lock);
 		*dst = *src;	/* move_huge_pte */
 		*src = __pte(0);
 		spin_unlock(&mm->page_table_lock);
-		moved++;
+		moved = true;
 	}
 	if (moved)
 		flush_hugetlb_tlb_range(vma, old_addr, old_addr + len);
-	return 0;
+	return off;
+}
+
+void clear_vma_resv_huge_pages(struct vm_area_struct *vma)
+{
+	struct resv_map *map = vma_resv_map(vma);
+
+	if (map && is_vma_resv_set(vma, HPAGE_RESV_OWNER))
+		resv_map_put(vma->vm_mm->machine, map);
+	hugetlb_dup_vma_private(vma);
 }
 
 /* ---------------------------------------------------------------------- */

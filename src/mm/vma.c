@@ -912,6 +912,8 @@ struct vm_area_struct *copy_vma(struct vm_area_struct **vmap, unsigned long addr
 	}
 	if (new_vma->vm_file)
 		get_file(new_vma->vm_file);
+	if (is_vm_hugetlb_page(new_vma))	/* vm_ops->open */
+		hugetlb_vm_op_open(new_vma);
 	vma_link(mm, new_vma);
 	*need_rmap_locks = false;
 	return new_vma;
