@@ -984,6 +984,8 @@ static const struct flag_name map_flag_names[] = {
 	{ "populate", MMSIM_MAP_POPULATE }, { "noreserve", MMSIM_MAP_NORESERVE },
 	{ "growsdown", MMSIM_MAP_GROWSDOWN }, { "locked", MMSIM_MAP_LOCKED },
 	{ "hugetlb", MMSIM_MAP_HUGETLB }, { "stack", MMSIM_MAP_STACK },
+	/* hugetlb page sizes (MAP_HUGE_2MB, MAP_HUGE_1GB), with "hugetlb" */
+	{ "huge_2mb", MMSIM_MAP_HUGE_2MB }, { "huge_1gb", MMSIM_MAP_HUGE_1GB },
 	{ NULL, 0 },
 };
 
@@ -1230,6 +1232,22 @@ static int m_rmap(lua_State *L)
 	set_number(L, "anon_vma_chain", (double)info.anon_vma_chains);
 	set_number(L, "pte_chain", (double)info.pte_chains);
 	set_number(L, "bytes", (double)info.bytes);
+	return 1;
+}
+
+/* hugetlb: m:sysfs(path, value) writes a /sys file of the hugetlb pools. */
+static int m_sysfs(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	const char *path = luaL_checkstring(L, 2);
+	const char *value = lua_isnumber(L, 3) ? lua_tostring(L, 3) : luaL_checkstring(L, 3);
+	int ret = mmsim_sysfs_write(lm->m, path, value);
+
+	if (ret) {
+		lua_pushfstring(L, "%s: %s", path, strerror(-ret));
+		return push_fail(L, lua_tostring(L, -1), -ret);
+	}
+	lua_pushboolean(L, 1);
 	return 1;
 }
 
@@ -2332,6 +2350,7 @@ static const luaL_Reg machine_methods[] = {
 	{ "kernel_write", m_kernel_write },
 	{ "vmalloc_info", m_vmalloc_info },
 	{ "vmalloc_purge", m_vmalloc_purge },
+	{ "sysfs", m_sysfs },		/* hugetlb */
 	{ "shutdown", m_shutdown },
 	/* simulated time */
 	{ "tick", m_tick },

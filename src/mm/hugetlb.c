@@ -216,6 +216,7 @@ static struct page *alloc_fresh_hugetlb_folio(struct machine *m, struct hstate *
 	if (hstate_is_gigantic(h))
 		return NULL;	/* no alloc_contig_pages in this build */
 	head = alloc_pages_node(m, nid, htlb_alloc_mask, h->order);
+	count_vm_event(m, head ? HTLB_BUDDY_ALLOC_SUCCESS : HTLB_BUDDY_ALLOC_FAIL);
 	if (!head)
 		return NULL;
 	init_new_hugetlb_folio(m, h, head);
