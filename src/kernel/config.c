@@ -490,7 +490,7 @@ static int set_hugetlb(struct boot_config *cfg, const char *key, const char *opt
 		       const char *v, char *err, size_t errlen)
 {
 	uint64_t n;
-	int idx, ret;
+	int idx = HSTATE_2M, ret;
 
 	if (!strcmp(key, "hugepagesz")) {
 		ret = hugetlb_size_idx(opt, v, &idx, err, errlen);
