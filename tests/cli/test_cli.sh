@@ -136,7 +136,7 @@ expect_fail "--node-distance needs a full table" "give 2 rows of 2" --nodes 2 --
 expect_ok "--hugepages fills the pool" "^HugePages_Total: +4$" --hugepages 4 show meminfo
 expect_fail "hugepagesz= names the sizes" "2M or 1G" --hugepagesz 4M show meminfo
 expect_ok "scenarios lists large-pages" "^  large-pages +Large pages" scenarios
-expect_ok "run --scenario large-pages" "PageTables for it, 2 processes \(kB\) +256 +[0-9]+$" \
+expect_ok "run --scenario large-pages" "TLB misses, one read per 4 KiB page +16384 +32$" \
 	run --scenario large-pages -- 2 64M
 
 # The default demo: exits 0, explains, and makes its point quickly.
