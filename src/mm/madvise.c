@@ -684,6 +684,13 @@ static int faultin_vma_range(struct vm_area_struct *vma, unsigned long start, un
 	unsigned int fault_flags = write ? FAULT_FLAG_WRITE : 0;
 	unsigned long addr;
 
+	if (is_vm_hugetlb_page(vma)) {	/* one fault per huge page (mm/hugetlb_vma.c) */
+		long done = hugetlb_populate(vma, start, end, write);
+
+		if (done < 0)
+			return (int)done;
+		return (unsigned long)done < (end - start) >> PAGE_SHIFT ? -EFAULT : 0;
+	}
 	for (addr = start; addr < end; addr += PAGE_SIZE) {
 		int tries;
 
