@@ -72,6 +72,7 @@ struct boot_config {
 	unsigned char distance[MAX_NUMNODES * MAX_NUMNODES];
 	/* hugetlb (mm/hugetlb.c): hugepages=N per size, default_hugepagesz=1G */
 	unsigned long hugepages[HUGE_MAX_HSTATE];	/* [HSTATE_2M], [HSTATE_1G] */
+	unsigned long hugepages_default;	/* hugepages= before any hugepagesz=: the default size's */
 	bool default_hugepagesz_1g;
 	int hugepagesz_idx;		/* hugepages= applies to: 0 the default size, else 1 + HSTATE_* */
 };

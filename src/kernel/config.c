@@ -508,9 +508,11 @@ static int set_hugetlb(struct boot_config *cfg, const char *key, const char *opt
 			return ret;
 		if (n > (1UL << 31))
 			return fail(err, errlen, "%s: at most %lu pages", opt, 1UL << 31);
-		idx = cfg->hugepagesz_idx ? cfg->hugepagesz_idx - 1 :
-		      cfg->default_hugepagesz_1g ? HSTATE_1G : HSTATE_2M;
-		cfg->hugepages[idx] = (unsigned long)n;
+		/* Before any hugepagesz=, the default size's, whichever it turns out to be. */
+		if (!cfg->hugepagesz_idx)
+			cfg->hugepages_default = (unsigned long)n;
+		else
+			cfg->hugepages[cfg->hugepagesz_idx - 1] = (unsigned long)n;
 		return 0;
 	}
 	return -ENOENT;

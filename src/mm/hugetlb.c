@@ -633,9 +633,23 @@ void free_huge_folio(struct machine *m, struct page *head)
  * aligned (alloc_bootmem_huge_page). They become pool pages in
  * hugetlb_init, which counts their frames into MemTotal.
  */
+/*
+ * The boot count of hstate idx: its hugepagesz= pair, else a hugepages=
+ * given before any hugepagesz= if idx is the default size
+ * (default_hstate_max_huge_pages).
+ */
+static unsigned long boot_hugepages(const struct boot_config *cfg, int idx)
+{
+	int def = cfg->default_hugepagesz_1g ? HSTATE_1G : HSTATE_2M;
+
+	if (cfg->hugepages[idx] || idx != def)
+		return cfg->hugepages[idx];
+	return cfg->hugepages_default;
+}
+
 void hugetlb_bootmem_alloc(struct machine *m)
 {
-	unsigned long want = m->cfg.hugepages[HSTATE_1G];
+	unsigned long want = boot_hugepages(&m->cfg, HSTATE_1G);
 	struct hugetlb_state *st = hs(m);
 
 	for (unsigned long i = 0; i < want && st->nr_boot_gigantic < (int)ARRAY_SIZE(st->boot_gigantic_pfn); i++) {
@@ -711,11 +725,13 @@ int hugetlb_init(struct machine *m)
 	h->max_huge_pages = persistent_huge_pages(h);
 	/* hugetlb_hstate_alloc_pages: 2 MiB pages come from the buddy at boot. */
 	h = &st->hstates[HSTATE_2M];
-	if (m->cfg.hugepages[HSTATE_2M]) {
-		set_max_huge_pages(m, h, m->cfg.hugepages[HSTATE_2M], -1);
-		if (h->max_huge_pages < m->cfg.hugepages[HSTATE_2M])
+	if (boot_hugepages(&m->cfg, HSTATE_2M)) {
+		unsigned long want = boot_hugepages(&m->cfg, HSTATE_2M);
+
+		set_max_huge_pages(m, h, want, -1);
+		if (h->max_huge_pages < want)
 			printk(m, "HugeTLB: allocating %lu of page size 2.00 MiB failed.  Only allocated %lu hugepages.",
-			       m->cfg.hugepages[HSTATE_2M], h->max_huge_pages);
+			       want, h->max_huge_pages);
 	}
 	for (int i = 0; i < HUGE_MAX_HSTATE; i++) {
 		h = &st->hstates[i];

@@ -476,6 +476,25 @@ static void test_boot_gigantic(void **state)
 	mmsim_shutdown(m);
 }
 
+/* hugepages= before any hugepagesz= is the default size's, in either order. */
+static void test_boot_default_size(void **state)
+{
+	struct machine *m = test_boot("mem=3G cpus=1 metadata_only=1 hugepages=1 default_hugepagesz=1G");
+	char *t;
+
+	(void)state;
+	t = mmsim_proc_read(m, "meminfo", NULL);
+	assert_non_null(strstr(t, "HugePages_Total:       1\n"));
+	assert_non_null(strstr(t, "Hugepagesize:    1048576 kB\n"));
+	free(t);
+	t = mmsim_proc_read(m, "sys/vm/nr_hugepages", NULL);
+	assert_string_equal(t, "1\n");
+	free(t);
+	check_machine(m);
+	mmsim_shutdown(m);
+	assert_non_null(strstr(test_boot_error("hugepagesz=3M"), "2M or 1G"));
+}
+
 static void test_no_leak_after_exit(void **state)
 {
 	struct st *st = st_new("mem=256M cpus=2");
@@ -520,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_madvise_mremap_mlock_mincore),
 		cmocka_unit_test(test_smaps_status_maps),
 		cmocka_unit_test(test_boot_gigantic),
+		cmocka_unit_test(test_boot_default_size),
 		cmocka_unit_test(test_no_leak_after_exit),
 	};
 
