@@ -39,6 +39,9 @@ void mmsim_config_free(mmsim_config *cfg);
  * ("vm.KEY=VALUE", repeatable). Returns 0 or -EINVAL with a reason.
  * swap, disk and the rmap modes other than anon_vma_chain parse (they are
  * the interface) but are refused by mmsim_boot: not built yet.
+ * hugetlb: hugepagesz (2M|1G) then hugepages (N), as pairs in order like
+ * the kernel command line; hugepages before any hugepagesz is the default
+ * size's, which default_hugepagesz (2M|1G) sets.
  */
 int mmsim_config_set(mmsim_config *cfg, const char *key, const char *value,
 		     char *err, size_t errlen);
