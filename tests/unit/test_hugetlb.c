@@ -20,6 +20,20 @@ static long hp_count(struct st *st, const char *field)
 	return file_kb(mmsim_proc_read(st->m, "meminfo", NULL), field);
 }
 
+/* "Total Free Rsvd Surp" of the default pool. */
+static void t_meminfo_pool(struct machine *m, char *buf, size_t len)
+{
+	char *t = mmsim_proc_read(m, "meminfo", NULL);
+	long v[4];
+	const char *f[4] = { "HugePages_Total:", "HugePages_Free:", "HugePages_Rsvd:",
+			     "HugePages_Surp:" };
+
+	for (int i = 0; i < 4; i++)
+		v[i] = strtol(strstr(t, f[i]) + strlen(f[i]), NULL, 10);
+	free(t);
+	snprintf(buf, len, "%ld %ld %ld %ld", v[0], v[1], v[2], v[3]);
+}
+
 static long sysfs_val(struct st *st, const char *path)
 {
 	char *t = mmsim_proc_read(st->m, path, NULL);
@@ -525,6 +539,51 @@ static void test_no_leak_after_exit(void **state)
 	st_free(st);
 }
 
+/*
+ * Fail the nth page or slab allocation of a whole hugetlb life (spawn, mmap,
+ * faults, fork, COW, mprotect split, exit), for every n: whatever fails,
+ * the validators pass and the pool gets every page and reservation back.
+ */
+static void test_fault_sweep(void **state)
+{
+	static const char *const kinds[] = { "page", "slab" };
+	struct machine *m = test_boot("mem=256M cpus=2");
+	char buf[512];
+
+	(void)state;
+	assert_int_equal(mmsim_sysctl_set(m, "vm.nr_hugepages", "4", NULL, 0), 0);
+	for (size_t k = 0; k < 2; k++) {
+		bool whole = false;
+
+		for (unsigned long n = 1; !whole && n < 300; n++) {
+			struct mmsim_fault f;
+			int p, c = -1;
+			int64_t a = -1;
+
+			mmsim_fail_nth(m, kinds[k], n, 0);
+			p = mmsim_spawn(m, "sweep");
+			if (p > 0)
+				a = mmsim_mmap(m, p, 0, 2 * HP, RW, HUGE, -1, 0);
+			if (a > 0 && !mmsim_touch(m, p, (uint64_t)a, 2 * HP, 1, &f))
+				c = mmsim_fork(m, p);
+			if (c > 0 && !mmsim_touch(m, c, (uint64_t)a, PG, 1, &f) &&
+			    !mmsim_mprotect(m, p, (uint64_t)a + HP, HP, MMSIM_PROT_READ))
+				whole = true;
+			mmsim_fail_nth(m, kinds[k], 0, 0);
+			check_machine(m);
+			if (c > 0)
+				mmsim_exit(m, c, 0);
+			if (p > 0)
+				mmsim_exit(m, p, 0);
+			check_machine(m);
+			t_meminfo_pool(m, buf, sizeof(buf));
+			assert_string_equal(buf, "4 4 0 0");
+		}
+		assert_true(whole);
+	}
+	mmsim_shutdown(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -541,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_boot_gigantic),
 		cmocka_unit_test(test_boot_default_size),
 		cmocka_unit_test(test_no_leak_after_exit),
+		cmocka_unit_test(test_fault_sweep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
