@@ -539,6 +539,43 @@ static void test_no_leak_after_exit(void **state)
 	st_free(st);
 }
 
+/* MAP_POPULATE and MAP_LOCKED fault in at mmap; a shared mapping moves; exec drops all. */
+static void test_populate_move_exec(void **state)
+{
+	struct st *st = st_new("mem=256M cpus=2");
+	struct mmsim_fault f;
+	unsigned long f0;
+	unsigned char v = 4;
+	int64_t a, b;
+
+	(void)state;
+	set_pool(st, 6);
+	f0 = minflt(st);
+	a = hmap(st, 2 * HP, SHHUGE | MMSIM_MAP_POPULATE);
+	assert_true(a > 0);
+	assert_int_equal(minflt(st) - f0, 2);	/* GUP faults count, one per huge page */
+	assert_pool(st, 6, 4, 0, 0);
+	b = hmap(st, HP, HUGE | MMSIM_MAP_LOCKED);
+	assert_true(b > 0);
+	assert_pool(st, 6, 3, 0, 0);
+	assert_int_equal(status_kb(st, "VmLck"), 0);	/* hugetlb is never VM_LOCKED */
+	assert_int_equal(mmsim_write(st->m, st->pid, (uint64_t)a + HP, &v, 1, &f), 0);
+	a = mmsim_mremap(st->m, st->pid, (uint64_t)a, 2 * HP, 2 * HP,
+			 MMSIM_MREMAP_MAYMOVE | MMSIM_MREMAP_FIXED, st->base);
+	assert_int_equal(a, (int64_t)st->base);
+	check_machine(st->m);
+	v = 0;
+	f0 = minflt(st);
+	assert_int_equal(mmsim_read(st->m, st->pid, (uint64_t)a + HP, &v, 1, &f), 0);
+	assert_int_equal(v, 4);
+	assert_int_equal(minflt(st) - f0, 0);	/* the leaves moved with the mapping */
+	assert_int_equal(status_kb(st, "HugetlbPages"), 3 * 2048);
+	assert_int_equal(mmsim_exec(st->m, st->pid, "again"), 0);
+	check_machine(st->m);
+	assert_pool(st, 6, 6, 0, 0);
+	st_free(st);
+}
+
 /*
  * Fail the nth page or slab allocation of a whole hugetlb life (spawn, mmap,
  * faults, fork, COW, mprotect split, exit), for every n: whatever fails,
@@ -600,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_boot_gigantic),
 		cmocka_unit_test(test_boot_default_size),
 		cmocka_unit_test(test_no_leak_after_exit),
+		cmocka_unit_test(test_populate_move_exec),
 		cmocka_unit_test(test_fault_sweep),
 	};
 
