@@ -81,14 +81,14 @@ int mmsim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len);
 const char *const *mmsim_sysctl_names(void);
 
 /*
- * hugetlb: write a /sys file of the hugetlb pools, as root would:
- * "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages" (also
- * nr_overcommit_hugepages, and nodeN's nr_hugepages under
- * /sys/devices/system/node). They read back through mmsim_proc_read(),
- * as do free_hugepages, resv_hugepages and surplus_hugepages.
- * 0, -ENOENT, -EACCES (a read-only file) or -EINVAL.
+ * hugetlb: mmsim_sysfs_write() (NUMA's, below) writes the pools' files as
+ * root would: "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
+ * (also nr_overcommit_hugepages, and nodeN's nr_hugepages under
+ * /sys/devices/system/node): 0, -ENOENT, -EACCES (a read-only file) or
+ * -EINVAL. They read back through mmsim_proc_read(), as do
+ * free_hugepages, resv_hugepages and surplus_hugepages. The page sizes of
+ * MMSIM_MAP_HUGETLB:
  */
-int mmsim_sysfs_write(mmsim_machine *m, const char *path, const char *value);
 #define MMSIM_MAP_HUGE_SHIFT	26
 #define MMSIM_MAP_HUGE_2MB	(21 << MMSIM_MAP_HUGE_SHIFT)
 #define MMSIM_MAP_HUGE_1GB	(30 << MMSIM_MAP_HUGE_SHIFT)

@@ -184,14 +184,6 @@ const char *const *mmsim_sysctl_names(void)
 	return vm_sysctl_names;
 }
 
-/* hugetlb: the writable /sys files of the pools (mm/hugetlb.c). */
-int mmsim_sysfs_write(mmsim_machine *m, const char *path, const char *value)
-{
-	if (!m || !path)
-		return -ENOENT;
-	return hugetlb_sysfs_write(m, path, value);
-}
-
 /* ---- kernel-side allocators ---- */
 
 int mmsim_gfp_parse(const char *text, unsigned int *gfp, char *err, size_t errlen)

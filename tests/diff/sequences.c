@@ -1740,6 +1740,40 @@ static void numa_home_node(struct dt *t)
 }
 
 static void numa_fork(struct dt *t)
+{
+	int c;
+
+	arena(t);
+	dt_set_mempolicy(t, 0, MPOL_INTERLEAVE | MPOL_F_STATIC_NODES, 1, -1, 2);
+	dt_mmap(t, 0, A, PG(16), RW, PA);
+	dt_mbind(t, 0, A + PG(4), PG(4), MPOL_BIND, 1, -1, 2, 0);
+	dt_touch(t, 0, A, PG(16), 1);
+	c = dt_fork(t, 0);
+	dt_get_mempolicy(t, c, 64, 0, 0);
+	dt_get_mempolicy(t, c, 64, A + PG(5), MPOL_F_ADDR);
+	dt_numa_maps(t, c, "A");
+	dt_set_mempolicy(t, 0, MPOL_DEFAULT, 0, -1, 0);
+	dt_get_mempolicy(t, c, 64, 0, 0);
+	dt_record(t, "forked", P(0) | P(c), REC_NVMA | REC_WINDOWS);
+	dt_exit(t, c);
+}
+
+static void numa_shared(struct dt *t)
+{
+	int c;
+
+	arena(t);
+	dt_mmap(t, 0, A, PG(16), RW, SA);
+	dt_mbind(t, 0, A + PG(4), PG(4), MPOL_INTERLEAVE, 1, -1, 2, 0);
+	dt_touch(t, 0, A, PG(8), 1);
+	c = dt_fork(t, 0);
+	dt_touch(t, c, A, PG(8), 0);
+	dt_get_mempolicy(t, c, 64, A + PG(5), MPOL_F_ADDR);	/* the object's policy */
+	dt_numa_maps(t, 0, "A");
+	dt_numa_maps(t, c, "A");
+	dt_record(t, "shared", P(0) | P(c), REC_NVMA | REC_WINDOWS);
+}
+
 /* ---- hugetlb (MAP_HUGETLB; the host backend sets vm.nr_hugepages as root) ---- */
 
 #define HPG		(2 * MB)
@@ -1777,21 +1811,6 @@ static void hugetlb_shared_fork(struct dt *t)
 	int c;
 
 	arena(t);
-	dt_set_mempolicy(t, 0, MPOL_INTERLEAVE | MPOL_F_STATIC_NODES, 1, -1, 2);
-	dt_mmap(t, 0, A, PG(16), RW, PA);
-	dt_mbind(t, 0, A + PG(4), PG(4), MPOL_BIND, 1, -1, 2, 0);
-	dt_touch(t, 0, A, PG(16), 1);
-	c = dt_fork(t, 0);
-	dt_get_mempolicy(t, c, 64, 0, 0);
-	dt_get_mempolicy(t, c, 64, A + PG(5), MPOL_F_ADDR);
-	dt_numa_maps(t, c, "A");
-	dt_set_mempolicy(t, 0, MPOL_DEFAULT, 0, -1, 0);
-	dt_get_mempolicy(t, c, 64, 0, 0);
-	dt_record(t, "forked", P(0) | P(c), REC_NVMA | REC_WINDOWS);
-	dt_exit(t, c);
-}
-
-static void numa_shared(struct dt *t)
 	dt_hugetlb_pool(t, 4);
 	dt_mmap(t, 0, A, 2 * HPG, RW, HSA | MAP_FIXED);
 	dt_hugetlb_record(t, "mapped");
@@ -1816,15 +1835,6 @@ static void hugetlb_private_fork(struct dt *t)
 	int c;
 
 	arena(t);
-	dt_mmap(t, 0, A, PG(16), RW, SA);
-	dt_mbind(t, 0, A + PG(4), PG(4), MPOL_INTERLEAVE, 1, -1, 2, 0);
-	dt_touch(t, 0, A, PG(8), 1);
-	c = dt_fork(t, 0);
-	dt_touch(t, c, A, PG(8), 0);
-	dt_get_mempolicy(t, c, 64, A + PG(5), MPOL_F_ADDR);	/* the object's policy */
-	dt_numa_maps(t, 0, "A");
-	dt_numa_maps(t, c, "A");
-	dt_record(t, "shared", P(0) | P(c), REC_NVMA | REC_WINDOWS);
 	dt_hugetlb_pool(t, 3);
 	dt_mmap(t, 0, A, 2 * HPG, RW, HPA | MAP_FIXED);
 	dt_fill(t, 0, A, HPG, 5);

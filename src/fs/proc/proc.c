@@ -87,17 +87,6 @@ char *mmsim_proc_read(mmsim_machine *m, const char *path, size_t *len)
 		return proc_read_sysctl(m, path + strlen(SYSCTL_PREFIX), len);
 	if (proc_pid_path(path))
 		return proc_pid_read(m, path, len);
-	/* hugetlb: /sys/kernel/mm/hugepages/... and /sys/devices/system/node/nodeN/hugepages/... */
-	if (!strncmp(path, "sys/kernel/mm/hugepages/", 24) ||
-	    !strncmp(path, "sys/devices/system/node/", 24)) {
-		seq_init(&s);
-		if (hugetlb_sysfs_read(m, path, &s)) {
-			seq_free(&s);
-			errno = ENOENT;
-			return NULL;
-		}
-		return seq_detach(&s, len);
-	}
 	for (size_t i = 0; i < ARRAY_SIZE(proc_root); i++) {
 		if (strcmp(path, proc_root[i].name))
 			continue;
