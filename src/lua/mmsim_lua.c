@@ -1235,22 +1235,6 @@ static int m_rmap(lua_State *L)
 	return 1;
 }
 
-/* hugetlb: m:sysfs(path, value) writes a /sys file of the hugetlb pools. */
-static int m_sysfs(lua_State *L)
-{
-	struct lmachine *lm = check_machine(L, 1);
-	const char *path = luaL_checkstring(L, 2);
-	const char *value = lua_isnumber(L, 3) ? lua_tostring(L, 3) : luaL_checkstring(L, 3);
-	int ret = mmsim_sysfs_write(lm->m, path, value);
-
-	if (ret) {
-		lua_pushfstring(L, "%s: %s", path, strerror(-ret));
-		return push_fail(L, lua_tostring(L, -1), -ret);
-	}
-	lua_pushboolean(L, 1);
-	return 1;
-}
-
 static int pr_mmap(lua_State *L)
 {
 	struct lprocess *p = check_process(L, 1);
@@ -2350,7 +2334,6 @@ static const luaL_Reg machine_methods[] = {
 	{ "kernel_write", m_kernel_write },
 	{ "vmalloc_info", m_vmalloc_info },
 	{ "vmalloc_purge", m_vmalloc_purge },
-	{ "sysfs", m_sysfs },		/* hugetlb */
 	{ "shutdown", m_shutdown },
 	/* simulated time */
 	{ "tick", m_tick },

@@ -1,5 +1,5 @@
 -- test_hugetlb.lua - hugetlb from Lua: the pool through m:sysctl and
--- m:sysfs, MAP_HUGETLB mappings with the "hugetlb" (and "huge_2mb" /
+-- m:sysfs_write, MAP_HUGETLB mappings with the "hugetlb" (and "huge_2mb" /
 -- "huge_1gb") flags, one fault per huge page, the meminfo and /sys figures,
 -- and the errno a program sees. Run by ctest as `mmsim run tests/lua/test_hugetlb.lua`.
 
@@ -23,9 +23,9 @@ assert(m:sysctl("vm.nr_hugepages") == 4)
 assert(meminfo(m, "HugePages_Total") == 4 and meminfo(m, "HugePages_Free") == 4)
 assert(meminfo(m, "Hugetlb") == 4 * 2048)
 assert(tonumber(m:proc(SYS .. "nr_hugepages")) == 4)
-assert(m:sysfs(SYS .. "nr_overcommit_hugepages", 1))
+assert(m:sysfs_write(SYS .. "nr_overcommit_hugepages", 1))
 assert(m:sysctl("vm.nr_overcommit_hugepages") == 1)
-local ok, _, e = m:sysfs(SYS .. "free_hugepages", 1)
+local ok, _, e = m:sysfs_write(SYS .. "free_hugepages", 1)
 assert(ok == nil and e == "EACCES")
 
 -- 3 MiB rounds up to 4 MiB: two pages reserved; one fault maps a whole 2 MiB
