@@ -39,6 +39,9 @@ void mmsim_config_free(mmsim_config *cfg);
  * ("vm.KEY=VALUE", repeatable). Returns 0 or -EINVAL with a reason.
  * swap, disk and the rmap modes other than anon_vma_chain parse (they are
  * the interface) but are refused by mmsim_boot: not built yet.
+ * hugetlb: hugepagesz (2M|1G) then hugepages (N), as pairs in order like
+ * the kernel command line; hugepages before any hugepagesz is the default
+ * size's, which default_hugepagesz (2M|1G) sets.
  */
 int mmsim_config_set(mmsim_config *cfg, const char *key, const char *value,
 		     char *err, size_t errlen);
@@ -76,6 +79,19 @@ int mmsim_sysctl_set(mmsim_machine *m, const char *name, const char *value,
 int mmsim_sysctl_get(mmsim_machine *m, const char *name, char *buf, size_t len);
 /* Sysctl names ("vm.min_free_kbytes", ...), NULL-terminated. */
 const char *const *mmsim_sysctl_names(void);
+
+/*
+ * hugetlb: mmsim_sysfs_write() (NUMA's, below) writes the pools' files as
+ * root would: "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
+ * (also nr_overcommit_hugepages, and nodeN's nr_hugepages under
+ * /sys/devices/system/node): 0, -ENOENT, -EACCES (a read-only file) or
+ * -EINVAL. They read back through mmsim_proc_read(), as do
+ * free_hugepages, resv_hugepages and surplus_hugepages. The page sizes of
+ * MMSIM_MAP_HUGETLB:
+ */
+#define MMSIM_MAP_HUGE_SHIFT	26
+#define MMSIM_MAP_HUGE_2MB	(21 << MMSIM_MAP_HUGE_SHIFT)
+#define MMSIM_MAP_HUGE_1GB	(30 << MMSIM_MAP_HUGE_SHIFT)
 
 /* Every /proc/vmstat counter, in its order. Returns the count. */
 struct mmsim_counter {

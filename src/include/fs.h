@@ -31,6 +31,11 @@ struct address_space {
 	spinlock_t i_pages_lock;	/* LOCK_I_PAGES: the index (xa_lock) */
 	vm_flags_t shmem_flags;		/* VM_NORESERVE: size not charged to Committed_AS */
 	struct shared_policy policy;	/* shmem: NUMA policies by offset (mbind) */
+	/* hugetlbfs (fs/hugetlbfs/inode.c): NULL for shmem. i_pages is then an
+	 * array of nrpages_max heads indexed by huge page. */
+	struct hstate *hstate;
+	struct resv_map *resv_map;	/* reserved or instantiated indices */
+	unsigned long nrpages_max;
 };
 
 struct file {

@@ -27,6 +27,7 @@
 #include "timer.h"
 #include "vmalloc.h"
 #include "mempolicy_types.h"
+#include "hugetlb.h"
 
 #define MMSIM_MAX_SYSCTL_ARGS	64
 #define MMSIM_MAX_E820		16
@@ -69,6 +70,11 @@ struct boot_config {
 	 */
 	int nr_distances, nr_distance_rows;
 	unsigned char distance[MAX_NUMNODES * MAX_NUMNODES];
+	/* hugetlb (mm/hugetlb.c): hugepages=N per size, default_hugepagesz=1G */
+	unsigned long hugepages[HUGE_MAX_HSTATE];	/* [HSTATE_2M], [HSTATE_1G] */
+	unsigned long hugepages_default;	/* hugepages= before any hugepagesz=: the default size's */
+	bool default_hugepagesz_1g;
+	int hugepagesz_idx;		/* hugepages= applies to: 0 the default size, else 1 + HSTATE_* */
 };
 
 struct e820_entry {
@@ -189,6 +195,8 @@ struct machine {
 	int policy_zone;			/* highest zone policies apply to */
 	bool wi_manual;				/* weighted_interleave weights written */
 	unsigned char iw_table[MAX_NUMNODES];	/* the weights once written */
+	/* hugetlb pools (mm/hugetlb.c): Linux's hstates[] */
+	struct hugetlb_state hugetlb;
 };
 
 /* The pglist_data of node nid. */

@@ -355,6 +355,8 @@ struct vm_area_struct {
 	 * name maps shows, a static string; NULL for every other VMA. */
 	const char *vm_special_name;
 	struct mempolicy *vm_policy;	/* NUMA policy, NULL: the task's (mempolicy.h) */
+	/* hugetlb (mm/hugetlb.c): a private mapping's resv_map | HPAGE_RESV_* bits */
+	void *vm_private_data;
 };
 
 /* Per-mm RSS counters (enum in include/linux/mm_types_task.h). */
@@ -402,6 +404,7 @@ struct mm_struct {
 	uint64_t ctx_id;		/* unique per mm, never reused (PCID matching) */
 	uint64_t tlb_gen;		/* bumped by every flush request */
 	struct task_struct *owner;	/* the thread-group leader */
+	long hugetlb_usage;		/* base pages mapped by hugetlb leaves (HugetlbPages) */
 };
 
 static inline void mm_cpumask_set(struct mm_struct *mm, int cpu)

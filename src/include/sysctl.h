@@ -34,6 +34,9 @@ struct vm_sysctls {
 	int swappiness;			/* 0..200 */
 	int stat_interval;		/* seconds between vmstat updates */
 	int zone_reclaim_mode;		/* NUMA: node_reclaim_mode bits (shown, not acted on) */
+	/* hugetlb (mm/hugetlb.c): the default hstate's pool, read back after a write */
+	int nr_hugepages;
+	int nr_overcommit_hugepages;
 };
 
 enum sysctl_type {

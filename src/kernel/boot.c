@@ -151,6 +151,7 @@ struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t er
 		goto fail;
 	}
 	zone_pcp_init_all(m);
+	hugetlb_bootmem_alloc(m);	/* 1 GiB pages before the buddy takes memory */
 	memblock_free_all(m);
 	m->memblock.retired = true;
 	build_all_zonelists(m);
@@ -165,6 +166,7 @@ struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t er
 			 "process caches");
 		goto fail;
 	}
+	hugetlb_init(m);
 	if (apply_boot_sysctls(m, err, errlen))
 		goto fail;
 	return m;
@@ -181,6 +183,7 @@ void machine_shutdown(struct machine *m)
 	api_clock_free(m);
 	processes_exit(m);
 	timer_exit(m);
+	hugetlb_exit(m);
 	pcpu_teardown(m);
 	teardown_memory(m);
 	printk_ring_free(&m->log);
@@ -228,6 +231,7 @@ static int validate_processes(struct machine *m)
 		problems += validate_user_pages(m);
 	problems += validate_rmap(m) + validate_lru(m);
 	problems += validate_mempolicies(m);
+	problems += validate_hugetlb(m);
 	if (m->tlbstate)
 		problems += validate_tlb(m);
 	return problems;

@@ -48,7 +48,9 @@ static const char *const config_keys[] = {
 	"kernelcore", "console", "sysctl", "pcid", "pti", "pgtable_levels", "aslr", "debug_tlbflush",
 	/* vmalloc (issue 7) */
 	"vmalloc_fault",
-	"node_distance", NULL
+	"node_distance",
+	"hugepages", "hugepagesz", "default_hugepagesz",	/* hugetlb */
+	NULL
 };
 
 static const char *const rmap_names[] = {
@@ -473,6 +475,49 @@ static int set_simple(struct mmsim_config *c, const char *key, const char *opt,
 	return -ENOENT;
 }
 
+/* hugetlb boot keys, as the kernel command line reads them (hugetlb_setup). */
+static int hugetlb_size_idx(const char *opt, const char *v, int *idx, char *err, size_t errlen)
+{
+	uint64_t bytes;
+
+	if (mmsim_parse_size(v, &bytes, NULL, 0) || (bytes != (2ULL << 20) && bytes != (1ULL << 30)))
+		return fail(err, errlen, "%s: 2M or 1G, not '%s'", opt, v ? v : "");
+	*idx = bytes == (1ULL << 30) ? HSTATE_1G : HSTATE_2M;
+	return 0;
+}
+
+static int set_hugetlb(struct boot_config *cfg, const char *key, const char *opt,
+		       const char *v, char *err, size_t errlen)
+{
+	uint64_t n;
+	int idx = HSTATE_2M, ret;
+
+	if (!strcmp(key, "hugepagesz")) {
+		ret = hugetlb_size_idx(opt, v, &idx, err, errlen);
+		cfg->hugepagesz_idx = ret ? cfg->hugepagesz_idx : 1 + idx;
+		return ret;
+	}
+	if (!strcmp(key, "default_hugepagesz")) {
+		ret = hugetlb_size_idx(opt, v, &idx, err, errlen);
+		cfg->default_hugepagesz_1g = ret ? cfg->default_hugepagesz_1g : idx == HSTATE_1G;
+		return ret;
+	}
+	if (!strcmp(key, "hugepages")) {
+		ret = parse_u64(opt, v, &n, err, errlen);
+		if (ret)
+			return ret;
+		if (n > (1UL << 31))
+			return fail(err, errlen, "%s: at most %lu pages", opt, 1UL << 31);
+		/* Before any hugepagesz=, the default size's, whichever it turns out to be. */
+		if (!cfg->hugepagesz_idx)
+			cfg->hugepages_default = (unsigned long)n;
+		else
+			cfg->hugepages[cfg->hugepagesz_idx - 1] = (unsigned long)n;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static int unknown_key(const char *key, char *err, size_t errlen)
 {
 	char list[300] = "";
@@ -549,6 +594,8 @@ int mmsim_config_set(mmsim_config *c, const char *key, const char *value,
 	if (!strcmp(key, "node_distance"))
 		return set_node_distance(&c->cfg, value, err, errlen);
 	ret = set_simple(c, key, opt, value, err, errlen);
+	if (ret == -ENOENT)
+		ret = set_hugetlb(&c->cfg, key, opt, value, err, errlen);
 	return ret == -ENOENT ? unknown_key(key, err, errlen) : ret;
 }
 

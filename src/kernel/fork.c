@@ -34,6 +34,7 @@
 #include "sched.h"
 #include "tlbflush.h"
 #include "vma.h"
+#include "hugetlb.h"
 
 /* Pids wrap from pid_max back to here (kernel/pid.c RESERVED_PIDS). */
 #define RESERVED_PIDS		300
@@ -199,6 +200,8 @@ static int dup_one_vma(struct mm_struct *mm, struct vm_area_struct *mpnt)
 		goto fail_unacct;
 	tmp->vm_mm = mm;
 	tmp->vm_flags &= ~VM_LOCKED_MASK;
+	if (is_vm_hugetlb_page(tmp))	/* the child has no reservations */
+		hugetlb_dup_vma_private(tmp);
 	if (tmp->vm_flags & VM_WIPEONFORK) {
 		tmp->anon_vma = NULL;
 	} else if (anon_vma_fork(tmp, mpnt)) {

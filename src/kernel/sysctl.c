@@ -81,7 +81,12 @@ static int check_pcp_fraction(struct machine *m, long v)
 	/* NUMA */								\
 	X(zone_reclaim_mode, SYSCTL_INT, 0, INT_MAX, NULL, NULL,		\
 	  "bits 1/2/4: reclaim on the local node before going off-node (stored; "	\
-	  "reclaim is not built yet)")
+	  "reclaim is not built yet)")						\
+	/* hugetlb (mm/hugetlb.c) */						\
+	X(nr_hugepages, SYSCTL_INT, 0, INT_MAX, hugetlb_sysctl_apply, NULL,	\
+	  "persistent pages of the default hugetlb pool (reads back what was allocated)") \
+	X(nr_overcommit_hugepages, SYSCTL_INT, 0, INT_MAX, hugetlb_overcommit_sysctl_apply, \
+	  NULL, "surplus hugetlb pages that reservations and faults may add to the pool")
 
 #define SYSCTL_DESC(n, type, lo, hi, apply, check, help)		\
 	{ #n, type, offsetof(struct vm_sysctls, n), lo, hi, help, apply, check },

@@ -984,6 +984,8 @@ static const struct flag_name map_flag_names[] = {
 	{ "populate", MMSIM_MAP_POPULATE }, { "noreserve", MMSIM_MAP_NORESERVE },
 	{ "growsdown", MMSIM_MAP_GROWSDOWN }, { "locked", MMSIM_MAP_LOCKED },
 	{ "hugetlb", MMSIM_MAP_HUGETLB }, { "stack", MMSIM_MAP_STACK },
+	/* hugetlb page sizes (MAP_HUGE_2MB, MAP_HUGE_1GB), with "hugetlb" */
+	{ "huge_2mb", MMSIM_MAP_HUGE_2MB }, { "huge_1gb", MMSIM_MAP_HUGE_1GB },
 	{ NULL, 0 },
 };
 

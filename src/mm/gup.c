@@ -20,6 +20,7 @@
 #include <errno.h>
 
 #include "memory.h"
+#include "hugetlb.h"
 #include "mman.h"
 #include "pgalloc.h"
 #include "vma.h"
@@ -137,6 +138,9 @@ long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start,
 		return (long)nr_pages;
 	if (!vma_is_accessible(vma))
 		return -EFAULT;
+	if (is_vm_hugetlb_page(vma))	/* follow_hugetlb_page: one fault per huge page */
+		return hugetlb_populate(vma, start, end, write ||
+				       (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE);
 	/*
 	 * Write to private writable mappings to break COW now; shared ones
 	 * do not COW and would only be dirtied for nothing.

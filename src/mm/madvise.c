@@ -328,9 +328,31 @@ static int madvise_free(struct vm_area_struct *vma, unsigned long start, unsigne
 	return 0;
 }
 
+/*
+ * hugetlb (madvise_dontneed_free_valid_vma): only DONTNEED, from a
+ * huge-page aligned start; the end is rounded down so that a caller
+ * unaware of huge pages never loses more than it asked for.
+ */
+static int madvise_dontneed_hugetlb(struct vm_area_struct *vma, unsigned long start,
+				    unsigned long end, int behavior)
+{
+	struct hstate *h = hstate_vma(vma);
+
+	if (behavior != MADV_DONTNEED && behavior != MADV_DONTNEED_LOCKED)
+		return -EINVAL;
+	if (start & ~huge_page_mask(h))
+		return -EINVAL;
+	end = ALIGN_DOWN(end, huge_page_size(h));
+	if (end > start)
+		zap_page_range_single(vma, start, end - start);
+	return 0;
+}
+
 static int madvise_dontneed_free(struct vm_area_struct *vma, unsigned long start,
 				 unsigned long end, int behavior)
 {
+	if (is_vm_hugetlb_page(vma))
+		return madvise_dontneed_hugetlb(vma, start, end, behavior);
 	if (!madvise_dontneed_free_valid_vma(vma, behavior))
 		return -EINVAL;
 	if (behavior == MADV_FREE)
@@ -662,6 +684,13 @@ static int faultin_vma_range(struct vm_area_struct *vma, unsigned long start, un
 	unsigned int fault_flags = write ? FAULT_FLAG_WRITE : 0;
 	unsigned long addr;
 
+	if (is_vm_hugetlb_page(vma)) {	/* one fault per huge page (mm/hugetlb_vma.c) */
+		long done = hugetlb_populate(vma, start, end, write);
+
+		if (done < 0)
+			return (int)done;
+		return (unsigned long)done < (end - start) >> PAGE_SHIFT ? -EFAULT : 0;
+	}
 	for (addr = start; addr < end; addr += PAGE_SIZE) {
 		int tries;
 

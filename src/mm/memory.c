@@ -50,6 +50,7 @@
 #include <string.h>
 
 #include "fs.h"
+#include "hugetlb.h"
 #include "memory.h"
 #include "mempolicy.h"
 #include "pgalloc.h"
@@ -768,7 +769,9 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 	lockdep_assert_held(&vma->vm_mm->mmap_lock);
 	VM_BUG_ON(address < vma->vm_start || address >= vma->vm_end);
 	ret = sanitize_fault_flags(vma, flags);
-	if (!ret)
+	if (!ret && unlikely(is_vm_hugetlb_page(vma)))	/* mm/hugetlb_vma.c */
+		ret = hugetlb_fault(vma->vm_mm, vma, address, flags);
+	else if (!ret)
 		ret = __handle_mm_fault(vma, address, flags);
 	mm_account_fault(m, flags, ret);
 	return ret;
@@ -861,6 +864,10 @@ static void unmap_single_vma(struct mmu_gather *tlb, struct vm_area_struct *vma,
 
 	if (start >= end)
 		return;
+	if (unlikely(is_vm_hugetlb_page(vma))) {	/* mm/hugetlb_vma.c */
+		__unmap_hugepage_range(tlb, vma, start, end);
+		return;
+	}
 	unmap_page_range(tlb, vma, start, end);
 }
 
@@ -1043,6 +1050,8 @@ int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_v
 
 	if (!vma_needs_copy(src_vma))
 		return 0;
+	if (is_vm_hugetlb_page(src_vma))	/* mm/hugetlb_vma.c */
+		return copy_hugetlb_page_range(dst_vma, src_vma);
 	VM_BUG_ON(dst_vma->vm_start != addr || dst_vma->vm_end != end);
 	size = pgdir_size(src_mm);
 	for (unsigned long next; addr < end; addr = next) {
@@ -1157,7 +1166,8 @@ static void upv_check_mm(struct upv *v, struct mm_struct *mm)
 	struct vm_area_struct *vma;
 
 	for_each_vma(mm, vma)
-		upv_check_vma(v, vma, rss);
+		if (!is_vm_hugetlb_page(vma))	/* validate_hugetlb checks those */
+			upv_check_vma(v, vma, rss);
 	for (int i = 0; i < NR_MM_COUNTERS; i++)
 		if (rss[i] != mm->rss_stat[i])
 			upv_problem(v, "mm %p: rss counter %d is %ld, ptes say %ld", (void *)mm, i,

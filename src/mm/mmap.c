@@ -34,6 +34,7 @@
 
 #include "vma.h"
 #include "fs.h"
+#include "hugetlb.h"
 #include "memory.h"
 #include "mman.h"
 #include "pgalloc.h"
@@ -54,15 +55,13 @@
 #define FIRST_USER_ADDRESS	0UL
 #define USER_PGTABLES_CEILING	0UL
 
-#define MAP_HUGE_SHIFT		26
-#define MAP_HUGE_MASK		0x3fUL
 
 /* Flags MAP_SHARED keeps and MAP_SHARED_VALIDATE accepts (LEGACY_MAP_MASK). */
 #define LEGACY_MAP_MASK (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | \
 			 MAP_DENYWRITE | MAP_EXECUTABLE | MAP_UNINITIALIZED | \
 			 MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | \
 			 MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_32BIT | \
-			 (MAP_HUGE_MASK << MAP_HUGE_SHIFT))
+			 ((unsigned long)MAP_HUGE_MASK << MAP_HUGE_SHIFT))
 
 static inline unsigned long mmap_min_addr(const struct mm_struct *mm)
 {
@@ -317,7 +316,9 @@ unsigned long get_unmapped_area(struct mm_struct *mm, struct file *file, unsigne
 	 * shmem huge pages are off; large anonymous private mappings without
 	 * a hint get 2 MiB alignment.
 	 */
-	if (!file && !(flags & MAP_SHARED) && !addr && IS_ALIGNED(len, PMD_SIZE)) {
+	if (is_file_hugepages(file)) {		/* hugetlbfs: the hstate's size and alignment */
+		addr = hugetlb_get_unmapped_area(mm, file, addr, len, pgoff, flags);
+	} else if (!file && !(flags & MAP_SHARED) && !addr && IS_ALIGNED(len, PMD_SIZE)) {
 		unsigned long ret = thp_get_unmapped_area(mm, addr, len, flags);
 
 		addr = ret ? ret : get_unmapped_area_topdown(mm, addr, len, pgoff, flags);
@@ -488,9 +489,11 @@ static unsigned long round_hint_to_min(const struct mm_struct *mm, unsigned long
 	return hint;
 }
 
-/* Private writable mappings reserve commit, unless MAP_NORESERVE. */
-static bool accountable_mapping(vm_flags_t vm_flags)
+/* Private writable mappings reserve commit, unless MAP_NORESERVE or hugetlb. */
+static bool accountable_mapping(struct file *file, vm_flags_t vm_flags)
 {
+	if (is_file_hugepages(file))
+		return false;	/* hugetlb reservations are the pool's, not Committed_AS */
 	return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
 }
 
@@ -521,6 +524,14 @@ static struct vm_area_struct *mmap_new_vma(struct mm_struct *mm, struct file *fi
 	if (file) {
 		get_file(file);
 		vma->vm_file = file;
+		if (is_file_hugepages(file)) {	/* call_mmap: hugetlbfs_file_mmap */
+			*err = hugetlbfs_file_mmap(file, vma);
+			if (*err) {
+				fput(mm->machine, file);
+				vm_area_free(vma);
+				return NULL;
+			}
+		}
 	} else if (vm_flags & VM_SHARED) {
 		*err = shmem_zero_setup(vma);
 		if (*err) {
@@ -559,7 +570,7 @@ static unsigned long mmap_region(struct mm_struct *mm, struct file *file, unsign
 	}
 	if (!may_expand_vm(mm, vm_flags, pglen - vms.st.total))
 		return -ENOMEM;
-	if (accountable_mapping(vm_flags)) {
+	if (accountable_mapping(file, vm_flags)) {
 		charged = pglen - vms.st.accounted;
 		if (charged && security_vm_enough_memory_mm(mm, (long)charged))
 			return -ENOMEM;
@@ -698,19 +709,24 @@ unsigned long do_mmap(struct task_struct *t, struct file *file, unsigned long ad
 }
 
 /*
- * MAP_HUGETLB without a file: the size must be one the machine has (2 MiB,
- * 1 GiB); with no hugetlb pool configured (vm.nr_hugepages is 0, there is
- * no pool yet) the reservation fails as on Linux: ENOMEM.
+ * MAP_HUGETLB without a file (ksys_mmap_pgoff): the size field names an
+ * hstate (EINVAL if none), the length is rounded up to its page size, and
+ * the mapping maps a fresh hugetlbfs file ("/anon_hugepage (deleted)");
+ * the reservation is made by hugetlbfs_file_mmap (ENOMEM if the pool
+ * cannot back it).
  */
-static long hugetlb_anon_mmap(unsigned long len, unsigned long flags)
+static struct file *hugetlb_anon_file(struct task_struct *t, unsigned long *len,
+				      unsigned long flags)
 {
-	unsigned long log = (flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
+	unsigned int log = (unsigned int)((flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK);
+	struct hstate *h = hstate_sizelog(t->machine, log);
 
-	if (log && log != PMD_SHIFT && log != PUD_SHIFT)
-		return -EINVAL;
-	if (!len)
-		return -EINVAL;
-	return -ENOMEM;
+	if (!h)
+		return ERR_PTR(-EINVAL);
+	*len = ALIGN(*len, huge_page_size(h));
+	if (!*len)
+		return ERR_PTR(-EINVAL);
+	return hugetlb_file_setup(t->machine, *len, h);
 }
 
 long sys_mmap(struct task_struct *t, unsigned long addr, unsigned long len, unsigned long prot,
@@ -730,12 +746,17 @@ long sys_mmap(struct task_struct *t, unsigned long addr, unsigned long len, unsi
 			return -EINVAL;
 	} else {
 		file = NULL;	/* the fd of an anonymous mapping is ignored */
-		if (flags & MAP_HUGETLB)
-			return hugetlb_anon_mmap(len, flags);
+		if (flags & MAP_HUGETLB) {
+			file = hugetlb_anon_file(t, &len, flags);
+			if (IS_ERR(file))
+				return PTR_ERR(file);
+		}
 	}
 	spin_lock(&mm->mmap_lock);
 	ret = do_mmap(t, file, addr, len, prot, flags, 0, off >> PAGE_SHIFT, &populate);
 	spin_unlock(&mm->mmap_lock);
+	if (flags & MAP_ANONYMOUS && file)
+		fput(t->machine, file);	/* the mapping holds its own reference */
 	if (populate)
 		mm_populate(mm, ret, populate, true);
 	return (long)ret;

@@ -137,6 +137,8 @@ static long change_protection(struct mmu_gather *tlb, struct vm_area_struct *vma
 	unsigned long addr, next;
 	long pages = 0;
 
+	if (is_vm_hugetlb_page(vma))	/* mm/hugetlb_vma.c: the leaves, flushed there */
+		return hugetlb_change_protection(vma, start, end, vma->vm_page_prot);
 	for (addr = start; addr < end; addr = next) {
 		pte_t *pte = pte_table_at(mm, addr, end, &next);
 

@@ -281,6 +281,9 @@ static unsigned long move_page_tables(struct pagetable_move_control *pmc)
 
 	if (!pmc->len_in)
 		return 0;
+	if (is_vm_hugetlb_page(pmc->old))	/* mm/hugetlb_vma.c: the leaves move whole */
+		return move_hugetlb_page_tables(pmc->old, pmc->new, pmc->old_addr, pmc->new_addr,
+						pmc->len_in);
 	try_realign_addr(pmc, PMD_MASK);
 	for (; pmc->old_addr < pmc->old_end;
 	     pmc->old_addr += extent, pmc->new_addr += extent) {
@@ -379,6 +382,22 @@ static long check_mremap_params(struct vma_remap_struct *vrm)
 	return 0;
 }
 
+/*
+ * hugetlb (align_hugetlb): lengths round up to the huge page size, both
+ * addresses must be aligned to it, and the mapping may not grow (the
+ * reservations cannot follow a growth).
+ */
+static bool align_hugetlb(struct vma_remap_struct *vrm)
+{
+	struct hstate *h = hstate_vma(vrm->vma);
+
+	vrm->old_len = ALIGN(vrm->old_len, huge_page_size(h));
+	vrm->new_len = ALIGN(vrm->new_len, huge_page_size(h));
+	if ((vrm->addr | vrm->new_addr) & ~huge_page_mask(h))
+		return false;
+	return vrm->new_len <= vrm->old_len;
+}
+
 /* The checks of the source VMA (check_prep_vma). */
 static long check_prep_vma(struct vma_remap_struct *vrm)
 {
@@ -387,6 +406,8 @@ static long check_prep_vma(struct vma_remap_struct *vrm)
 
 	if (!vma)
 		return -EFAULT;
+	if (is_vm_hugetlb_page(vma) && !align_hugetlb(vrm))
+		return -EINVAL;
 	vrm_set_delta(vrm);
 	if (!vrm_implies_new_addr(vrm))
 		vrm->new_addr = vrm->addr;
@@ -605,6 +626,10 @@ static long copy_vma_and_data(struct vma_remap_struct *vrm, struct vm_area_struc
 	pmc.old = vma;
 	pmc.new = new_vma;
 	moved_len = move_page_tables(&pmc);
+	/* clear_vma_resv_huge_pages: the reservations went with the copy. */
+	if (is_vm_hugetlb_page(vma) && moved_len == vrm->old_len) {
+		clear_vma_resv_huge_pages(vma);
+	}
 	if (moved_len < vrm->old_len) {
 		struct pagetable_move_control revert = {
 			.old = new_vma, .new = vma,

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "fs.h"
+#include "hugetlb.h"
 #include "memory.h"
 #include "mempolicy.h"
 #include "swap.h"
@@ -392,6 +393,11 @@ void fput(struct machine *m, struct file *f)
 	VM_BUG_ON(f->f_count <= 0);
 	if (--f->f_count)
 		return;
+	if (mapping->hstate) {		/* a hugetlbfs file (fs/hugetlbfs/inode.c) */
+		hugetlbfs_evict_inode(m, mapping);
+		kmem_cache_free(m, m->filp_cachep, f);
+		return;
+	}
 	shmem_truncate_range(mapping, 0);
 	VM_BUG_ON(mapping->nrpages || mapping->i_pages);
 	if (!(mapping->shmem_flags & VM_NORESERVE))

@@ -37,6 +37,7 @@
 
 #include "mm.h"
 #include "swap.h"
+#include "hugetlb.h"
 
 BUILD_BUG_ON(NR_ACTIVE_ANON != NR_INACTIVE_ANON + LRU_ACTIVE_ANON);
 BUILD_BUG_ON(NR_UNEVICTABLE != NR_INACTIVE_ANON + LRU_UNEVICTABLE);
@@ -339,6 +340,11 @@ void put_page(struct machine *m, struct page *page)
 	VM_BUG_ON_PAGE(page_to_pfn(m, page) == m->zero_pfn, m, page);
 	if (page_ref_count(page) > 1) {
 		page->_refcount--;
+		return;
+	}
+	if (PageHugetlb(page)) {	/* the folio's destructor: back to its pool */
+		set_page_count(page, 0);
+		free_huge_folio(m, page);
 		return;
 	}
 	__page_cache_release(m, page);

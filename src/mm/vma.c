@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "vma.h"
+#include "hugetlb.h"
 #include "fs.h"
 #include "mman.h"
 #include "rmap.h"
@@ -103,6 +104,8 @@ void vm_area_free(struct vm_area_struct *vma)
 void remove_vma(struct vm_area_struct *vma)
 {
 	vma_unlink_file(vma);	/* exit_mmap frees VMAs without vma_unlink */
+	if (is_vm_hugetlb_page(vma))	/* vm_ops->close */
+		hugetlb_vm_op_close(vma);
 	unlink_anon_vmas(vma);
 	if (vma->vm_file)
 		fput(vma->vm_mm->machine, vma->vm_file);
@@ -406,12 +409,30 @@ struct vma_prepare {
 	struct vm_area_struct *adj;	/* a neighbour that changes range too */
 	struct vm_area_struct *remove, *remove2;	/* merged away */
 	struct anon_vma *anon_vma;
+	bool relink, relink_adj;	/* out of i_mmap for the change (file VMAs) */
 };
+
+/*
+ * A file VMA leaves i_mmap before the anon_vma lock is taken and returns
+ * after it is dropped: i_mmap_rwsem ranks above anon_vma->rwsem (Linux's
+ * vma_prepare takes i_mmap first). Private file mappings with COW pages
+ * (hugetlb's among them) have both.
+ */
+static void vma_prepare_file(struct vma_prepare *vp)
+{
+	vp->relink = vp->vma->vm_file && !RB_EMPTY_NODE(&vp->vma->shared.rb);
+	vp->relink_adj = vp->adj && vp->adj->vm_file && !RB_EMPTY_NODE(&vp->adj->shared.rb);
+	if (vp->relink)
+		vma_unlink_file(vp->vma);
+	if (vp->relink_adj)
+		vma_unlink_file(vp->adj);
+}
 
 static void vma_prepare(struct vma_prepare *vp)
 {
 	if (!vp->anon_vma)
 		return;
+	vma_prepare_file(vp);
 	anon_vma_lock_write(vp->anon_vma);
 	anon_vma_interval_tree_pre_update_vma(vp->vma);
 	if (vp->adj)
@@ -425,6 +446,10 @@ static void vma_complete(struct vma_prepare *vp)
 		if (vp->adj)
 			anon_vma_interval_tree_post_update_vma(vp->adj);
 		anon_vma_unlock_write(vp->anon_vma);
+		if (vp->relink)
+			vma_link_file(vp->vma);
+		if (vp->relink_adj)
+			vma_link_file(vp->adj);
 	}
 	/* Merged-away VMAs left the tree already (map_count too). */
 	if (vp->remove)
@@ -444,6 +469,8 @@ int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below)
 
 	VM_BUG_ON(addr <= vma->vm_start || addr >= vma->vm_end);
 	VM_BUG_ON(!IS_ALIGNED(addr, PAGE_SIZE));
+	if (is_vm_hugetlb_page(vma) && hugetlb_vm_op_split(vma, addr))	/* vm_ops->may_split */
+		return -EINVAL;
 	new = vm_area_dup(vma);
 	if (!new)
 		return -ENOMEM;
@@ -460,6 +487,8 @@ int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below)
 	}
 	if (new->vm_file)
 		get_file(new->vm_file);
+	if (is_vm_hugetlb_page(new))	/* vm_ops->open: the halves share the reservations */
+		hugetlb_vm_op_open(new);
 
 	vma_prepare(&vp);
 	if (new_below)
@@ -467,8 +496,9 @@ int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below)
 			      vma->vm_pgoff + ((addr - new->vm_start) >> PAGE_SHIFT));
 	else
 		vma_set_range(vma, vma->vm_start, addr, vma->vm_pgoff);
-	vma_link(vma->vm_mm, new);
+	/* Linked (into i_mmap too) once the anon_vma lock is dropped: see vma_prepare_file. */
 	vma_complete(&vp);
+	vma_link(vma->vm_mm, new);
 	return 0;
 }
 
@@ -905,6 +935,8 @@ struct vm_area_struct *copy_vma(struct vm_area_struct **vmap, unsigned long addr
 	}
 	if (new_vma->vm_file)
 		get_file(new_vma->vm_file);
+	if (is_vm_hugetlb_page(new_vma))	/* vm_ops->open */
+		hugetlb_vm_op_open(new_vma);
 	vma_link(mm, new_vma);
 	*need_rmap_locks = false;
 	return new_vma;

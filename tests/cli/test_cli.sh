@@ -132,6 +132,12 @@ rm -rf "$tmp"
 expect_ok "--node-distance" "^10 30$" --nodes 2 --node-distance 30 show /sys/devices/system/node/node0/distance
 expect_ok "numastat" "^interleave_hit 0$" --nodes 2 show /sys/devices/system/node/node1/numastat
 expect_fail "--node-distance needs a full table" "give 2 rows of 2" --nodes 2 --node-distance 10,20 show vmstat
+# hugetlb: boot keys and the large-pages scenario (small: 64 MiB, 2 processes).
+expect_ok "--hugepages fills the pool" "^HugePages_Total: +4$" --hugepages 4 show meminfo
+expect_fail "hugepagesz= names the sizes" "2M or 1G" --hugepagesz 4M show meminfo
+expect_ok "scenarios lists large-pages" "^  large-pages +Large pages" scenarios
+expect_ok "run --scenario large-pages" "TLB misses, one read per 4 KiB page +16384 +32$" \
+	run --scenario large-pages -- 2 64M
 
 # The default demo: exits 0, explains, and makes its point quickly.
 start=$(date +%s%N)

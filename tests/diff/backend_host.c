@@ -59,12 +59,15 @@ struct host {
 	unsigned long minflt[DT_MAXPROC], majflt[DT_MAXPROC];
 	struct w_reply reply;
 	bool broken;
+	long saved_nr_hugepages;	/* hugetlb: the pool to restore, or -1 */
 };
 
 static struct host *H(struct dt_backend *b)
 {
 	return b->priv;
 }
+
+static void host_hugetlb_restore(struct host *h);	/* hugetlb, below */
 
 static int read_reply(struct host *h, int p, struct w_reply *r)
 {
@@ -229,6 +232,94 @@ static void host_end(struct dt_backend *b)
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;
 	memset(h->pid, 0, sizeof(h->pid));
+	host_hugetlb_restore(h);	/* the workers (and their huge pages) are gone */
+}
+
+/* ---- hugetlb: the host's pool, set for a sequence and put back after it ---- */
+
+#define NR_HUGEPAGES	"/proc/sys/vm/nr_hugepages"
+
+static char *read_file(const char *path)
+{
+	char *buf = malloc(65536);
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, 65535);
+
+	if (fd >= 0)
+		close(fd);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static long read_long(const char *path)
+{
+	char *t = read_file(path);
+	long v = t ? strtol(t, NULL, 10) : -1;
+
+	free(t);
+	return v;
+}
+
+static int write_long(const char *path, long v)
+{
+	char buf[32];
+	int fd = open(path, O_WRONLY), len = snprintf(buf, sizeof(buf), "%ld\n", v);
+	ssize_t n = fd < 0 ? -1 : write(fd, buf, (size_t)len);
+	int err = errno;
+
+	if (fd >= 0)
+		close(fd);
+	return n == len ? 0 : -(err ? err : EIO);
+}
+
+static long meminfo_value(const char *text, const char *field)
+{
+	const char *p = text ? strstr(text, field) : NULL;
+
+	return p ? strtol(p + strlen(field) + 1, NULL, 10) : 0;
+}
+
+static char *host_meminfo(struct dt_backend *b)
+{
+	(void)b;
+	return read_file("/proc/meminfo");
+}
+
+/*
+ * n free pages beyond what is reserved: the pool becomes n + HugePages_Rsvd
+ * (a reservation leaked by some earlier program stays out of the way). The
+ * original size is restored by host_end (as root; otherwise EACCES).
+ */
+static int host_hugetlb_pool(struct dt_backend *b, long n)
+{
+	struct host *h = H(b);
+	char *mi = read_file("/proc/meminfo");
+	long want = n + meminfo_value(mi, "HugePages_Rsvd:");
+	int ret;
+
+	free(mi);
+	if (h->saved_nr_hugepages < 0)
+		h->saved_nr_hugepages = read_long(NR_HUGEPAGES);
+	if (h->saved_nr_hugepages < 0)
+		return -ENOENT;
+	ret = write_long(NR_HUGEPAGES, want);
+	if (ret)
+		return ret;
+	return read_long(NR_HUGEPAGES) == want ? 0 : -ENOMEM;
+}
+
+static void host_hugetlb_restore(struct host *h)
+{
+	if (h->saved_nr_hugepages < 0)
+		return;
+	if (write_long(NR_HUGEPAGES, h->saved_nr_hugepages))
+		fprintf(stderr, "difftest: could not restore %s to %ld\n", NR_HUGEPAGES,
+			h->saved_nr_hugepages);
+	h->saved_nr_hugepages = -1;
 }
 
 static int64_t host_mmap(struct dt_backend *b, int p, uint64_t addr, uint64_t len, int prot,
@@ -484,9 +575,12 @@ struct dt_backend *dt_host_backend(const char *worker_path)
 		.get_mempolicy = host_get_mempolicy,
 		.mbind = host_mbind,
 		.home_node = host_home_node,
+		.hugetlb_pool = host_hugetlb_pool,
+		.meminfo = host_meminfo,
 	};
 
 	h.worker = worker_path;
+	h.saved_nr_hugepages = -1;
 	b.priv = &h;
 	return &b;
 }

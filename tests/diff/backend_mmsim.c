@@ -276,6 +276,23 @@ static char *sim_proc_text(struct dt_backend *b, int p, const char *file)
 	return mmsim_proc_read(S(b)->m, path, &len);
 }
 
+/* hugetlb: vm.nr_hugepages, as the host backend sets its pool. */
+static char *sim_meminfo(struct dt_backend *b)
+{
+	return mmsim_proc_read(S(b)->m, "meminfo", NULL);
+}
+
+static int sim_hugetlb_pool(struct dt_backend *b, long n)
+{
+	char *mi = sim_meminfo(b), *p = mi ? strstr(mi, "HugePages_Rsvd:") : NULL;
+	long rsvd = p ? strtol(p + 15, NULL, 10) : 0;
+	char v[32];
+
+	free(mi);
+	snprintf(v, sizeof(v), "%ld", n + rsvd);
+	return mmsim_sysctl_set(S(b)->m, "vm.nr_hugepages", v, NULL, 0);
+}
+
 static int sim_check(struct dt_backend *b)
 {
 	return mmsim_check(S(b)->m);
@@ -310,6 +327,8 @@ struct dt_backend *dt_mmsim_backend(const char *options)
 		.get_mempolicy = sim_get_mempolicy,
 		.mbind = sim_mbind,
 		.home_node = sim_home_node,
+		.hugetlb_pool = sim_hugetlb_pool,
+		.meminfo = sim_meminfo,
 	};
 
 	s.options = options;

@@ -687,6 +687,70 @@ void dt_record(struct dt *t, const char *label, unsigned pmask, unsigned what)
 			record_proc(t, label, p, what);
 }
 
+/* ---- hugetlb ---- */
+
+static const char *const htlb_fields[5] = {
+	"HugePages_Total", "HugePages_Free", "HugePages_Rsvd", "HugePages_Surp", "Hugetlb",
+};
+
+/* meminfo's hugetlb lines into v; false if the backend cannot tell. */
+static bool htlb_figures(struct dt *t, long *v)
+{
+	char *text = t->b->meminfo ? t->b->meminfo(t->b) : NULL;
+	const char *s = text;
+	char line[256], name[64], value[64];
+
+	if (!text)
+		return false;
+	for (int i = 0; i < 5; i++)
+		v[i] = 0;
+	while (next_line(&s, line, sizeof(line))) {
+		if (!parse_field(line, name, sizeof(name), value, sizeof(value)))
+			continue;
+		for (int i = 0; i < 5; i++)
+			if (!strcmp(name, htlb_fields[i]))
+				v[i] = strtol(value, NULL, 10);
+	}
+	free(text);
+	return true;
+}
+
+int dt_hugetlb_pool(struct dt *t, long n)
+{
+	char key[64];
+	int ret;
+
+	if (t->aborted)
+		return -EIO;
+	ret = t->b->hugetlb_pool ? t->b->hugetlb_pool(t->b, n) : -ENOSYS;
+	snprintf(key, sizeof(key), "%02d.hugetlb_pool", ++t->nops);
+	if (ret < 0)
+		dt_log(t, key, "-%s", errname(-ret));
+	else
+		dt_log(t, key, "%d", ret);
+	if (!htlb_figures(t, t->htlb_base))
+		dt_abort(t, "no meminfo");
+	return ret;
+}
+
+void dt_hugetlb_record(struct dt *t, const char *label)
+{
+	long now[5];
+	char key[96];
+
+	if (t->aborted)
+		return;
+	if (!htlb_figures(t, now)) {
+		dt_abort(t, "no meminfo");
+		return;
+	}
+	for (int i = 0; i < 5; i++) {
+		snprintf(key, sizeof(key), "%s.%s", label, htlb_fields[i]);
+		dt_log(t, key, "%+ld", now[i] - t->htlb_base[i]);
+		t->htlb_base[i] = now[i];
+	}
+}
+
 /* ---- Running a sequence ---- */
 
 int dt_run(struct dt_backend *b, const struct dt_sequence *s, struct dt_result *r)

@@ -110,6 +110,14 @@ struct dt_backend {
 		     uint64_t w0, int hibit, unsigned long maxnode, unsigned int flags);
 	int (*home_node)(struct dt_backend *b, int p, uint64_t addr, uint64_t len,
 			 unsigned long node, unsigned long flags);
+	/*
+	 * hugetlb: make n 2 MiB pages free for new reservations (the pool gets
+	 * n plus what is reserved already, so reservations the host leaked
+	 * earlier do not count); end() puts the host's pool back. 0 or -errno.
+	 */
+	int (*hugetlb_pool)(struct dt_backend *b, long n);
+	/* hugetlb: the machine-wide /proc/meminfo text (malloc'd) or NULL. */
+	char *(*meminfo)(struct dt_backend *b);
 };
 
 /*
@@ -177,6 +185,8 @@ struct dt {
 	uint64_t brk0[DT_MAXPROC];	/* first brk(0) seen, base for brk results */
 	struct dt_window win[DT_MAXWIN];
 	bool aborted;			/* backend broke; later calls are skipped */
+	/* hugetlb: meminfo's HugePages_Total/Free/Rsvd/Surp and Hugetlb at the last record */
+	long htlb_base[5];
 };
 
 /* Log "key = value" (printf-style value). */
@@ -255,6 +265,14 @@ void dt_record(struct dt *t, const char *label, unsigned pmask, unsigned what);
 /* Baseline of a process as it is now (at start, after fork, or after a
  * sequence's setup that evens out the two programs' starting states). */
 void dt_baseline_take(struct dt *t, int p);
+
+/*
+ * hugetlb: dt_hugetlb_pool sets the pool (see the backend's hugetlb_pool)
+ * and takes meminfo's hugetlb lines as the baseline; dt_hugetlb_record logs
+ * their change since the previous record ("LABEL.HugePages_Free = -1").
+ */
+int dt_hugetlb_pool(struct dt *t, long n);
+void dt_hugetlb_record(struct dt *t, const char *label);
 
 /* ---- Sequences ---- */
 

@@ -1774,6 +1774,155 @@ static void numa_shared(struct dt *t)
 	dt_record(t, "shared", P(0) | P(c), REC_NVMA | REC_WINDOWS);
 }
 
+/* ---- hugetlb (MAP_HUGETLB; the host backend sets vm.nr_hugepages as root) ---- */
+
+#define HPG		(2 * MB)
+#define MAP_HUGE_SHIFT	26
+#define HPA		(PA | MAP_HUGETLB)
+#define HSA		(SA | MAP_HUGETLB)
+#define MADV_PAGEOUT	21
+
+/* A private mapping: length rounding, reservation, one fault per 2 MiB, munmap. */
+static void hugetlb_private(struct dt *t)
+{
+	arena(t);
+	dt_hugetlb_pool(t, 4);
+	dt_mmap(t, 0, A, 3 * MB, RW, HPA | MAP_FIXED);
+	dt_record(t, "mapped", P(0), REC_ALL);
+	dt_hugetlb_record(t, "mapped");
+	dt_fill(t, 0, A, HPG, 7);
+	dt_record(t, "written", P(0), REC_ALL);
+	dt_hugetlb_record(t, "written");
+	dt_mincore(t, 0, A, 2 * HPG);
+	dt_check(t, 0, A, HPG, 7);
+	dt_touch(t, 0, A + HPG, PG(1), 0);
+	dt_record(t, "read", P(0), REC_ALL);
+	dt_hugetlb_record(t, "read");
+	dt_munmap(t, 0, A, HPG);
+	dt_record(t, "unmapped", P(0), REC_ALL);
+	dt_hugetlb_record(t, "unmapped");
+	dt_munmap(t, 0, A + HPG, HPG);
+	dt_hugetlb_record(t, "gone");
+}
+
+/* A shared mapping across fork: not copied, the child faults and sees the data. */
+static void hugetlb_shared_fork(struct dt *t)
+{
+	int c;
+
+	arena(t);
+	dt_hugetlb_pool(t, 4);
+	dt_mmap(t, 0, A, 2 * HPG, RW, HSA | MAP_FIXED);
+	dt_hugetlb_record(t, "mapped");
+	dt_fill(t, 0, A, HPG, 3);
+	dt_record(t, "written", P(0), REC_ALL);
+	dt_hugetlb_record(t, "written");
+	c = dt_fork(t, 0);
+	dt_check(t, c, A, HPG, 3);
+	dt_fill(t, c, A + HPG, HPG, 4);
+	dt_record(t, "child", P(0) | P(c), REC_ALL);
+	dt_hugetlb_record(t, "child");
+	dt_check(t, 0, A + HPG, HPG, 4);
+	dt_record(t, "parent", P(0) | P(c), REC_ALL);
+	dt_exit(t, c);
+	dt_munmap(t, 0, A, 2 * HPG);
+	dt_hugetlb_record(t, "gone");
+}
+
+/* A private mapping across fork: COW copies, the child has no reservations. */
+static void hugetlb_private_fork(struct dt *t)
+{
+	int c;
+
+	arena(t);
+	dt_hugetlb_pool(t, 3);
+	dt_mmap(t, 0, A, 2 * HPG, RW, HPA | MAP_FIXED);
+	dt_fill(t, 0, A, HPG, 5);
+	dt_hugetlb_record(t, "written");
+	c = dt_fork(t, 0);
+	dt_check(t, c, A, HPG, 5);
+	dt_record(t, "child_read", P(c), REC_FAULTS);
+	dt_fill(t, c, A, HPG, 6);
+	dt_record(t, "child_cow", P(c), REC_ALL);
+	dt_hugetlb_record(t, "child_cow");
+	dt_touch(t, c, A + HPG, PG(1), 1);	/* no free unreserved page: SIGBUS */
+	dt_hugetlb_record(t, "child_sigbus");
+	dt_check(t, 0, A, HPG, 5);
+	dt_exit(t, c);
+	dt_hugetlb_record(t, "child_gone");
+	dt_touch(t, 0, A, PG(1), 1);	/* the page is ours alone again: reused */
+	dt_fill(t, 0, A + HPG, HPG, 8);
+	dt_record(t, "parent", P(0), REC_ALL);
+	dt_hugetlb_record(t, "parent");
+	dt_munmap(t, 0, A, 2 * HPG);
+	dt_hugetlb_record(t, "gone");
+}
+
+/* The errno of hugetlb mappings: empty pool, sizes, alignment. */
+static void hugetlb_errors(struct dt *t)
+{
+	arena(t);
+	dt_hugetlb_pool(t, 0);
+	dt_mmap(t, 0, A, HPG, RW, HPA | MAP_FIXED);
+	dt_mmap(t, 0, A, HPG, RW, HSA | MAP_FIXED);
+	dt_mmap(t, 0, A, HPG, RW, HPA | MAP_FIXED | MAP_NORESERVE);
+	dt_touch(t, 0, A, PG(1), 1);
+	dt_munmap(t, 0, A, HPG);
+	dt_hugetlb_pool(t, 2);
+	dt_mmap(t, 0, A, 1, RW, HPA | MAP_FIXED | (21 << MAP_HUGE_SHIFT));
+	dt_munmap(t, 0, A, HPG);
+	dt_mmap(t, 0, A, 1, RW, HPA | MAP_FIXED | (22 << MAP_HUGE_SHIFT));
+	dt_mmap(t, 0, A, 1, RW, HPA | MAP_FIXED | (12 << MAP_HUGE_SHIFT));
+	dt_mmap(t, 0, A, 0, RW, HPA | MAP_FIXED);
+	dt_mmap(t, 0, A + PG(1), HPG, RW, HPA | MAP_FIXED);
+	dt_mmap(t, 0, A, HPG, RW, HPA | MAP_FIXED | MAP_GROWSDOWN);
+	dt_mmap(t, 0, A, 3 * HPG, RW, HPA | MAP_FIXED);
+	dt_mmap_off(t, 0, A, HPG, RW, HPA | MAP_FIXED, PG(1));
+	dt_mmap(t, 0, A, 2 * HPG, RW, HPA | MAP_FIXED);
+	dt_munmap(t, 0, A + PG(1), HPG);
+	dt_munmap(t, 0, A, PG(1));
+	dt_mprotect(t, 0, A, PG(1), PROT_READ);
+	dt_mprotect(t, 0, A + HPG, HPG, PROT_READ);
+	dt_touch(t, 0, A + HPG, PG(1), 1);
+	dt_record(t, "split", P(0), REC_ALL);
+	dt_hugetlb_record(t, "split");
+	dt_munmap(t, 0, A, 2 * HPG);
+	dt_hugetlb_record(t, "gone");
+}
+
+/* madvise and mremap on hugetlb: what 6.x allows and what it refuses. */
+static void hugetlb_madvise_mremap(struct dt *t)
+{
+	arena(t);
+	dt_hugetlb_pool(t, 4);
+	dt_mmap(t, 0, A, 2 * HPG, RW, HPA | MAP_FIXED);
+	dt_touch(t, 0, A, 2 * HPG, 1);
+	dt_hugetlb_record(t, "written");
+	dt_madvise(t, 0, A + PG(1), PG(1), MADV_DONTNEED);
+	dt_madvise(t, 0, A, PG(1), MADV_DONTNEED);
+	dt_madvise(t, 0, A, HPG, MADV_FREE);
+	dt_madvise(t, 0, A, HPG, MADV_COLD);
+	dt_madvise(t, 0, A, HPG, MADV_PAGEOUT);
+	dt_madvise(t, 0, A, HPG, MADV_WILLNEED);
+	dt_hugetlb_record(t, "refused");
+	dt_madvise(t, 0, A, HPG + PG(1), MADV_DONTNEED);
+	dt_record(t, "dontneed", P(0), REC_ALL);
+	dt_hugetlb_record(t, "dontneed");
+	dt_madvise(t, 0, A, HPG, MADV_POPULATE_WRITE);
+	dt_hugetlb_record(t, "populated");
+	dt_mremap(t, 0, A, 2 * HPG, 4 * HPG, MREMAP_MAYMOVE, 0);
+	dt_mremap(t, 0, A, 2 * HPG, 2 * HPG, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
+	dt_mremap(t, 0, A, 0, HPG, MREMAP_MAYMOVE, 0);
+	dt_mremap(t, 0, A, 2 * HPG, 3 * MB, 0, 0);
+	dt_mremap(t, 0, A, 2 * HPG, HPG, 0, 0);
+	dt_record(t, "shrunk", P(0), REC_ALL);
+	dt_hugetlb_record(t, "shrunk");
+	dt_mlock(t, 0, A, HPG);
+	dt_record(t, "mlocked", P(0), REC_ALL);
+	dt_munmap(t, 0, A, HPG);
+	dt_hugetlb_record(t, "gone");
+}
+
 const struct dt_sequence dt_sequences[] = {
 	SEQ(anon_write),
 	SEQ(anon_read),
@@ -1874,6 +2023,12 @@ const struct dt_sequence dt_sequences[] = {
 	SEQ(numa_home_node),
 	SEQ(numa_fork),
 	SEQ(numa_shared),
+	/* hugetlb */
+	SEQ(hugetlb_private),
+	SEQ(hugetlb_shared_fork),
+	SEQ(hugetlb_private_fork),
+	SEQ(hugetlb_errors),
+	SEQ(hugetlb_madvise_mremap),
 };
 
 const size_t dt_nsequences = sizeof(dt_sequences) / sizeof(dt_sequences[0]);

@@ -208,6 +208,7 @@ static void test_keys_list(void **state)
 		"debug_tlbflush",
 		"vmalloc_fault",	/* vmalloc (issue 7) */
 		"node_distance",	/* NUMA */
+		"hugepages", "hugepagesz", "default_hugepagesz",	/* hugetlb */
 	};
 	size_t n = 0;
 

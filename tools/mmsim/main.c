@@ -63,6 +63,11 @@ static const struct machine_opt machine_opts[] = {
 	/* NUMA */
 	{ "node-distance", "node_distance", OPT_VALUE, "D|ROWS",
 	  "NUMA distances: one remote distance, or the SLIT as 10,20;20,10" },
+	/* hugetlb (the kernel command line's keys; repeat --hugepagesz/--hugepages pairs) */
+	{ "hugepagesz", "hugepagesz", OPT_VALUE, "2M|1G", "the size the next --hugepages sets" },
+	{ "hugepages", "hugepages", OPT_VALUE, "N", "hugetlb pages allocated at boot (1G: from memblock)" },
+	{ "default-hugepagesz", "default_hugepagesz", OPT_VALUE, "2M|1G",
+	  "the size of vm.nr_hugepages and meminfo's HugePages_* (default 2M)" },
 };
 
 static const struct machine_opt *find_opt(const char *name, size_t len)

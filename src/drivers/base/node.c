@@ -23,6 +23,7 @@
 
 #define NODE_DIR	"devices/system/node/"
 #define WI_DIR		"kernel/mm/mempolicy/weighted_interleave/"
+#define HUGETLB_DIR	"kernel/mm/hugepages/"	/* hugetlb: mm/hugetlb.c serves these */
 
 typedef bool (*has_fn)(const struct machine *m, int i, int arg);
 
@@ -274,9 +275,17 @@ static const char *sysfs_rel(const char *path)
 	if (!strncmp(path, "/sys/", 5))
 		return path + 5;
 	if (!strncmp(path, "sys/" NODE_DIR, 4 + strlen(NODE_DIR)) ||
-	    !strncmp(path, "sys/" WI_DIR, 4 + strlen(WI_DIR)))
+	    !strncmp(path, "sys/" WI_DIR, 4 + strlen(WI_DIR)) ||
+	    !strncmp(path, "sys/" HUGETLB_DIR, 4 + strlen(HUGETLB_DIR)))
 		return path + 4;
 	return NULL;
+}
+
+/* hugetlb: the pools' files (mm/hugetlb.c), global and per node. */
+static bool hugetlb_file(const char *rel)
+{
+	return !strncmp(rel, HUGETLB_DIR, strlen(HUGETLB_DIR)) ||
+	       (!strncmp(rel, NODE_DIR, strlen(NODE_DIR)) && strstr(rel, "/hugepages/"));
 }
 
 bool sysfs_path(const char *path)
@@ -291,7 +300,9 @@ char *sysfs_read(struct machine *m, const char *path, size_t *len)
 	int ret = -ENOENT;
 
 	seq_init(&s);
-	if (rel && !strncmp(rel, NODE_DIR, strlen(NODE_DIR)))
+	if (rel && hugetlb_file(rel))
+		ret = hugetlb_sysfs_read(m, path, &s);
+	else if (rel && !strncmp(rel, NODE_DIR, strlen(NODE_DIR)))
 		ret = read_node_dir(m, rel + strlen(NODE_DIR), &s);
 	else if (rel && !strncmp(rel, WI_DIR, strlen(WI_DIR)))
 		ret = read_wi_dir(m, rel + strlen(WI_DIR), &s);
@@ -322,6 +333,8 @@ int sysfs_write(struct machine *m, const char *path, const char *value)
 
 	if (!rel || !value)
 		return -ENOENT;
+	if (hugetlb_file(rel))
+		return hugetlb_sysfs_write(m, path, value);
 	if (!strncmp(rel, NODE_DIR, strlen(NODE_DIR)))
 		return sysfs_read_only(m, path);
 	if (strncmp(rel, WI_DIR, strlen(WI_DIR)))

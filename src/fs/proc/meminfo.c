@@ -124,16 +124,7 @@ static void show_thp(struct machine *m, struct seq_buf *s)
 	show_val_kb(s, "Balloon:", node_pages(m, NR_BALLOON_PAGES));
 }
 
-/* hugetlb_report_meminfo(): no hugetlb pool yet, so the counts are 0. */
-static void hugetlb_report_meminfo(struct machine *m, struct seq_buf *s)
-{
-	seq_printf(s, "%-19s%5lu\n", "HugePages_Total:", 0UL);
-	seq_printf(s, "%-19s%5lu\n", "HugePages_Free:", 0UL);
-	seq_printf(s, "%-19s%5lu\n", "HugePages_Rsvd:", 0UL);
-	seq_printf(s, "%-19s%5lu\n", "HugePages_Surp:", 0UL);
-	show_kb(s, "Hugepagesize:", HPAGE_SIZE_KB);
-	show_val_kb(s, "Hugetlb:", node_pages(m, NR_HUGETLB));
-}
+/* hugetlb_report_meminfo() is mm/hugetlb.c's: the default pool and every size's total. */
 
 /*
  * The direct map's page sizes, by a fixed rule standing in for x86's

@@ -349,8 +349,17 @@ static void smaps_walk_vma(struct vm_area_struct *vma, struct mem_size_stats *ms
 									 : PGDIR_SHIFT_L4;
 	unsigned long addr = vma->vm_start, end = vma->vm_end;
 
+	/* hugetlb: smaps_hugetlb_range (mm/hugetlb_vma.c) */
+	if (vma->vm_flags & VM_HUGETLB) {
+		unsigned long shared, priv;
+
+		hugetlb_smaps(vma, &shared, &priv);
+		mss->shared_hugetlb += shared;
+		mss->private_hugetlb += priv;
+		return;
+	}
 	/* VM_PFNMAP ranges have no struct pages to account (walk_page_test). */
-	if (vma->vm_flags & (VM_PFNMAP | VM_HUGETLB))
+	if (vma->vm_flags & VM_PFNMAP)
 		return;
 	for (unsigned long next; addr != end; addr = next) {
 		pgd_t *pgd = pgd_offset(mm, addr);
@@ -472,8 +481,9 @@ static void show_smap(struct seq_buf *s, struct vm_area_struct *vma)
 	smap_gather_stats(vma, &mss);
 	show_map_vma(s, vma);
 	put_kb(s, "Size:", vma->vm_end - vma->vm_start);
-	put_kb(s, "KernelPageSize:", PAGE_SIZE);
-	put_kb(s, "MMUPageSize:", PAGE_SIZE);
+	/* vma_kernel_pagesize / vma_mmu_pagesize: the hstate's for hugetlb */
+	put_kb(s, "KernelPageSize:", is_vm_hugetlb_page(vma) ? huge_page_size(hstate_vma(vma)) : PAGE_SIZE);
+	put_kb(s, "MMUPageSize:", is_vm_hugetlb_page(vma) ? huge_page_size(hstate_vma(vma)) : PAGE_SIZE);
 	__show_smap(s, &mss, false);
 	seq_printf(s, "THPeligible:    %8u\n", thp_eligible(vma) ? 1u : 0u);
 	show_smap_vma_flags(s, vma);
@@ -566,8 +576,8 @@ void task_mem(struct seq_buf *s, struct mm_struct *mm)
 	put_status_kb(s, "VmLib:", lib >> 10);
 	put_status_kb(s, "VmPTE:", (unsigned long)mm->pgtables_bytes >> 10);
 	put_status_kb(s, "VmSwap:", pages_kb(get_mm_counter(mm, MM_SWAPENTS)));
-	/* hugetlb_report_usage(): no hugetlb pages yet. */
-	put_status_kb(s, "HugetlbPages:", 0);
+	/* hugetlb_report_usage(): base pages under hugetlb leaves (mm/hugetlb_vma.c) */
+	put_status_kb(s, "HugetlbPages:", pages_kb((unsigned long)mm->hugetlb_usage));
 }
 
 unsigned long task_vsize(struct mm_struct *mm)
