@@ -189,6 +189,10 @@ struct machine {
 	int policy_zone;			/* highest zone policies apply to */
 	bool wi_manual;				/* weighted_interleave weights written */
 	unsigned char iw_table[MAX_NUMNODES];	/* the weights once written */
+
+	/* Load average (kernel/loadavg.c; /proc/loadavg), proctools. */
+	unsigned long avenrun[3];	/* 1, 5, 15 minutes; FSHIFT fixed point */
+	uint64_t calc_load_done_ns;	/* the clock at the last update (0: none yet) */
 };
 
 /* The pglist_data of node nid. */

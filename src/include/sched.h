@@ -77,5 +77,16 @@ void mmdrop(struct mm_struct *mm);	/* drop a reference to the struct */
 
 /* vmalloc (issue 7), kernel/smpboot.c: the secondary CPUs' idle-task stacks. */
 int idle_threads_init(struct machine *m);
+/*
+ * Load average (kernel/loadavg.c, Linux's kernel/sched/loadavg.c), for
+ * whoever advances machine->clock_ns: brings avenrun[] up to the clock,
+ * one LOAD_FREQ period at a time. Cheap when no period has ended.
+ */
+void calc_global_load(struct machine *m);
+/*
+ * Runnable tasks (nr_running()): the one the simulated kernel acts for,
+ * machine->current, the task /proc/PID/stat shows in state R.
+ */
+unsigned int nr_running(const struct machine *m);
 
 #endif
