@@ -68,6 +68,34 @@ static int write_all(int fd, const char *text, size_t len)
 	return 0;
 }
 
+/*
+ * Whether NAME in dfd already holds exactly text. Reading is much cheaper
+ * than making a new inode, and between two updates most files of most
+ * processes do not change.
+ */
+static bool same_file(int dfd, const char *name, const char *text, size_t len)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char buf[8192];
+	struct stat st;
+	size_t off = 0;
+	bool same;
+
+	if (fd < 0)
+		return false;
+	same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len;
+	while (same && off < len) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n <= 0 || (size_t)n > len - off || memcmp(buf, text + off, (size_t)n))
+			same = false;
+		else
+			off += (size_t)n;
+	}
+	close(fd);
+	return same;
+}
+
 /* NAME in dfd becomes text, atomically (write ".NAME.tmp", rename). */
 static int put_file(int dfd, const char *name, const char *text, size_t len,
 		    struct procfs_err *e)
@@ -75,9 +103,14 @@ static int put_file(int dfd, const char *name, const char *text, size_t len,
 	char tmp[256];
 	int fd, saved;
 
+	if (same_file(dfd, name, text, len))
+		return 0;
 	snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
-	unlinkat(dfd, tmp, 0);	/* a leftover, possibly read-only */
 	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (fd < 0 && errno == EEXIST) {	/* a leftover of an interrupted run */
+		unlinkat(dfd, tmp, 0);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	}
 	if (fd < 0)
 		return fail(e, name, errno);
 	if (write_all(fd, text, len)) {
