@@ -192,7 +192,7 @@ struct machine {
 
 	/* Load average (kernel/loadavg.c; /proc/loadavg), proctools. */
 	unsigned long avenrun[3];	/* 1, 5, 15 minutes; FSHIFT fixed point */
-	uint64_t calc_load_done_ns;	/* the clock at the last update (0: none yet) */
+	struct sim_timer calc_load_timer;	/* every LOAD_FREQ: calc_global_load */
 };
 
 /* The pglist_data of node nid. */

@@ -21,7 +21,6 @@
 #include "mmsim/mmsim.h"
 #include "sched.h"
 
-#define NSEC_PER_SEC	1000000000ULL
 
 static char *read_host(const char *name)
 {
@@ -129,24 +128,42 @@ static unsigned long long stat_value(const char *text, const char *name)
 static void test_stat_values(void **state)
 {
 	struct machine *m = test_boot("mem=256M cpus=3");
-	char *t;
+	unsigned long long user, sys, idle, ticks, clk;
+	char *t, line[128];
 	int pid;
 
 	(void)state;
-	/* 12.345678901 s: 1234 ticks per CPU, 3703 for the three together. */
-	m->clock_ns = 12345678901ULL;
 	pid = mmsim_spawn(m, "demo");
 	assert_true(pid > 0);
 	assert_int_equal(mmsim_fork(m, pid), pid + 1);
+	assert_int_equal(mmsim_tick(m, 12345678901ULL), 0);
 	t = test_proc(m, "stat");
-	assert_non_null(strstr(t, "cpu  0 0 0 3703 0 0 0 0 0 0\n"));
-	assert_non_null(strstr(t, "\ncpu0 0 0 0 1234 0 0 0 0 0 0\n"));
-	assert_non_null(strstr(t, "\ncpu2 0 0 0 1234 0 0 0 0 0 0\n"));
+	/* Each CPU's columns are its kcpustat in USER_HZ ticks; idle is the rest. */
+	for (int cpu = 0; cpu < 3; cpu++) {
+		const struct kernel_cpustat *kc = &m->kcpustat[cpu];
+
+		snprintf(line, sizeof(line), "\ncpu%d %llu 0 %llu %llu %llu 0 0 0 0 0\n", cpu,
+			 (unsigned long long)(kc->cpustat[CPUTIME_USER] / 10000000),
+			 (unsigned long long)(kc->cpustat[CPUTIME_SYSTEM] / 10000000),
+			 (unsigned long long)(cpu_idle_time(m, cpu) / 10000000),
+			 (unsigned long long)(kc->cpustat[CPUTIME_IOWAIT] / 10000000));
+		assert_non_null(strstr(t, line));
+	}
 	assert_null(strstr(t, "\ncpu3 "));
+	/* The "cpu" line sums nanoseconds, then converts: all columns add up to the clock. */
+	assert_int_equal(sscanf(t, "cpu  %llu 0 %llu %llu", &user, &sys, &idle), 3);
+	clk = m->clock_ns * 3 / 10000000;
+	ticks = user + sys + idle;
+	assert_true(ticks <= clk && ticks + 3 >= clk);
+	assert_true(m->kcpustat[0].cpustat[CPUTIME_SYSTEM] > 0);	/* spawn and fork cost */
 	assert_int_equal(stat_value(t, "processes"), 2);
 	assert_int_equal(stat_value(t, "procs_running"), 1);
 	assert_int_equal(stat_value(t, "procs_blocked"), 0);
 	assert_int_equal(stat_value(t, "btime"), 0);
+	assert_true(stat_value(t, "ctxt") >= 1);
+	/* 250 timer interrupts per CPU per second. */
+	assert_int_equal(stat_value(t, "intr"), nr_timer_interrupts(m));
+	assert_true(stat_value(t, "intr") >= 3 * 250 * 12);
 	assert_non_null(strstr(t, "\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n"));
 	free(t);
 	check_machine(m);
@@ -187,7 +204,7 @@ static void test_stat_intr_counts_shootdowns(void **state)
 	(void)state;
 	m->vm_events[NR_TLB_REMOTE_FLUSH_RECEIVED] = 17;
 	t = test_proc(m, "stat");
-	assert_int_equal(stat_value(t, "intr"), 17);
+	assert_int_equal(stat_value(t, "intr"), 17 + nr_timer_interrupts(m));
 	free(t);
 	mmsim_shutdown(m);
 }
@@ -216,15 +233,29 @@ static void test_uptime(void **state)
 	t = test_proc(m, "uptime");
 	assert_string_equal(t, "0.00 0.00\n");
 	free(t);
-	/* Truncated hundredths; idle is both CPUs' time. */
-	m->clock_ns = 3 * NSEC_PER_SEC + 999999999ULL;
+	/* Idle: both CPUs' time, truncated to hundredths. */
+	assert_int_equal(mmsim_tick(m, 3 * NSEC_PER_SEC + 999999999ULL), 0);
 	t = test_proc(m, "uptime");
 	assert_string_equal(t, "3.99 7.99\n");
 	assert_true(uptime_format(t));
 	free(t);
-	m->clock_ns = 86400ULL * NSEC_PER_SEC + 50000000ULL;
+	assert_int_equal(mmsim_tick(m, 86396 * NSEC_PER_SEC + 50000001ULL), 0);
 	t = test_proc(m, "uptime");
 	assert_string_equal(t, "86400.05 172800.10\n");
+	free(t);
+	/* Work charged to a CPU is not idle. */
+	assert_true(mmsim_spawn(m, "demo") > 0);
+	t = test_proc(m, "uptime");
+	{
+		unsigned long long up = m->clock_ns, idle = cpu_idle_time(m, 0) + cpu_idle_time(m, 1);
+		char want[64];
+
+		assert_true(idle < 2 * up);
+		snprintf(want, sizeof(want), "%llu.%02llu %llu.%02llu\n", up / NSEC_PER_SEC,
+			 up % NSEC_PER_SEC / 10000000, idle / NSEC_PER_SEC,
+			 idle % NSEC_PER_SEC / 10000000);
+		assert_string_equal(t, want);
+	}
 	free(t);
 	mmsim_shutdown(m);
 }
@@ -268,13 +299,11 @@ static void test_loadavg(void **state)
 
 	pid = mmsim_spawn(m, "demo");
 	assert_int_equal(mmsim_fork(m, pid), pid + 1);
-	/* Less than LOAD_FREQ: nothing changes. */
-	m->clock_ns = freq - 1;
-	calc_global_load(m);
+	/* Before the first LOAD_FREQ boundary (5 s + 1 tick after boot): nothing. */
+	assert_int_equal(mmsim_tick(m, freq - 1 - m->clock_ns), 0);
 	assert_int_equal(m->avenrun[0], 0);
-	/* One minute of one running task: twelve periods fit in 60.048 s. */
-	m->clock_ns = 12 * freq;
-	calc_global_load(m);
+	/* One minute of one running task: twelve samples by 60.048 s. */
+	assert_int_equal(mmsim_tick(m, 11 * freq + 1), 0);
 	for (int n = 0; n < 12; n++)
 		for (int i = 0; i < 3; i++)
 			ref[i] = ref_calc_load(ref[i], exps[i], 2048);
@@ -293,16 +322,18 @@ static void test_loadavg(void **state)
 	assert_int_equal(m->avenrun[0], ref[0]);
 	free(t);
 
-	/* Calling again at the same time is a no-op; nothing running decays. */
-	calc_global_load(m);
-	assert_int_equal(m->avenrun[0], ref[0]);
-	m->current = NULL;
-	m->clock_ns = 24 * freq;
-	calc_global_load(m);
+	/* With no task left, the average decays: twelve more samples with 0. */
+	assert_int_equal(mmsim_exit(m, pid + 1, 0), 0);
+	assert_int_equal(mmsim_exit(m, pid, 0), 0);
+	assert_int_equal(nr_running(m), 0);
+	assert_int_equal(mmsim_tick(m, 24 * freq - m->clock_ns), 0);
 	for (int n = 0; n < 12; n++)
 		ref[0] = ref_calc_load(ref[0], exps[0], 0);
 	assert_int_equal(m->avenrun[0], ref[0]);
 	assert_true(m->avenrun[0] < 2048 / 2);
+	t = test_proc(m, "loadavg");
+	assert_non_null(strstr(t, " 0/0 2\n"));
+	free(t);
 	check_machine(m);
 	mmsim_shutdown(m);
 }
@@ -377,7 +408,8 @@ static void test_cpuinfo(void **state)
 /* Every new file is known by name to the dispatcher and to the list. */
 static void test_listed(void **state)
 {
-	static const char *const names[] = { "stat", "loadavg", "uptime", "cpuinfo" };
+	static const char *const names[] = { "stat", "loadavg", "uptime", "cpuinfo",
+					     "sys/kernel/pid_max" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -387,6 +419,23 @@ static void test_listed(void **state)
 			found |= !strcmp(*f, names[i]);
 		assert_true(found);
 	}
+}
+
+/* sys/kernel/pid_max: Linux's default, raised to 1024 per CPU. */
+static void test_pid_max(void **state)
+{
+	struct machine *m = test_boot("mem=256M cpus=2");
+	char *t = test_proc(m, "sys/kernel/pid_max");
+
+	(void)state;
+	assert_string_equal(t, "32768\n");
+	free(t);
+	mmsim_shutdown(m);
+	m = test_boot("mem=256M cpus=64");
+	t = test_proc(m, "/proc/sys/kernel/pid_max");
+	assert_string_equal(t, "65536\n");
+	free(t);
+	mmsim_shutdown(m);
 }
 
 int main(void)
@@ -400,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_uptime),
 		cmocka_unit_test(test_loadavg),
 		cmocka_unit_test(test_cpuinfo),
+		cmocka_unit_test(test_pid_max),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,7 +28,6 @@
 
 #define MARKER		".mmsim-procfs"
 #define MARKER_TEXT	"This directory is a /proc tree written by mmsim --procfs.\n"
-#define PID_MAX_TEXT	"32768\n"	/* the simulated pid allocator's PID_MAX_DEFAULT */
 
 /* Why the last step failed, for the one-line message. */
 struct procfs_err {
@@ -232,42 +231,66 @@ static int open_top(const char *dir, struct procfs_err *e)
 
 /* ---- the machine-wide files ---- */
 
+/*
+ * The directory of path under top ("sys/kernel/pid_max" -> top/sys/kernel,
+ * made if missing) as a new descriptor, with *leaf pointing at the name.
+ */
+static int parent_dir(int top, const char *path, const char **leaf, struct procfs_err *e)
+{
+	const char *slash;
+	char part[128];
+	int dfd = dup(top);
+
+	if (dfd < 0)
+		return fail(e, path, errno);
+	while ((slash = strchr(path, '/'))) {
+		int sub;
+
+		snprintf(part, sizeof(part), "%.*s", (int)(slash - path), path);
+		sub = sub_dir(dfd, part, e);
+		close(dfd);
+		if (sub < 0)
+			return -1;
+		dfd = sub;
+		path = slash + 1;
+	}
+	*leaf = path;
+	return dfd;
+}
+
+/* Every file mmsim_proc_files() names, at its path. */
 static int put_root_files(mmsim_machine *m, int top, struct procfs_err *e)
 {
-	for (const char *const *f = mmsim_proc_files(); *f; f++)
-		if (put_proc(m, top, *f, *f, e))
+	for (const char *const *f = mmsim_proc_files(); *f; f++) {
+		const char *leaf;
+		int dfd = parent_dir(top, *f, &leaf, e), ret;
+
+		if (dfd < 0)
 			return -1;
+		ret = put_proc(m, dfd, leaf, *f, e);
+		close(dfd);
+		if (ret)
+			return -1;
+	}
 	return 0;
 }
 
-/* sys/vm/NAME for every vm sysctl, and sys/kernel/pid_max for ps. */
-static int put_sys(mmsim_machine *m, int top, struct procfs_err *e)
+/* sys/vm/NAME for every vm sysctl. */
+static int put_sysctls(mmsim_machine *m, int top, struct procfs_err *e)
 {
-	int sys = sub_dir(top, "sys", e), vm = -1, kernel = -1, ret = -1;
+	const char *leaf;
+	int vm = parent_dir(top, "sys/vm/x", &leaf, e), ret = 0;
 	char path[160];
 
-	if (sys < 0)
+	if (vm < 0)
 		return -1;
-	vm = sub_dir(sys, "vm", e);
-	kernel = sub_dir(sys, "kernel", e);
-	if (vm < 0 || kernel < 0)
-		goto out;
-	for (const char *const *s = mmsim_sysctl_names(); *s; s++) {
-		const char *name = strncmp(*s, "vm.", 3) ? NULL : *s + 3;
-
-		if (!name)
+	for (const char *const *s = mmsim_sysctl_names(); *s && !ret; s++) {
+		if (strncmp(*s, "vm.", 3))
 			continue;
-		snprintf(path, sizeof(path), "sys/vm/%s", name);
-		if (put_proc(m, vm, name, path, e))
-			goto out;
+		snprintf(path, sizeof(path), "sys/vm/%s", *s + 3);
+		ret = put_proc(m, vm, *s + 3, path, e);
 	}
-	ret = put_file(kernel, "pid_max", PID_MAX_TEXT, strlen(PID_MAX_TEXT), e);
-out:
-	if (kernel >= 0)
-		close(kernel);
-	if (vm >= 0)
-		close(vm);
-	close(sys);
+	close(vm);
 	return ret;
 }
 
@@ -492,7 +515,7 @@ int procfs_sync(mmsim_machine *m, const char *dir)
 	if (top >= 0) {
 		ret = put_root_files(m, top, &e);
 		if (!ret)
-			ret = put_sys(m, top, &e);
+			ret = put_sysctls(m, top, &e);
 		if (!ret)
 			ret = put_pids(m, top, &e);
 		close(top);

@@ -5,7 +5,8 @@
  *
  * The tree: every machine-wide file mmsim_proc_files() lists (meminfo,
  * vmstat, zoneinfo, buddyinfo, pagetypeinfo, slabinfo, stat, loadavg,
- * uptime, ...), sys/vm/NAME for every vm sysctl, sys/kernel/pid_max, and
+ * uptime, cpuinfo, sys/kernel/pid_max, ...), sys/vm/NAME for every vm
+ * sysctl, and
  * PID/ for every live process (thread-group leader) with the files
  * mmsim_proc_pid_files() lists, plus "self", a symlink to the PID
  * directory of the process the simulated kernel ran last (else of the

@@ -19,7 +19,6 @@
  */
 #include "internal.h"
 
-#define HZ		250
 #define LPJ		(2000000000UL / HZ)	/* loops_per_jiffy from a 2000 MHz TSC */
 
 static const char *const base_flags =

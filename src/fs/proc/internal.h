@@ -45,8 +45,8 @@ void show_stat(struct machine *m, struct seq_buf *s);
 void show_loadavg(struct machine *m, struct seq_buf *s);
 void show_uptime(struct machine *m, struct seq_buf *s);
 void show_cpuinfo(struct machine *m, struct seq_buf *s);
-/* CPU cpu's idle time since boot in ns (stat's idle column, uptime's second figure). */
-uint64_t cpu_idle_ns(const struct machine *m, int cpu);
+/* fs/proc/sysctl_kernel.c: sys/kernel/pid_max */
+void show_pid_max(struct machine *m, struct seq_buf *s);
 
 /*
  * Per-process files, /proc/PID/NAME. Each show function prints the whole

@@ -34,6 +34,7 @@ static const struct proc_entry proc_root[] = {
 	{ "loadavg", show_loadavg },
 	{ "uptime", show_uptime },
 	{ "cpuinfo", show_cpuinfo },
+	{ "sys/kernel/pid_max", show_pid_max },
 };
 
 static const char *const proc_names[] = {
@@ -41,7 +42,7 @@ static const char *const proc_names[] = {
 	/* vmalloc (issue 7) */
 	"vmallocinfo",
 	/* proctools */
-	"stat", "loadavg", "uptime", "cpuinfo",
+	"stat", "loadavg", "uptime", "cpuinfo", "sys/kernel/pid_max",
 	NULL,
 };
 _Static_assert(ARRAY_SIZE(proc_names) == ARRAY_SIZE(proc_root) + 1,

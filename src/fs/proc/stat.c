@@ -11,35 +11,35 @@
  * per-CPU ticks by rounding.
  *
  * What the simulation has and what it prints:
- *  - Time is the simulated clock. mmsim does not account CPU time to tasks
- *    yet, so all of every CPU's time since boot is idle (cpu_idle_ns());
- *    /proc/uptime's idle figure is the same sum.
- *  - Interrupts: the only ones the machine raises are TLB-shootdown IPIs
- *    (x86 counts them in irq_tlb_count, part of arch_irq_stat_cpu, so in
- *    the "intr" total but under no IRQ number). There are no devices: every
- *    IRQ number reads 0. nr_irqs is arch_probe_nr_irqs() for a PC with a
- *    legacy PIC and one 24-pin IO-APIC.
- *  - btime is 0: the simulated machine boots at the epoch (no host time
- *    enters a result). processes is total_forks (every task created, spawn
- *    included); procs_running counts the task the kernel acts for, which
- *    is the one /proc/PID/stat shows in state R; nothing ever blocks.
- *  - ctxt and the softirq counts are 0: there is no scheduler and no
- *    softirq yet.
+ *  - Time is the simulated clock (timer.h): user, system and iowait are
+ *    what the cost model charged to each CPU, idle the rest of the clock
+ *    (cpu_idle_time, also /proc/uptime's idle figure); nice, irq, softirq,
+ *    steal and the guest columns are 0.
+ *  - Interrupts: every CPU's local timer ticks HZ times a second
+ *    (nr_timer_interrupts), and remote TLB shootdowns are IPIs; x86 counts
+ *    both in arch_irq_stat_cpu, so they make the "intr" total but appear
+ *    under no IRQ number. There are no devices: every IRQ number reads 0.
+ *    nr_irqs is arch_probe_nr_irqs() for a PC with a legacy PIC and one
+ *    24-pin IO-APIC.
+ *  - ctxt counts a CPU starting to run another task (kcpustat
+ *    nr_switches); processes is total_forks (every task created, spawn
+ *    included); procs_running is nr_running(), the task the kernel acts
+ *    for; nothing blocks. btime is 0: the simulated machine boots at the
+ *    epoch (no host time enters a result).
+ *  - softirq counts are 0: there are no softirqs yet.
  */
 #include "internal.h"
 #include "sched.h"
 
-#define NSEC_PER_SEC	1000000000ULL
-#define USER_HZ		100
 #define NR_VECTORS	256
 #define NR_IRQS_LEGACY	16	/* the 8259 PIC's lines */
 #define IOAPIC_GSI_TOP	24	/* one IO-APIC with 24 pins */
 #define NR_SOFTIRQS	10
 
-enum cpu_usage_stat {
-	CPUTIME_USER, CPUTIME_NICE, CPUTIME_SYSTEM, CPUTIME_IDLE, CPUTIME_IOWAIT,
-	CPUTIME_IRQ, CPUTIME_SOFTIRQ, CPUTIME_STEAL, CPUTIME_GUEST, CPUTIME_GUEST_NICE,
-	NR_STATS,
+/* /proc/stat's ten columns, in order (Linux's enum cpu_usage_stat). */
+enum stat_column {
+	COL_USER, COL_NICE, COL_SYSTEM, COL_IDLE, COL_IOWAIT, COL_IRQ, COL_SOFTIRQ,
+	COL_STEAL, COL_GUEST, COL_GUEST_NICE, NR_COLUMNS,
 };
 
 /* nsec_to_clock_t(): nanoseconds to USER_HZ ticks, truncated. */
@@ -48,18 +48,17 @@ static unsigned long long nsec_to_clock_t(uint64_t ns)
 	return (unsigned long long)(ns / (NSEC_PER_SEC / USER_HZ));
 }
 
-uint64_t cpu_idle_ns(const struct machine *m, int cpu)
+/* kcpustat_cpu_fetch(): CPU cpu's columns in nanoseconds. */
+static void kcpustat_cpu_fetch(const struct machine *m, int cpu, uint64_t st[NR_COLUMNS])
 {
-	(void)cpu;	/* no CPU time is accounted to tasks: all of it is idle */
-	return m->clock_ns;
-}
+	const struct kernel_cpustat *kc = &m->kcpustat[cpu];
 
-/* kcpustat_cpu_fetch(): CPU cpu's cputime columns in nanoseconds. */
-static void kcpustat_cpu_fetch(const struct machine *m, int cpu, uint64_t st[NR_STATS])
-{
-	for (int i = 0; i < NR_STATS; i++)
+	for (int i = 0; i < NR_COLUMNS; i++)
 		st[i] = 0;
-	st[CPUTIME_IDLE] = cpu_idle_ns(m, cpu);
+	st[COL_USER] = kc->cpustat[CPUTIME_USER];
+	st[COL_SYSTEM] = kc->cpustat[CPUTIME_SYSTEM];
+	st[COL_IOWAIT] = kc->cpustat[CPUTIME_IOWAIT];
+	st[COL_IDLE] = cpu_idle_time(m, cpu);
 }
 
 /* arch_probe_nr_irqs() of arch/x86/kernel/apic/vector.c with CONFIG_PCI_MSI. */
@@ -74,20 +73,20 @@ static unsigned int nr_irqs(const struct machine *m)
 }
 
 /* The cputime columns, each preceded by a space. */
-static void put_cputime(struct seq_buf *s, const uint64_t st[NR_STATS])
+static void put_cputime(struct seq_buf *s, const uint64_t st[NR_COLUMNS])
 {
-	for (int i = 0; i < NR_STATS; i++)
+	for (int i = 0; i < NR_COLUMNS; i++)
 		seq_printf(s, " %llu", nsec_to_clock_t(st[i]));
 }
 
 static void show_cputime(struct machine *m, struct seq_buf *s)
 {
-	uint64_t sum[NR_STATS] = { 0 }, st[NR_STATS];
+	uint64_t sum[NR_COLUMNS] = { 0 }, st[NR_COLUMNS];
 	int cpu;
 
 	for_each_cpu(m, cpu) {
 		kcpustat_cpu_fetch(m, cpu, st);
-		for (int i = 0; i < NR_STATS; i++)
+		for (int i = 0; i < NR_COLUMNS; i++)
 			sum[i] += st[i];
 	}
 	seq_puts(s, "cpu ");
@@ -101,17 +100,30 @@ static void show_cputime(struct machine *m, struct seq_buf *s)
 	}
 }
 
+/* nr_context_switches(): every CPU's switches. */
+static unsigned long long nr_context_switches(const struct machine *m)
+{
+	unsigned long long n = 0;
+	int cpu;
+
+	for_each_cpu(m, cpu)
+		n += m->kcpustat[cpu].nr_switches;
+	return n;
+}
+
 void show_stat(struct machine *m, struct seq_buf *s)
 {
-	unsigned long long ipis = m->vm_events[NR_TLB_REMOTE_FLUSH_RECEIVED];
+	unsigned long long sum = nr_timer_interrupts(m) +
+				 m->vm_events[NR_TLB_REMOTE_FLUSH_RECEIVED];
 	unsigned int irqs = nr_irqs(m);
 
 	show_cputime(m, s);
-	seq_printf(s, "intr %llu", ipis);
+	seq_printf(s, "intr %llu", sum);
 	for (unsigned int i = 0; i < irqs; i++)
 		seq_puts(s, " 0");
 	seq_printf(s, "\nctxt %llu\nbtime %llu\nprocesses %lu\nprocs_running %u\n"
-		   "procs_blocked %u\n", 0ULL, 0ULL, m->total_forks, nr_running(m), 0u);
+		   "procs_blocked %u\n", nr_context_switches(m), 0ULL, m->total_forks,
+		   nr_running(m), 0u);
 	seq_puts(s, "softirq 0");
 	for (int i = 0; i < NR_SOFTIRQS; i++)
 		seq_puts(s, " 0");

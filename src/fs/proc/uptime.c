@@ -4,12 +4,10 @@
  * "UP.CC IDLE.CC": seconds since boot with hundredths, truncated, and the
  * idle time summed over every CPU. Both come from the simulated clock
  * (machine->clock_ns, which starts at 0 at boot), never from the host's.
- * The idle time is cpu_idle_ns() of stat.c, so /proc/uptime's second
- * figure and /proc/stat's idle column always agree.
+ * The idle time is cpu_idle_time() (timer.h: the clock less what the cost
+ * model charged), as in /proc/stat's idle column.
  */
 #include "internal.h"
-
-#define NSEC_PER_SEC	1000000000ULL
 
 void show_uptime(struct machine *m, struct seq_buf *s)
 {
@@ -17,7 +15,7 @@ void show_uptime(struct machine *m, struct seq_buf *s)
 	int cpu;
 
 	for_each_cpu(m, cpu)
-		idle += cpu_idle_ns(m, cpu);
+		idle += cpu_idle_time(m, cpu);
 	seq_printf(s, "%llu.%02llu %llu.%02llu\n",
 		   (unsigned long long)(up / NSEC_PER_SEC),
 		   (unsigned long long)(up % NSEC_PER_SEC / (NSEC_PER_SEC / 100)),
