@@ -96,9 +96,9 @@ repl '1
 ' --mem 4X
 check "bad --mem: exit 2" [ "$rc" -eq 2 ]
 repl '1
-' --rmap pte_chain
+' --nodes 64 --mem 64M
 check "an unbootable machine: exit 1 with the reason" [ "$rc" -eq 1 ]
-check "... naming it" has "not built yet"
+check "... naming it" has "cannot boot.*--nodes 64"
 out=$("$MMSIM" repl --frob 2>&1 </dev/null); rc=$?
 check "an unknown word after repl: exit 2" [ "$rc" -eq 2 ]
 
