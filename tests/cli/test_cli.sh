@@ -52,6 +52,8 @@ expect_ok "--help lists run --scenario" "run --scenario NAME" --help
 # proctools: repl (more in test_repl.sh)
 expect_ok "--help lists repl" "^  repl " --help
 expect_ok "repl --help" "Usage: mmsim .*repl" repl --help
+expect_ok "--help lists --procfs" "--procfs DIR" --help
+expect_fail "--procfs needs a DIR" "--procfs needs a value" run --procfs
 
 # show.
 expect_ok "show meminfo has MemTotal" "^MemTotal: +[0-9]+ kB$" show meminfo

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "procfs.h"
 
 #define MARKER		".mmsim-procfs"
@@ -525,7 +526,82 @@ int procfs_sync(mmsim_machine *m, const char *dir)
 	return ret;
 }
 
-int procfs_attach(mmsim_machine *m, const char *dir)
+/* ---- the --procfs output (output.h's sink) ---- */
+
+struct procfs_out {
+	const char *dir;
+	bool failed;		/* a write failed: said once, no more writes */
+};
+
+/* Write the followed machine's tree unless an earlier write failed. */
+static void sync_followed(struct output *out, mmsim_machine *m)
 {
-	return procfs_sync(m, dir);
+	struct procfs_out *p = out->procfs;
+
+	if (p && !p->failed && m && procfs_sync(m, p->dir))
+		p->failed = true;
 }
+
+/* Check DIR (create it, refuse a file or a foreign directory) before any run. */
+static int procfs_start(struct output *out)
+{
+	const char *dir = out->opts->procfs_dir;
+	struct procfs_err e = { 0 };
+	int top;
+
+	if (!dir)
+		return 0;
+	top = open_top(dir, &e);
+	if (top < 0) {
+		report(dir, &e);
+		return -1;
+	}
+	close(top);
+	out->procfs = calloc(1, sizeof(*out->procfs));
+	if (!out->procfs) {
+		fprintf(stderr, "%s: out of memory\n", out->who);
+		return -1;
+	}
+	out->procfs->dir = dir;
+	return 0;
+}
+
+static uint64_t procfs_interval(struct output *out)
+{
+	return out->procfs ? PROCFS_INTERVAL_NS : 0;
+}
+
+static void procfs_sample(struct output *out, mmsim_machine *m, uint64_t now_ns)
+{
+	(void)now_ns;
+	sync_followed(out, m);
+}
+
+static int procfs_finish(struct output *out)
+{
+	return out->procfs && out->procfs->failed ? -1 : 0;
+}
+
+static void procfs_free(struct output *out)
+{
+	free(out->procfs);
+	out->procfs = NULL;
+}
+
+void procfs_output_sync(struct output *out)
+{
+	if (out)
+		sync_followed(out, out->m);
+}
+
+/* boot: the tree as booted; final: as the machine is at its end. */
+const struct output_sink procfs_sink = {
+	.name = "--procfs",
+	.start = procfs_start,
+	.boot = sync_followed,
+	.interval = procfs_interval,
+	.sample = procfs_sample,
+	.final = sync_followed,
+	.finish = procfs_finish,
+	.free = procfs_free,
+};

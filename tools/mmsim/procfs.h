@@ -26,15 +26,13 @@
 
 #include "mmsim/mmsim.h"
 
-/* The simulated time between two updates of an attached tree. */
+/*
+ * The simulated time between two updates of the tree of a running machine
+ * (output.h's sink procfs_sink writes it at boot, at each interval, and at
+ * the machine's end; `mmsim repl` also after each input).
+ */
 #define PROCFS_INTERVAL_NS	1000000000ULL
 
-/*
- * Check (and create) dir, write the tree now, and keep it updated every
- * PROCFS_INTERVAL_NS of simulated time while m runs. 0, or -1 after
- * printing why on stderr.
- */
-int procfs_attach(mmsim_machine *m, const char *dir);
 /* Write the whole tree of m into dir now. 0, or -1 after printing why. */
 int procfs_sync(mmsim_machine *m, const char *dir);
 

@@ -17,6 +17,11 @@
  * input raised an error, else 0. Ctrl-C interrupts a running chunk (as in
  * lua.c, through a debug hook); Ctrl-D or os.exit() ends the session.
  *
+ * Output options (output.h: --procfs, --vmstat, --json, ...) follow the
+ * machine booted last, as in `mmsim run`; the --procfs tree is also
+ * rewritten after each input, so tools looking at it see what was just
+ * typed.
+ *
  * Host state: the Lua state and a flag for Ctrl-C live in statics, as the
  * readline completion callback and the signal handler need them.
  */
@@ -33,6 +38,7 @@
 
 #include "cli.h"
 #include "mmsim_lua.h"
+#include "output.h"
 
 #define HISTORY_FILE	".mmsim_history"
 #define HISTORY_MAX	1000
@@ -396,11 +402,27 @@ static void repl_usage(FILE *out)
 		"\n"
 		"Examples:\n"
 		"  mmsim --mem 256M repl\n"
-		"  echo 'm:proc(\"meminfo\")' | mmsim repl\n");
+		"  echo 'm:proc(\"meminfo\")' | mmsim repl\n"
+		"  mmsim repl --procfs /tmp/mm      (then free, ps... on it: docs/procfs.md)\n"
+		"\n");
+	output_options_help(out, OUTPUT_OPT_ALL);
+	fprintf(out,
+		"\n"
+		"Output options follow the machine booted last (m at first); the --procfs\n"
+		"tree is also rewritten after each input.\n");
+}
+
+/* The Lua boot hook: the output follows each machine booted, to its end. */
+static void follow_machine(mmsim_machine *m, enum mmsim_lua_event event, void *arg)
+{
+	if (event == MMSIM_LUA_BOOTED)
+		output_boot(arg, m);
+	else
+		output_final(arg, m);
 }
 
 /* A Lua state with mmsim loaded, the CLI's defaults set, and m booted. */
-static lua_State *new_state(void)
+static lua_State *new_state(struct output *out)
 {
 	size_t n;
 	const struct cli_setting *s = cli_settings(&n);
@@ -422,6 +444,7 @@ static lua_State *new_state(void)
 	if (lua_pcall(L, 1, 1, 0) || load_printer(L))
 		goto fail;
 	lua_setglobal(L, "mmsim");
+	mmsim_lua_set_boot_hook(L, follow_machine, out);
 	for (size_t i = 0; i < n; i++) {
 		if (mmsim_lua_set_default(L, s[i].key, s[i].value, err, sizeof(err))) {
 			fprintf(stderr, "mmsim repl: %s\n", err);
@@ -449,7 +472,7 @@ static void banner(lua_State *L)
 	lua_pop(L, 1);
 }
 
-static int session(lua_State *L, bool tty)
+static int session(lua_State *L, bool tty, struct output *out)
 {
 	struct input in = { .tty = tty };
 	char *text;
@@ -468,6 +491,7 @@ static int session(lua_State *L, bool tty)
 		free(text);
 		if (r == 0 || run_chunk(L))
 			failed = true;
+		procfs_output_sync(out);
 	}
 	if (tty) {
 		putchar('\n');
@@ -481,14 +505,20 @@ static int session(lua_State *L, bool tty)
 
 int cmd_repl(mmsim_config *cfg, int argc, char **argv)
 {
+	struct output *out;
 	lua_State *L;
-	int ret;
+	int ret, out_ret;
 
 	for (int i = 0; i < argc;) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			repl_usage(stdout);
 			return 0;
 		}
+		ret = output_option(output_opts(), OUTPUT_OPT_ALL, "mmsim repl", argc, argv, &i);
+		if (ret < 0)
+			return EXIT_USAGE;
+		if (ret > 0)
+			continue;
 		ret = cli_machine_option(cfg, argc, argv, &i);
 		if (ret < 0)
 			return EXIT_USAGE;
@@ -498,13 +528,20 @@ int cmd_repl(mmsim_config *cfg, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	L = new_state();
-	if (!L)
+	out = output_new(output_opts(), "mmsim repl");
+	if (!out)
 		return EXIT_MACHINE;
+	L = new_state(out);
+	if (!L) {
+		output_free(out);
+		return EXIT_MACHINE;
+	}
 	repl_L = L;
-	ret = session(L, isatty(STDIN_FILENO));
+	ret = session(L, isatty(STDIN_FILENO), out);
 	fflush(stdout);
+	out_ret = output_finish(out);	/* the machine followed is still up */
 	repl_L = NULL;
 	lua_close(L);	/* __gc shuts the machines down */
-	return ret;
+	output_free(out);
+	return ret ? ret : out_ret;
 }
