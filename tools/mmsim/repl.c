@@ -15,7 +15,9 @@
  * "." and ":". Otherwise lines are read from stdin without prompts or
  * history, so a script can be piped in; the exit status is then 1 when any
  * input raised an error, else 0. Ctrl-C interrupts a running chunk (as in
- * lua.c, through a debug hook); Ctrl-D or os.exit() ends the session.
+ * lua.c, through a debug hook: a pure-Lua loop that LuaJIT has compiled
+ * runs no hooks, so there a second Ctrl-C ends mmsim); Ctrl-D or
+ * os.exit() ends the session.
  *
  * Output options (output.h: --procfs, --vmstat, --json, ...) follow the
  * machine booted last, as in `mmsim run`; the --procfs tree is also
