@@ -197,6 +197,10 @@ struct machine {
 	unsigned char iw_table[MAX_NUMNODES];	/* the weights once written */
 	/* hugetlb pools (mm/hugetlb.c): Linux's hstates[] */
 	struct hugetlb_state hugetlb;
+
+	/* Load average (kernel/loadavg.c; /proc/loadavg), proctools. */
+	unsigned long avenrun[3];	/* 1, 5, 15 minutes; FSHIFT fixed point */
+	struct sim_timer calc_load_timer;	/* every LOAD_FREQ: calc_global_load */
 };
 
 /* The pglist_data of node nid. */

@@ -77,5 +77,20 @@ void mmdrop(struct mm_struct *mm);	/* drop a reference to the struct */
 
 /* vmalloc (issue 7), kernel/smpboot.c: the secondary CPUs' idle-task stacks. */
 int idle_threads_init(struct machine *m);
+/*
+ * Load average (kernel/loadavg.c, Linux's kernel/sched/loadavg.c): a
+ * kernel timer samples the active tasks every LOAD_FREQ of simulated time
+ * into machine->avenrun[]. Armed at boot after timer_init, deleted at
+ * shutdown before timer_exit.
+ */
+void calc_load_init(struct machine *m);
+void calc_load_exit(struct machine *m);
+/*
+ * Runnable tasks (nr_running()): the one the simulated kernel acts for,
+ * machine->current, which /proc/PID/stat shows in state R.
+ */
+unsigned int nr_running(const struct machine *m);
+/* pid_max (kernel/pid.c): pids are below it; /proc/sys/kernel/pid_max. */
+int pid_max(const struct machine *m);
 
 #endif

@@ -140,6 +140,7 @@ struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t er
 	INIT_LIST_HEAD(&m->mm_list);
 	vm_sysctls_defaults(&m->sysctl);
 	timer_init(m);
+	calc_load_init(m);
 	printk_ring_init(&m->log);
 	m->log.console = cfg->console;
 
@@ -182,6 +183,7 @@ void machine_shutdown(struct machine *m)
 	api_registry_free(m);
 	api_clock_free(m);
 	processes_exit(m);
+	calc_load_exit(m);
 	timer_exit(m);
 	hugetlb_exit(m);
 	pcpu_teardown(m);

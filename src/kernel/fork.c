@@ -289,7 +289,7 @@ static struct mm_struct *dup_mm(struct task_struct *tsk, struct mm_struct *oldmm
 /* Tasks                                                                   */
 /* ---------------------------------------------------------------------- */
 
-static int pid_max(const struct machine *m)
+int pid_max(const struct machine *m)
 {
 	return max(PID_MAX_DEFAULT, PIDS_PER_CPU_DEFAULT * m->nr_cpus);
 }

@@ -44,5 +44,7 @@ int cmd_scenarios(void);
 int cmd_demo(const mmsim_config *cfg, bool user_options);
 /* replay (issue 6): Valgrind lackey traces through the MMU. */
 int cmd_replay(mmsim_config *cfg, int argc, char **argv);
+/* proctools: interactive Lua (repl.c) */
+int cmd_repl(mmsim_config *cfg, int argc, char **argv);
 
 #endif

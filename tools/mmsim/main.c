@@ -5,6 +5,7 @@
  *   mmsim [machine options] run SCRIPT.lua [-- args]  |  run --scenario NAME
  *   mmsim scenarios
  *   mmsim [machine options] replay TRACE...
+ *   mmsim [machine options] repl
  *   mmsim [machine options]            the default demo
  *
  * Machine options are one table (machine_opts[]) mapping each --option to
@@ -202,6 +203,8 @@ static void usage(FILE *out)
 		"  scenarios            list the built-in scenarios\n"
 		"  replay TRACE...      replay Valgrind lackey traces through the MMU,\n"
 		"                       one process each (mmsim replay --help)\n"
+		"  repl                 interactive Lua with a machine booted as 'm'\n"
+		"                       (mmsim repl --help)\n"
 		"\n");
 	cli_machine_options_help(out);
 	fprintf(out, "\n");
@@ -242,11 +245,14 @@ static int dispatch(mmsim_config *cfg, int argc, char **argv, int i, bool user_o
 	/* replay (issue 6): Valgrind lackey traces, one process each. */
 	if (!strcmp(cmd, "replay"))
 		return cmd_replay(cfg, argc - i - 1, argv + i + 1);
+	/* proctools: interactive Lua */
+	if (!strcmp(cmd, "repl"))
+		return cmd_repl(cfg, argc - i - 1, argv + i + 1);
 	if (!strcmp(cmd, "help")) {
 		usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "mmsim: unknown command '%s'; commands: show run scenarios replay "
+	fprintf(stderr, "mmsim: unknown command '%s'; commands: show run scenarios replay repl "
 		"(see mmsim --help)\n", cmd);
 	return EXIT_USAGE;
 }

@@ -17,7 +17,7 @@
 
 /* ---- options ---- */
 
-enum opt_id { O_JSON, O_VMSTAT, O_CSV, O_PLOT, O_NO_PROGRESS };
+enum opt_id { O_JSON, O_VMSTAT, O_CSV, O_PLOT, O_NO_PROGRESS, O_PROCFS };
 
 static const struct output_option {
 	const char *name;
@@ -36,6 +36,8 @@ static const struct output_option {
 	  "draw that time series with gnuplot" },
 	{ "no-progress", O_NO_PROGRESS, OUTPUT_OPT_PROGRESS, NULL,
 	  "no progress line on stderr (shown on a terminal when a run is long)" },
+	{ "procfs", O_PROCFS, OUTPUT_OPT_PROCFS, "DIR",
+	  "keep a /proc tree in DIR that free, vmstat, ps... read (docs/procfs.md)" },
 };
 
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -109,6 +111,9 @@ static int apply_option(struct output_opts *o, const struct output_option *opt,
 		}
 		o->plot_path = value;
 		break;
+	case O_PROCFS:
+		o->procfs_dir = value;
+		break;
 	}
 	return 0;
 }
@@ -151,6 +156,7 @@ int output_check(const struct output_opts *o, unsigned int mask, const char *who
 	const bool given[] = {
 		[O_JSON] = o->json, [O_VMSTAT] = o->vmstat_ns != 0, [O_CSV] = o->csv_path != NULL,
 		[O_PLOT] = o->plot_path != NULL, [O_NO_PROGRESS] = o->no_progress,
+		[O_PROCFS] = o->procfs_dir != NULL,
 	};
 
 	for (size_t i = 0; i < NR_OPTIONS; i++) {
@@ -168,6 +174,7 @@ int output_check(const struct output_opts *o, unsigned int mask, const char *who
 /* Every output, in the order they see each moment. --procfs goes here too. */
 static const struct output_sink *const sinks[] = {
 	&vmstat_sink, &csv_sink, &json_sink, &progress_sink,
+	&procfs_sink,
 };
 
 #define NR_SINKS (sizeof(sinks) / sizeof(sinks[0]))

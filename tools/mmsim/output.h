@@ -41,6 +41,7 @@ struct output_opts {
 	const char *csv_path;	/* --csv FILE */
 	const char *plot_path;	/* --plot FILE.png */
 	bool no_progress;	/* --no-progress */
+	const char *procfs_dir;	/* --procfs DIR (procfs.c) */
 };
 
 /* Which options a command accepts (output_option's mask). */
@@ -49,6 +50,7 @@ struct output_opts {
 #define OUTPUT_OPT_CSV		0x04
 #define OUTPUT_OPT_PLOT		0x08
 #define OUTPUT_OPT_PROGRESS	0x10
+#define OUTPUT_OPT_PROCFS	0x20
 #define OUTPUT_OPT_ALL		0xff
 
 /* The command's options (one set per process, like cli_settings()). */
@@ -84,6 +86,7 @@ struct vmstat_out;
 struct csv_out;
 struct json_out;
 struct progress_out;
+struct procfs_out;
 
 struct output {
 	const struct output_opts *opts;
@@ -97,6 +100,7 @@ struct output {
 	struct csv_out *csv;
 	struct json_out *json;
 	struct progress_out *progress;
+	struct procfs_out *procfs;	/* --procfs (procfs.c) */
 };
 
 struct output_sink {
@@ -116,6 +120,10 @@ struct output_sink {
 };
 
 extern const struct output_sink vmstat_sink, csv_sink, json_sink, progress_sink;
+/* --procfs DIR (procfs.c) */
+extern const struct output_sink procfs_sink;
+/* Write the --procfs tree of the followed machine now (repl: after each input). */
+void procfs_output_sync(struct output *out);
 
 /* Erase the progress line before writing text to the terminal. */
 void output_clear_progress(struct output *out);

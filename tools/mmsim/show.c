@@ -16,7 +16,8 @@
  * --json prints the summary of output.h's JSON sink instead (the machine
  * after boot and --spawn), with the FILEs named, if any, as text in its
  * "proc" object. No time passes in show, so the time-series outputs
- * (--vmstat, --csv, --plot) are refused.
+ * (--vmstat, --csv, --plot) are refused. --procfs DIR writes the machine's
+ * /proc tree (procfs.c) once, after boot and --spawn; FILEs are optional.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,6 +25,9 @@
 
 #include "cli.h"
 #include "output.h"
+
+/* --json, and --procfs DIR: the tree of the machine after boot and --spawn. */
+#define SHOW_OUTPUT_OPTS	(OUTPUT_OPT_JSON | OUTPUT_OPT_PROCFS)
 
 static const char *strip_proc(const char *name)
 {
@@ -100,6 +104,8 @@ static void show_usage(FILE *out)
 		"                 after boot (repeatable; pids count from 1)\n"
 		"  --json         print a JSON summary of the machine instead (vmstat,\n"
 		"                 meminfo, zones, tasks); FILEs named go in its \"proc\"\n"
+		"  --procfs DIR   also write the machine's /proc tree into DIR, for\n"
+		"                 procps tools (docs/procfs.md); FILEs are optional\n"
 		"\n"
 		"Machine options may also follow 'show' (see mmsim --help).\n"
 		"\n"
@@ -107,6 +113,7 @@ static void show_usage(FILE *out)
 		"  mmsim show meminfo\n"
 		"  mmsim show --spawn demo 1/maps 1/status\n"
 		"  mmsim show --json --spawn demo\n"
+		"  mmsim show --procfs /tmp/mm --spawn demo\n"
 		"  mmsim --mem 1T --metadata-only --nodes 4 show buddyinfo zoneinfo\n");
 }
 
@@ -173,7 +180,7 @@ static int collect(mmsim_config *cfg, int argc, char **argv, struct show_args *a
 
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return show_usage(stdout), 1;
-		r = output_option(output_opts(), OUTPUT_OPT_JSON, "mmsim show", argc, argv, &i);
+		r = output_option(output_opts(), SHOW_OUTPUT_OPTS, "mmsim show", argc, argv, &i);
 		if (r < 0)
 			return -1;
 		if (r > 0)
@@ -200,7 +207,7 @@ static int collect(mmsim_config *cfg, int argc, char **argv, struct show_args *a
 
 static int check_names(const char **files, int n)
 {
-	if (n == 0 && !output_opts()->json) {
+	if (n == 0 && !output_opts()->json && !output_opts()->procfs_dir) {
 		fprintf(stderr, "mmsim show: name at least one file; known: ");
 		list_known(stderr);
 		fputc('\n', stderr);
@@ -266,6 +273,7 @@ int cmd_show(mmsim_config *cfg, int argc, char **argv)
 		.spawn = calloc((size_t)argc + 1, sizeof(*a.spawn)),
 	};
 	mmsim_machine *m = NULL;
+	struct output *tree = NULL;	/* --procfs without --json (show_json has its own) */
 	int ret;
 
 	if (!a.files || !a.spawn) {
@@ -278,9 +286,15 @@ int cmd_show(mmsim_config *cfg, int argc, char **argv)
 		ret = ret > 0 ? 0 : EXIT_USAGE;
 		goto out;
 	}
-	if (output_check(output_opts(), OUTPUT_OPT_JSON, "mmsim show") ||
+	if (output_check(output_opts(), SHOW_OUTPUT_OPTS, "mmsim show") ||
 	    check_names(a.files, a.nr_files)) {
 		ret = EXIT_USAGE;
+		goto out;
+	}
+	/* --procfs: DIR is checked before a (maybe huge) machine boots. */
+	if (output_opts()->procfs_dir && !output_opts()->json &&
+	    !(tree = output_new(output_opts(), "mmsim show"))) {
+		ret = EXIT_MACHINE;
 		goto out;
 	}
 	m = cli_boot(cfg, "mmsim show");
@@ -289,6 +303,10 @@ int cmd_show(mmsim_config *cfg, int argc, char **argv)
 		goto out;
 	}
 	ret = spawn_all(m, &a);
+	if (tree && !ret) {
+		output_boot(tree, m);
+		ret = output_finish(tree);
+	}
 	if (output_opts()->json)
 		ret = ret ? ret : show_json(m, &a);
 	for (int i = 0; i < a.nr_files && !ret && !output_opts()->json; i++) {
@@ -298,6 +316,7 @@ int cmd_show(mmsim_config *cfg, int argc, char **argv)
 	}
 	mmsim_shutdown(m);
 out:
+	output_free(tree);
 	free(a.files);
 	free(a.spawn);
 	return ret;

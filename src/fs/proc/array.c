@@ -11,7 +11,8 @@
  * signals pending or handled, the host's speculation-mitigation text.
  *
  * stat's 52 fields are do_task_stat's for the thread-group leader's view:
- * faults summed over the group's live threads, vsize in bytes, rss in
+ * faults and CPU time (utime/stime, what the cost model charged) summed
+ * over the group's live threads, vsize in bytes, rss in
  * pages, the mm's code/stack/data/brk/arg/env addresses.
  *
  * A task is "running" (R) when it is the task the simulated kernel acts
@@ -199,22 +200,42 @@ static void group_faults(const struct task_struct *t, unsigned long *min_flt,
 	}
 }
 
+/* utime and stime of the live threads of the group, in clock ticks (proctools). */
+static void group_times(const struct task_struct *t, unsigned long long *utime,
+			unsigned long long *stime)
+{
+	const struct task_struct *p;
+	uint64_t u = 0, st = 0;
+
+	list_for_each_entry(p, &t->machine->tasks, tasks) {
+		if (p->tgid != t->tgid)
+			continue;
+		u += p->utime_ns;
+		st += p->stime_ns;
+	}
+	*utime = u / (NSEC_PER_SEC / USER_HZ);
+	*stime = st / (NSEC_PER_SEC / USER_HZ);
+}
+
 void proc_pid_stat(struct task_struct *t, struct seq_buf *s)
 {
 	struct machine *m = t->machine;
 	struct mm_struct *mm = t->mm;
 	unsigned long min_flt, maj_flt;
+	unsigned long long utime, stime;
 	unsigned long flags = m->cfg.aslr ? PF_RANDOMIZE : 0;
 	int sid = task_session_leader(t);
 	bool running = task_running(t);
 
 	group_faults(t, &min_flt, &maj_flt);
+	group_times(t, &utime, &stime);
 	/* 1-9: pid comm state ppid pgrp session tty_nr tpgid flags */
 	seq_printf(s, "%d (%s) %c %d %d %d 0 -1 %lu", t->pid, t->comm, running ? 'R' : 'S',
 		   t->ppid, sid, sid, flags);
 	/* 10-21: minflt cminflt majflt cmajflt utime stime cutime cstime
 	 * priority nice num_threads itrealvalue */
-	seq_printf(s, " %lu 0 %lu 0 0 0 0 0 20 0 %d 0", min_flt, maj_flt, nr_threads(t));
+	seq_printf(s, " %lu 0 %lu 0 %llu %llu 0 0 20 0 %d 0", min_flt, maj_flt, utime, stime,
+		   nr_threads(t));
 	/* 22-25: starttime (clock ticks) vsize rss rsslim */
 	seq_printf(s, " %llu %lu %lu %lu",
 		   (unsigned long long)(t->start_time_ns / (NSEC_PER_SEC / USER_HZ)),

@@ -40,6 +40,14 @@ void show_meminfo(struct machine *m, struct seq_buf *s);
 /* fs/proc/slabinfo.c (mm/slab_common.c's slab_show in Linux) */
 void show_slabinfo(struct machine *m, struct seq_buf *s);
 
+/* proctools: fs/proc/stat.c, loadavg.c, uptime.c */
+void show_stat(struct machine *m, struct seq_buf *s);
+void show_loadavg(struct machine *m, struct seq_buf *s);
+void show_uptime(struct machine *m, struct seq_buf *s);
+void show_cpuinfo(struct machine *m, struct seq_buf *s);
+/* fs/proc/sysctl_kernel.c: sys/kernel/pid_max */
+void show_pid_max(struct machine *m, struct seq_buf *s);
+
 /*
  * Per-process files, /proc/PID/NAME. Each show function prints the whole
  * file for task t (a live task: it has an mm) and takes the mm's

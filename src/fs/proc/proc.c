@@ -29,12 +29,20 @@ static const struct proc_entry proc_root[] = {
 	{ "vmstat", show_vmstat },
 	/* vmalloc (issue 7) */
 	{ "vmallocinfo", show_vmallocinfo },
+	/* proctools: the files procps reads besides the memory views */
+	{ "stat", show_stat },
+	{ "loadavg", show_loadavg },
+	{ "uptime", show_uptime },
+	{ "cpuinfo", show_cpuinfo },
+	{ "sys/kernel/pid_max", show_pid_max },
 };
 
 static const char *const proc_names[] = {
 	"meminfo", "zoneinfo", "buddyinfo", "pagetypeinfo", "slabinfo", "vmstat",
 	/* vmalloc (issue 7) */
 	"vmallocinfo",
+	/* proctools */
+	"stat", "loadavg", "uptime", "cpuinfo", "sys/kernel/pid_max",
 	NULL,
 };
 _Static_assert(ARRAY_SIZE(proc_names) == ARRAY_SIZE(proc_root) + 1,
