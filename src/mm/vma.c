@@ -426,6 +426,11 @@ static void vma_prepare_file(struct vma_prepare *vp)
 		vma_unlink_file(vp->vma);
 	if (vp->relink_adj)
 		vma_unlink_file(vp->adj);
+	/* merged-away VMAs leave i_mmap now too, for good (vma_unlink finds them out) */
+	if (vp->remove)
+		vma_unlink_file(vp->remove);
+	if (vp->remove2)
+		vma_unlink_file(vp->remove2);
 }
 
 static void vma_prepare(struct vma_prepare *vp)
