@@ -92,7 +92,9 @@ local function run_cow(mode)
   local p, a = setup(m)
   local r0 = m:rmap()
   local kids = {}
+  local _, t0 = m:clock()
   for i = 1, K do kids[i] = assert(p:fork()) end
+  local _, t1 = m:clock()
   local peak = m:rmap()                       -- right after the forks: the most shared
   local copied = kids[1]:status().VmRSS / 4    -- ptes a fork copies (data, stack, image)
   for i = 1, K do assert(kids[i]:touch(a, PAGES * PG, "w")) end
@@ -102,14 +104,16 @@ local function run_cow(mode)
   if mode == "scan" and #procs > SCAN_SAMPLE then step = math.ceil(#procs / SCAN_SAMPLE) end
   local w = walk_pages(procs, a, step)
   assert(w.mapped == w.pages, "every data page is mapped exactly once after the COW")
+  local _, t2 = m:clock()
   for i = 1, K do assert(kids[i]:exit()) end
+  local _, t3 = m:clock()
   assert(p:exit())
   local after = m:rmap()
   assert(rmap_objects(after) <= 1, "rmap objects left after every exit")  -- pte_chain's reserve
   assert(m:check())
   m:shutdown()
   return { mode = mode, w = w, peak = peak, r0 = r0, copied = copied,
-           mappings = (K + 1) * copied, step = step }
+           mappings = (K + 1) * copied, step = step, sim_fork_exit = (t1 - t0 + t3 - t2) / K }
 end
 
 -- exec: each child execs at once; the objects one fork makes, and what is left.
@@ -176,8 +180,9 @@ if variant == "cow" then
   print("list, the walk stops at the page's owner); anon_vma_chain 1 (the child's own anon_vma);")
   print("pte_chain checks the one pte it keeps but pays memory per mapping at fork; scan reads")
   print("page tables of every process until it finds the owner (~half of all, on average).\n")
-  print(("%-15s %12s %12s %14s %12s %12s %10s %14s"):format("design", "VMAs/page", "ptes/page",
-        "pgtables/page", "rmap objs", "rmap KiB", "B/mapping", "objs/fork"))
+  print(("%-15s %10s %10s %14s %10s %10s %10s %10s %12s"):format("design", "VMAs/page",
+        "ptes/page", "pgtables/page", "rmap objs", "rmap KiB", "B/mapping", "objs/fork",
+        "sim us/f+e"))
   for _, mode in ipairs(MODES) do
     local r = run_cow(mode)
     r_copied = r.copied
@@ -186,10 +191,11 @@ if variant == "cow" then
         r.step, math.ceil((K + 1) / r.step), K + 1)
     end
     local objs = rmap_objects(r.peak)
-    print(("%-15s %12s %12s %14s %12d %12s %10s %14s"):format(mode,
+    print(("%-15s %10s %10s %14s %10d %10s %10s %10s %12s"):format(mode,
       fmt(per(r.w.vmas, r.w.pages)), fmt(per(r.w.ptes, r.w.pages)),
       fmt(per(r.w.pgtables, r.w.pages)), objs, fmt(r.peak.bytes / 1024),
-      fmt(per(r.peak.bytes, r.mappings)), fmt((objs - rmap_objects(r.r0)) / K)))
+      fmt(per(r.peak.bytes, r.mappings)), fmt((objs - rmap_objects(r.r0)) / K),
+      fmt(r.sim_fork_exit / 1000)))
   end
   print("\nrmap objs / KiB: anon_vma + anon_vma_chain + pte_chain objects alive right after the")
   print(("forks (the peak) and their bytes; B/mapping: those bytes per pte mapping a page then (%d:"):format(
@@ -197,7 +203,10 @@ if variant == "cow" then
   print(("%d processes x %d ptes: data and stack); objs/fork: objects each fork added."):format(
     K + 1, r_copied))
   print("Every design copies the same ptes at fork; pte_chain also writes a chain entry for each")
-  print("and exit searches the chain to take it out again. Host time: bench/bench_rmap.")
+  print("and exit searches the chain to take it out again. sim us/f+e: the simulated clock's")
+  print("fork+exit per child (m:clock; the cost model of kernel/timer.c charges a fork's fixed")
+  print("part, its ptes and the pages it allocates, not yet the rmap's own upkeep, so the designs")
+  print("differ there only by the slab pages their objects take). Host time: bench/bench_rmap.")
   if scan_note then print(scan_note) end
 elseif variant == "exec" then
   print("Expected: the fork pays the design's upkeep (pte_chain: a chain entry for every pte")
