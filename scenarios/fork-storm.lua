@@ -2,7 +2,8 @@
 --
 -- Issue 4's experiment, the seed's AIM7 story. Purpose: show what "which
 -- ptes map this page?" costs in each rmap design Linux has had, by work
--- counted, not by host time (the same script gives the same figures).
+-- counted and by the simulated clock, never by host time (the same script
+-- gives the same figures).
 --
 --   mmsim run --scenario fork-storm [-- K [cow|exec|chain]]
 --
@@ -102,7 +103,9 @@ local function run_cow(mode)
   for i = 1, K do procs[#procs + 1] = kids[i] end
   local step = 1
   if mode == "scan" and #procs > SCAN_SAMPLE then step = math.ceil(#procs / SCAN_SAMPLE) end
+  local _, tw0 = m:clock()
   local w = walk_pages(procs, a, step)
+  local _, tw1 = m:clock()
   assert(w.mapped == w.pages, "every data page is mapped exactly once after the COW")
   local _, t2 = m:clock()
   for i = 1, K do assert(kids[i]:exit()) end
@@ -113,7 +116,8 @@ local function run_cow(mode)
   assert(m:check())
   m:shutdown()
   return { mode = mode, w = w, peak = peak, r0 = r0, copied = copied,
-           mappings = (K + 1) * copied, step = step, sim_fork_exit = (t1 - t0 + t3 - t2) / K }
+           mappings = (K + 1) * copied, step = step, sim_fork_exit = (t1 - t0 + t3 - t2) / K,
+           sim_walk = (tw1 - tw0) / w.pages }
 end
 
 -- exec: each child execs at once; the objects one fork makes, and what is left.
@@ -123,6 +127,7 @@ local function run_exec(mode)
   local r0 = m:rmap()
   local made, copied = 0, 0
   local kids = {}
+  local _, t0 = m:clock()
   for i = 1, K do
     local before = rmap_objects(m:rmap())
     local c = assert(p:fork())
@@ -131,6 +136,7 @@ local function run_exec(mode)
     assert(c:exec("child"))
     kids[i] = c
   end
+  local _, t1 = m:clock()
   local after_exec = m:rmap()
   local w = walk_pages({ p }, a)
   for i = 1, K do assert(kids[i]:exit()) end
@@ -138,7 +144,7 @@ local function run_exec(mode)
   assert(rmap_objects(m:rmap()) <= 1)
   assert(m:check())
   m:shutdown()
-  return { mode = mode, w = w, made = made / K,
+  return { mode = mode, w = w, made = made / K, sim = (t1 - t0) / K,
            left = (rmap_objects(after_exec) - rmap_objects(r0)) / K, copied = copied }
 end
 
@@ -180,9 +186,9 @@ if variant == "cow" then
   print("list, the walk stops at the page's owner); anon_vma_chain 1 (the child's own anon_vma);")
   print("pte_chain checks the one pte it keeps but pays memory per mapping at fork; scan reads")
   print("page tables of every process until it finds the owner (~half of all, on average).\n")
-  print(("%-15s %10s %10s %14s %10s %10s %10s %10s %12s"):format("design", "VMAs/page",
-        "ptes/page", "pgtables/page", "rmap objs", "rmap KiB", "B/mapping", "objs/fork",
-        "sim us/f+e"))
+  print(("%-15s %10s %10s %14s %12s %10s %10s %10s %10s %11s"):format("design", "VMAs/page",
+        "ptes/page", "pgtables/page", "sim ns/walk", "rmap objs", "rmap KiB", "B/mapping",
+        "objs/fork", "sim us/f+e"))
   for _, mode in ipairs(MODES) do
     local r = run_cow(mode)
     r_copied = r.copied
@@ -191,9 +197,9 @@ if variant == "cow" then
         r.step, math.ceil((K + 1) / r.step), K + 1)
     end
     local objs = rmap_objects(r.peak)
-    print(("%-15s %10s %10s %14s %10d %10s %10s %10s %12s"):format(mode,
+    print(("%-15s %10s %10s %14s %12s %10d %10s %10s %10s %11s"):format(mode,
       fmt(per(r.w.vmas, r.w.pages)), fmt(per(r.w.ptes, r.w.pages)),
-      fmt(per(r.w.pgtables, r.w.pages)), objs, fmt(r.peak.bytes / 1024),
+      fmt(per(r.w.pgtables, r.w.pages)), fmt(r.sim_walk), objs, fmt(r.peak.bytes / 1024),
       fmt(per(r.peak.bytes, r.mappings)), fmt((objs - rmap_objects(r.r0)) / K),
       fmt(r.sim_fork_exit / 1000)))
   end
@@ -203,10 +209,11 @@ if variant == "cow" then
   print(("%d processes x %d ptes: data and stack); objs/fork: objects each fork added."):format(
     K + 1, r_copied))
   print("Every design copies the same ptes at fork; pte_chain also writes a chain entry for each")
-  print("and exit searches the chain to take it out again. sim us/f+e: the simulated clock's")
-  print("fork+exit per child (m:clock; the cost model of kernel/timer.c charges a fork's fixed")
-  print("part, its ptes and the pages it allocates, not yet the rmap's own upkeep, so the designs")
-  print("differ there only by the slab pages their objects take). Host time: bench/bench_rmap.")
+  print("and exit searches the chain to take it out again. sim ns/walk and sim us/f+e: the")
+  print("simulated clock (m:clock) per walked page and per child's fork+exit, as the cost model")
+  print("(mmsim.costs) prices the work: a fork's fixed part and its ptes, pages allocated, and")
+  print("the rmap's own - VMAs visited, ptes checked, tables scanned, objects made or freed,")
+  print("pte_chain entries searched. Host time: bench/bench_rmap.")
   if scan_note then print(scan_note) end
 elseif variant == "exec" then
   print("Expected: the fork pays the design's upkeep (pte_chain: a chain entry for every pte")
@@ -214,19 +221,20 @@ elseif variant == "exec" then
   print("VMA with anonymous pages) and exec throws it away at once. After the execs the parent's")
   print("pages are mapped once again: every walk is short (scan's too: the parent is the oldest")
   print("process, the first its walk reads; a page of the newest would cost all K).\n")
-  print(("%-15s %14s %14s %12s %12s %14s"):format("design", "objs/fork", "objs/exec'd", "VMAs/page",
-        "ptes/page", "pgtables/page"))
+  print(("%-15s %14s %14s %12s %12s %14s %14s"):format("design", "objs/fork", "objs/exec'd",
+        "VMAs/page", "ptes/page", "pgtables/page", "sim us/f+exec"))
   for _, mode in ipairs(MODES) do
     local r = run_exec(mode)
     r_copied = r.copied
-    print(("%-15s %14s %14s %12s %12s %14s"):format(mode, fmt(r.made), fmt(r.left),
+    print(("%-15s %14s %14s %12s %12s %14s %14s"):format(mode, fmt(r.made), fmt(r.left),
       fmt(per(r.w.vmas, r.w.pages)), fmt(per(r.w.ptes, r.w.pages)),
-      fmt(per(r.w.pgtables, r.w.pages))))
+      fmt(per(r.w.pgtables, r.w.pages)), fmt(r.sim / 1000)))
   end
   print(("\nobjs/fork: rmap objects a fork adds (exec frees them; each fork copies %d ptes, and"):format(
     r_copied or 0))
   print("pte_chain writes a chain entry for each); objs/exec'd: what each exec'd process keeps")
-  print("for its own new program (its stack's anon_vma, chains, shared image pages' blocks).")
+  print("for its own new program (its stack's anon_vma, chains, shared image pages' blocks);")
+  print("sim us/f+exec: the simulated clock per fork and exec (m:clock, the cost model's prices).")
 else
   print("Expected: in a chain where each generation forks the next and exits, anon_vma_chain")
   print("reuses the anon_vma an exited ancestor left idle (no VMA uses it, at most one child),")
