@@ -750,7 +750,12 @@ static long remap_move(struct vma_remap_struct *vrm)
 	long res = -EFAULT;
 	bool seen_vma = false;
 
-	while ((vma = find_vma_intersection(vrm->mm, cursor, end))) {
+	/*
+	 * cursor < end: a DONTUNMAP move leaves its source VMA in place, so
+	 * the VMA that held the last piece still meets [cursor, end) when
+	 * that piece ended the range (Linux's iterator steps past it).
+	 */
+	while (cursor < end && (vma = find_vma_intersection(vrm->mm, cursor, end))) {
 		unsigned long addr = max(vma->vm_start, start);
 		unsigned long len = min(end, vma->vm_end) - addr;
 		unsigned long offset;

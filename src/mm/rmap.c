@@ -343,6 +343,23 @@ int page_mkclean(struct machine *m, struct page *page)
 /* ------------------------------------------------------------------ */
 
 /*
+ * A lazyfree page written again is swap-backed again. It sits on the
+ * inactive file list (MADV_FREE put it there) and the list must follow
+ * its flags: Linux's reclaim has it isolated and puts it back on an anon
+ * list; here, with no reclaim holding it, it moves at once.
+ */
+static void folio_set_swapbacked_lru(struct machine *m, struct page *page)
+{
+	bool on_lru = PageLRU(page);
+
+	if (on_lru)
+		lruvec_del_folio(m, page);
+	SetPageSwapBacked(page);
+	if (on_lru)
+		folio_add_lru(m, page);
+}
+
+/*
  * Unmap one pte (try_to_unmap_one). Without swap, an anonymous page can
  * leave its ptes only if it is lazyfree (MADV_FREE'd: not swap-backed) and
  * still clean; a page that was written since goes back to swap-backed and
@@ -373,8 +390,8 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma, unsi
 		    page_ref_count(page) != page_mapcount(page) + 1) {
 			/* written (or pinned) since MADV_FREE: keep it, as swap-backed */
 			set_pte(pte, pteval);
-			SetPageSwapBacked(page);
 			spin_unlock(&mm->page_table_lock);
+			folio_set_swapbacked_lru(m, page);
 			goto abort;
 		}
 		dec_mm_counter(mm, MM_ANONPAGES);
