@@ -300,10 +300,11 @@ struct task_struct *find_task_by_pid(struct machine *m, int pid)
 
 	if (pid <= 0 || !m->tasks.next)
 		return NULL;
-	list_for_each_entry(t, &m->tasks, tasks) {
+	/* newest first: new pids and recent children are at the tail */
+	list_for_each_entry_reverse(t, &m->tasks, tasks) {
 		if (t->pid == pid)
 			return t;
-		if (t->pid > pid)
+		if (t->pid < pid)
 			break;
 	}
 	return NULL;
@@ -334,13 +335,14 @@ static void task_link(struct machine *m, struct task_struct *t)
 {
 	struct task_struct *pos;
 
-	list_for_each_entry(pos, &m->tasks, tasks) {
-		if (pos->pid > t->pid) {
-			list_add_tail(&t->tasks, &pos->tasks);
+	/* from the tail: a new pid is the largest until pids wrap */
+	list_for_each_entry_reverse(pos, &m->tasks, tasks) {
+		if (pos->pid < t->pid) {
+			list_add(&t->tasks, &pos->tasks);
 			goto linked;
 		}
 	}
-	list_add_tail(&t->tasks, &m->tasks);
+	list_add(&t->tasks, &m->tasks);
 linked:
 	m->nr_tasks++;
 }
