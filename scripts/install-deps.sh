@@ -3,7 +3,7 @@
 # packages. Idempotent: does nothing when everything is already there.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcmocka-dev libmimalloc-dev libluajit-5.1-dev
-      libjansson-dev libedit-dev zlib1g-dev gnuplot-nox clang procps util-linux)
+      libjansson-dev libedit-dev zlib1g-dev gnuplot-nox clang libclang-rt-14-dev procps util-linux)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
