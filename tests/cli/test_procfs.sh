@@ -46,16 +46,24 @@ for tool in unshare mount free vmstat slabtop pmap ps; do
 done
 unshare_args=(--mount --pid --fork)
 [ "$(id -u)" -eq 0 ] || unshare_args=(--map-root-user "${unshare_args[@]}")
+private=""
 if ! err=$(unshare "${unshare_args[@]}" sh -c "mount --bind '$tmp' /proc" 2>&1); then
-	echo "FAIL: cannot make a private mount namespace and bind-mount over /proc here:"
-	echo "  unshare ${unshare_args[*]} sh -c 'mount --bind DIR /proc' said: $err"
-	echo "  (run as root, or allow unprivileged user namespaces)"
-	exit 1
+	# Inside a chroot "/" is no mount point, so unshare cannot make it
+	# private: keep propagation as it is and make only /proc private.
+	unshare_args+=(--propagation unchanged)
+	private="mount --make-private /proc && "
+	if ! err2=$(unshare "${unshare_args[@]}" sh -c "${private}mount --bind '$tmp' /proc" 2>&1); then
+		echo "FAIL: cannot make a private mount namespace and bind-mount over /proc here:"
+		echo "  unshare --mount --pid --fork sh -c 'mount --bind DIR /proc' said: $err"
+		echo "  and with --propagation unchanged: $err2"
+		echo "  (run as root, or allow unprivileged user namespaces)"
+		exit 1
+	fi
 fi
 
 # tool ARGS...: run a tool with the tree as /proc, as docs/procfs.md does.
 tool() {
-	out=$(unshare "${unshare_args[@]}" sh -c 'mount --bind "$0" /proc && exec "$@"' "$dir" "$@" 2>&1)
+	out=$(unshare "${unshare_args[@]}" sh -c "${private}"'mount --bind "$0" /proc && exec "$@"' "$dir" "$@" 2>&1)
 	rc=$?
 }
 
