@@ -1039,9 +1039,30 @@ static struct lprocess *push_process(lua_State *L, struct lmachine *lm, int midx
 	return p;
 }
 
+/*
+ * The process at idx. Process methods and __index are closures holding the
+ * process metatable as upvalue 1 (luaopen_mmsim), so the usual case is a
+ * pointer compare; anything else (another caller, a wrong argument) goes
+ * through luaL_checkudata, which looks the metatable up by name and gives
+ * the usual error.
+ */
+static struct lprocess *to_process(lua_State *L, int idx)
+{
+	struct lprocess *p = lua_touserdata(L, idx);
+
+	if (p && lua_getmetatable(L, idx)) {
+		int same = lua_rawequal(L, -1, lua_upvalueindex(1));
+
+		lua_pop(L, 1);
+		if (same)
+			return p;
+	}
+	return luaL_checkudata(L, idx, PROCESS_MT);
+}
+
 static struct lprocess *check_process(lua_State *L, int idx)
 {
-	struct lprocess *p = luaL_checkudata(L, idx, PROCESS_MT);
+	struct lprocess *p = to_process(L, idx);
 
 	live_machine(L, p->lm, "process");
 	if (p->exited)
@@ -1556,12 +1577,22 @@ static int pr_status(lua_State *L)
 	return 1;
 }
 
+/*
+ * p.key: a method (upvalue 2, the methods table: one raw lookup, the usual
+ * case), else a property, else nil. Upvalue 1 is the process metatable.
+ */
 static int pr_index(lua_State *L)
 {
-	struct lprocess *p = luaL_checkudata(L, 1, PROCESS_MT);
-	const char *k = luaL_checkstring(L, 2);
+	struct lprocess *p = to_process(L, 1);
+	const char *k;
 	struct mmsim_task_info info;
 
+	lua_pushvalue(L, 2);
+	lua_rawget(L, lua_upvalueindex(2));
+	if (!lua_isnil(L, -1))
+		return 1;
+	lua_pop(L, 1);
+	k = luaL_checkstring(L, 2);
 	if (!strcmp(k, "pid")) {
 		lua_pushinteger(L, p->pid);
 		return 1;
@@ -1585,9 +1616,7 @@ static int pr_index(lua_State *L)
 									: info.cpu);
 		return 1;
 	}
-	luaL_getmetatable(L, PROCESS_MT);
-	lua_getfield(L, -1, "methods");
-	lua_getfield(L, -1, k);
+	lua_pushnil(L);
 	return 1;
 }
 
@@ -2413,8 +2442,8 @@ static const luaL_Reg process_methods[] = {
 	{ NULL, NULL },
 };
 
+/* __index is a closure over the methods (luaopen_mmsim). */
 static const luaL_Reg process_meta[] = {
-	{ "__index", pr_index },
 	{ "__gc", pr_gc },
 	{ "__eq", pr_eq },
 	{ "__tostring", pr_tostring },
@@ -2452,10 +2481,16 @@ int luaopen_mmsim(lua_State *L)
 	lua_setfield(L, -2, "methods");
 	lua_pop(L, 1);
 
+	/* the methods and __index hold the metatable (to_process), __index the methods */
 	luaL_newmetatable(L, PROCESS_MT);
 	luaL_register(L, NULL, process_meta);
 	lua_newtable(L);
-	luaL_register(L, NULL, process_methods);
+	lua_pushvalue(L, -2);
+	luaL_openlib(L, NULL, process_methods, 1);
+	lua_pushvalue(L, -2);
+	lua_pushvalue(L, -2);
+	lua_pushcclosure(L, pr_index, 2);
+	lua_setfield(L, -3, "__index");
 	lua_setfield(L, -2, "methods");
 	lua_pop(L, 1);
 

@@ -3,11 +3,14 @@
 # replays with plausible figures (faults > 0, RSS > 0, a TLB hit rate
 # strictly between 0 and 1), the same twice, the same from its binary
 # cache; several traces run as several processes; a machine too small
-# kills the process. (Bad input: tests/cli/test_replay_errors.sh.)
+# kills the process; the output options follow the replay's machine (--json
+# checked by tests/cli/json_check.lua, --csv, --vmstat, --procfs, and --convert
+# refusing them). (Bad input: tests/cli/test_replay_errors.sh.)
 # Usage: bash tests/cli/test_replay.sh path/to/mmsim
 set -u
 MMSIM=${1:?usage: test_replay.sh path/to/mmsim}
 TRACE=$(cd "$(dirname "$0")/../../traces" && pwd)/sort.lackey.gz
+CHECK=$(cd "$(dirname "$0")" && pwd)/json_check.lua
 passed=0
 failed=0
 out=""
@@ -96,6 +99,43 @@ else bad "--mem 64M kills the hog"; fi
 run --mem 256M replay "$tmp/hog.txt"
 [ "$rc" -eq 0 ] && printf '%s\n' "$out" | grep -qE "^ +1 hog +20000 +2000[0-9] " && ok ||
 	bad "--mem 256M holds the hog"
+
+# ---- the output options (output.h), as for mmsim run ----
+# --json, before the command: stdout is the summary alone (the report on
+# stderr), with the replay's process in its tasks.
+"$MMSIM" --json replay "$TRACE" >"$tmp/r.json" 2>"$tmp/r.err"
+rc=$?
+out=$(cat "$tmp/r.json")
+if [ "$rc" -eq 0 ] && "$MMSIM" run "$CHECK" -- "$tmp/r.json" machines=1 tasks.1.pid=1 \
+	tasks.1.status.Name=sort vmstat.pgfault meminfo.MemFree zones.1.zone >/dev/null; then ok
+else bad "--json: a valid summary with the sort process"; fi
+grep -qE "^ +1 sort +[0-9]+ " "$tmp/r.err" && ok || bad "--json: the report on stderr"
+# The task's RSS in the summary is the report's RSS_END.
+rss=$(awk '$1 == 1 && $2 == "sort" { print $9 }' "$tmp/r.err")
+"$MMSIM" run "$CHECK" -- "$tmp/r.json" "tasks.1.status.VmRSS=${rss:-x}" >/dev/null 2>&1 &&
+	ok || bad "--json: VmRSS is the report's RSS_END ($rss)"
+
+# --csv, --vmstat and --procfs, after the command: rows along simulated time,
+# vmstat lines as the clock passes, the /proc tree of the end.
+run replay --csv "$tmp/r.csv" --vmstat 200us --procfs "$tmp/proc" "$TRACE"
+rows=$(tail -n +2 "$tmp/r.csv" 2>/dev/null | wc -l)
+if [ "$rc" -eq 0 ] && head -1 "$tmp/r.csv" | grep -q '^time_s,MemFree_kB,' && [ "$rows" -ge 2 ] &&
+   awk -F, 'NR > 2 && $1 <= prev { exit 1 } { prev = $1 }' "$tmp/r.csv"; then ok
+else bad "--csv: a header and rows in increasing time ($rows rows)"; fi
+vmlines=$(printf '%s\n' "$out" | grep -cE '^( +[0-9]+){17}$')
+[ "$vmlines" -ge 3 ] && ok || bad "--vmstat 200us: lines as time passes ($vmlines)"
+grep -q '^MemFree:' "$tmp/proc/meminfo" 2>/dev/null && ok || bad "--procfs: meminfo"
+grep -q '^Name:	sort$' "$tmp/proc/1/status" 2>/dev/null && [ -s "$tmp/proc/1/maps" ] &&
+	ok || bad "--procfs: the process's PID directory"
+# Same replay, same outputs.
+cp "$tmp/r.csv" "$tmp/r1.csv"
+run replay --csv "$tmp/r.csv" "$TRACE"
+cmp -s "$tmp/r.csv" "$tmp/r1.csv" && ok || bad "--csv: the same twice"
+# --convert runs no machine: output options are refused.
+expect_fail "--convert refuses --json" "not an option of this command" \
+	--json replay --convert "$tmp/x.mmtrace" "$TRACE"
+expect_fail "--csv in a missing directory, before replaying" "cannot write" \
+	replay --csv "$tmp/no/x.csv" "$TRACE"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

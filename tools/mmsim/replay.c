@@ -22,8 +22,13 @@
  * accesses replayed by all processes together, with the simulated clock);
  * the machine's fault and swap counters from /proc/vmstat.
  *
- * A long run (PROGRESS_MIN accesses) shows its progress on stderr when that
- * is a terminal.
+ * The output options (output.h: --json, --vmstat, --csv, --plot, --procfs,
+ * --no-progress) follow the replay's machine as they follow a script's in
+ * `mmsim run`: the outputs see the machine from its boot to the end of the
+ * replay (before it shuts down, so the replay's processes are in the JSON
+ * summary and the --procfs tree), and the progress line shows the accesses
+ * replayed of the total. With --json the report goes to stderr and stdout
+ * holds only the summary.
  *
  * Exit status: 0; 1 when the machine fails or a process was killed; 2 for
  * a bad command line or a bad trace (the line number and the line).
@@ -31,17 +36,16 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <zlib.h>
 
 #include "cli.h"
+#include "output.h"
 
 #define BATCH		4096		/* accesses decoded at a time */
 #define READ_CHUNK	(64 << 10)
 #define DEFAULT_QUANTUM	10000
 #define DEFAULT_SAMPLES	10
-#define PROGRESS_MIN	(4ULL << 20)	/* accesses: a shorter run shows no progress bar */
 
 struct replay_args {
 	const char **traces;
@@ -89,14 +93,18 @@ static void replay_usage(FILE *out)
 		"  --skip-bad         skip bad trace lines (counted) instead of failing\n"
 		"  --maps             print each process's /proc/PID/maps at the end\n"
 		"  --convert OUT      parse TRACE and write its binary cache to OUT; no replay\n"
-		"  -h, --help         this help\n"
-		"Machine options (mmsim --help) may come before or after 'replay'.\n"
+		"  -h, --help         this help\n",
+		DEFAULT_QUANTUM, DEFAULT_SAMPLES);
+	output_options_help(out, OUTPUT_OPT_ALL);
+	fprintf(out,
+		"Machine and output options (mmsim --help) may come before or after 'replay'.\n"
+		"With --json the report goes to stderr; stdout holds the JSON summary.\n"
 		"\n"
 		"Examples:\n"
 		"  mmsim replay traces/sort.lackey.gz\n"
 		"  mmsim --mem 256M replay --quantum 1000 a.lackey.gz b.lackey.gz\n"
-		"  mmsim replay --convert sort.mmtrace traces/sort.lackey.gz\n",
-		DEFAULT_QUANTUM, DEFAULT_SAMPLES);
+		"  mmsim replay --json --csv rss.csv traces/sort.lackey.gz > summary.json\n"
+		"  mmsim replay --convert sort.mmtrace traces/sort.lackey.gz\n");
 }
 
 /* ---- reading traces ---- */
@@ -250,7 +258,7 @@ static const char *value_of(const char *name, int argc, char **argv, int *i, boo
 	return argv[++*i];
 }
 
-/* Replay's own options, machine options and trace names. 0, 1 (help shown), -1. */
+/* Replay's own options, output and machine options, trace names. 0, 1 (help shown), -1. */
 static int collect(mmsim_config *cfg, int argc, char **argv, struct replay_args *a)
 {
 	static const char *const valued[] = { "quantum", "samples", "convert" };
@@ -283,14 +291,18 @@ static int collect(mmsim_config *cfg, int argc, char **argv, struct replay_args 
 			i++;
 			continue;
 		}
-		r = cli_machine_option(cfg, argc, argv, &i);
+		/* output options (output.h), before the machine's: it rejects others */
+		r = output_option(output_opts(), OUTPUT_OPT_ALL, "mmsim replay", argc, argv, &i);
+		if (r == 0)
+			r = cli_machine_option(cfg, argc, argv, &i);
 		if (r < 0)
 			return -1;
 		if (r > 0)
 			continue;
 		if (w[0] == '-' && w[1]) {
 			fprintf(stderr, "mmsim replay: unknown option '%s'; replay options: --quantum "
-				"--samples --skip-bad --maps --convert (see mmsim replay --help)\n", w);
+				"--samples --skip-bad --maps --convert, and the output options "
+				"(see mmsim replay --help)\n", w);
 			return -1;
 		}
 		a->traces[a->nr_traces++] = argv[i++];
@@ -517,34 +529,17 @@ static void sample(mmsim_machine *m, struct samples *s, const struct proc *procs
 	s->n++;
 }
 
-/* "replay: 42% (n of total accesses)" on a terminal's stderr, when it moves. */
-static void progress(uint64_t replayed, uint64_t total, int *shown)
-{
-	int pct = (int)(replayed * 100 / total);
-
-	if (pct == *shown)
-		return;
-	*shown = pct;
-	if (pct < 100)
-		fprintf(stderr, "\rreplay: %3d%% (%llu of %llu accesses)", pct,
-			(unsigned long long)replayed, (unsigned long long)total);
-	else
-		fprintf(stderr, "\r\033[K");
-}
-
 /* Turns in pid order until every trace is done; RSS sampled as it goes. */
 static void run_all(mmsim_machine *m, struct proc *procs, int np, const struct replay_args *a,
-		    struct samples *s)
+		    struct samples *s, struct output *out)
 {
 	uint64_t total = 0, replayed = 0, every, next;
-	bool live = true, bar;
-	int shown = -1;
+	bool live = true;
 
 	for (int j = 0; j < np; j++)
 		total += procs[j].total;
 	every = total / a->samples ? total / a->samples : 1;
 	next = every;
-	bar = total >= PROGRESS_MIN && isatty(STDERR_FILENO);
 	sample(m, s, procs, np, 0);
 	while (live) {
 		live = false;
@@ -556,8 +551,7 @@ static void run_all(mmsim_machine *m, struct proc *procs, int np, const struct r
 				next += every;
 			}
 		}
-		if (bar)
-			progress(live ? replayed : total, total, &shown);
+		output_progress(out, replayed, total);
 	}
 	for (int j = 0; j < np; j++)
 		if (!procs[j].killed)
@@ -566,16 +560,16 @@ static void run_all(mmsim_machine *m, struct proc *procs, int np, const struct r
 		sample(m, s, procs, np, replayed);
 }
 
-static void print_procs(const struct proc *procs, int np)
+static void print_procs(FILE *f, const struct proc *procs, int np)
 {
-	printf("%5s %-15s %12s %9s %6s %7s %10s %10s %12s %10s %8s\n", "PID", "COMMAND",
+	fprintf(f, "%5s %-15s %12s %9s %6s %7s %10s %10s %12s %10s %8s\n", "PID", "COMMAND",
 	       "ACCESSES", "MINFLT", "MAJFLT", "SIGNALS", "RSS_PEAK", "RSS_END", "TLB_HITS",
 	       "TLB_MISS", "HIT_RATE");
 	for (int j = 0; j < np; j++) {
 		const struct proc *p = &procs[j];
 		uint64_t looked = p->hits + p->misses;
 
-		printf("%5d %-15s %12llu %9lu %6lu %7llu %7ld kB %7ld kB %12llu %10llu %8.4f\n",
+		fprintf(f, "%5d %-15s %12llu %9lu %6lu %7llu %7ld kB %7ld kB %12llu %10llu %8.4f\n",
 		       p->pid, p->comm, (unsigned long long)p->done, p->minflt, p->majflt,
 		       (unsigned long long)(p->segv + p->sigbus), p->hwm_kb,
 		       p->killed ? 0L : p->rss_kb, (unsigned long long)p->hits,
@@ -584,24 +578,24 @@ static void print_procs(const struct proc *procs, int np)
 	}
 }
 
-static void print_samples(const struct samples *s, const struct proc *procs, int np)
+static void print_samples(FILE *f, const struct samples *s, const struct proc *procs, int np)
 {
-	printf("\nRSS over time (kB; accesses replayed by all processes, simulated time):\n");
-	printf("%14s %12s", "ACCESSES", "SIM_MS");
+	fprintf(f, "\nRSS over time (kB; accesses replayed by all processes, simulated time):\n");
+	fprintf(f, "%14s %12s", "ACCESSES", "SIM_MS");
 	for (int j = 0; j < np; j++)
-		printf(" %9s%-5d", "pid ", procs[j].pid);
-	printf(" %12s\n", "TOTAL");
+		fprintf(f, " %9s%-5d", "pid ", procs[j].pid);
+	fprintf(f, " %12s\n", "TOTAL");
 	for (size_t r = 0; r < s->n; r++) {
 		long sum = 0;
 
-		printf("%14llu %12.3f", (unsigned long long)s->at[r], (double)s->ns[r] / 1e6);
+		fprintf(f, "%14llu %12.3f", (unsigned long long)s->at[r], (double)s->ns[r] / 1e6);
 		for (int j = 0; j < np; j++) {
 			long kb = s->kb[r * (size_t)np + (size_t)j];
 
-			printf(" %14ld", kb);
+			fprintf(f, " %14ld", kb);
 			sum += kb;
 		}
-		printf(" %12ld\n", sum);
+		fprintf(f, " %12ld\n", sum);
 	}
 }
 
@@ -616,27 +610,27 @@ static long long vmstat_value(mmsim_machine *m, const char *name)
 	return -1;
 }
 
-static void print_machine(mmsim_machine *m)
+static void print_machine(FILE *f, mmsim_machine *m)
 {
-	printf("\nSimulated time at the end: %.3f ms (the clock includes boot and set-up)\n",
+	fprintf(f, "\nSimulated time at the end: %.3f ms (the clock includes boot and set-up)\n",
 	       (double)mmsim_clock_ns(m) / 1e6);
-	printf("Machine (/proc/vmstat): pgfault %lld  pgmajfault %lld  pswpin %lld  "
+	fprintf(f, "Machine (/proc/vmstat): pgfault %lld  pgmajfault %lld  pswpin %lld  "
 	       "pswpout %lld\n", vmstat_value(m, "pgfault"), vmstat_value(m, "pgmajfault"),
 	       vmstat_value(m, "pswpin"), vmstat_value(m, "pswpout"));
 }
 
-static void print_signals_and_kills(const struct proc *procs, int np)
+static void print_signals_and_kills(FILE *f, const struct proc *procs, int np)
 {
 	for (int j = 0; j < np; j++) {
 		const struct proc *p = &procs[j];
 
 		if (p->segv || p->sigbus)
-			printf("pid %d (%s): %llu SIGSEGV, %llu SIGBUS (first at %#llx); "
+			fprintf(f, "pid %d (%s): %llu SIGSEGV, %llu SIGBUS (first at %#llx); "
 			       "the replay went on\n", p->pid, p->comm, (unsigned long long)p->segv,
 			       (unsigned long long)p->sigbus,
 			       (unsigned long long)p->first_signal_addr);
 	}
-	fflush(stdout);			/* the results first, then the one-line reason */
+	fflush(f);			/* the results first, then the one-line reason */
 	for (int j = 0; j < np; j++) {
 		const struct proc *p = &procs[j];
 
@@ -647,7 +641,7 @@ static void print_signals_and_kills(const struct proc *procs, int np)
 	}
 }
 
-static void print_maps(mmsim_machine *m, const struct proc *procs, int np)
+static void print_maps(FILE *f, mmsim_machine *m, const struct proc *procs, int np)
 {
 	for (int j = 0; j < np; j++) {
 		char path[32], *text;
@@ -656,37 +650,39 @@ static void print_maps(mmsim_machine *m, const struct proc *procs, int np)
 			continue;
 		snprintf(path, sizeof(path), "%d/maps", procs[j].pid);
 		text = mmsim_proc_read(m, path, NULL);
-		printf("\n/proc/%d/maps (%s):\n%s", procs[j].pid, procs[j].comm, text ? text : "");
+		fprintf(f, "\n/proc/%d/maps (%s):\n%s", procs[j].pid, procs[j].comm, text ? text : "");
 		free(text);
 	}
 }
 
-static void print_traces(const struct proc *procs, int np)
+static void print_traces(FILE *f, const struct proc *procs, int np)
 {
-	printf("%-32s %12s %10s %10s %10s %10s\n", "TRACE", "ACCESSES", "INSTR", "LOADS",
+	fprintf(f, "%-32s %12s %10s %10s %10s %10s\n", "TRACE", "ACCESSES", "INSTR", "LOADS",
 	       "STORES", "MODIFIES");
 	for (int j = 0; j < np; j++) {
 		struct mmsim_trace_info ti;
 
 		mmsim_trace_info(procs[j].tr, &ti);
-		printf("%-32s %12llu %10llu %10llu %10llu %10llu\n", procs[j].path,
+		fprintf(f, "%-32s %12llu %10llu %10llu %10llu %10llu\n", procs[j].path,
 		       (unsigned long long)ti.accesses,
 		       (unsigned long long)ti.by_kind[MMSIM_ACCESS_INSTR],
 		       (unsigned long long)ti.by_kind[MMSIM_ACCESS_LOAD],
 		       (unsigned long long)ti.by_kind[MMSIM_ACCESS_STORE],
 		       (unsigned long long)ti.by_kind[MMSIM_ACCESS_MODIFY]);
 		if (ti.skipped)
-			printf("  %llu bad lines skipped; the first: %s\n",
+			fprintf(f, "  %llu bad lines skipped; the first: %s\n",
 			       (unsigned long long)ti.skipped, ti.first_bad);
 	}
-	printf("\n");
+	fprintf(f, "\n");
 }
 
 static int replay(mmsim_config *cfg, struct proc *procs, int np, const struct replay_args *a)
 {
 	struct samples s = { 0 };
+	struct output *out = NULL;
 	mmsim_machine *m;
-	int ret = 0;
+	FILE *f;
+	int ret = 0, out_ret;
 
 	s.max = a->samples + 2;
 	s.at = calloc(s.max, sizeof(*s.at));
@@ -697,29 +693,38 @@ static int replay(mmsim_config *cfg, struct proc *procs, int np, const struct re
 		ret = EXIT_MACHINE;
 		goto out;
 	}
-	m = cli_boot(cfg, "mmsim replay");
+	out = output_new(output_opts(), "mmsim replay");	/* files opened: fail early */
+	m = out ? cli_boot(cfg, "mmsim replay") : NULL;
 	if (!m) {
 		ret = EXIT_MACHINE;
 		goto out;
 	}
+	output_boot(out, m);
+	f = out->text;
 	for (int j = 0; j < np && !ret; j++)
 		if (start_proc(m, &procs[j]))
 			ret = EXIT_MACHINE;
 	if (!ret) {
-		print_traces(procs, np);
-		run_all(m, procs, np, a, &s);
-		print_procs(procs, np);
-		print_samples(&s, procs, np);
-		print_machine(m);
+		print_traces(f, procs, np);
+		run_all(m, procs, np, a, &s, out);
+		output_clear_progress(out);
+		print_procs(f, procs, np);
+		print_samples(f, &s, procs, np);
+		print_machine(f, m);
 		if (a->maps)
-			print_maps(m, procs, np);
-		print_signals_and_kills(procs, np);
+			print_maps(f, m, procs, np);
+		print_signals_and_kills(f, procs, np);
 		for (int j = 0; j < np; j++)
 			if (procs[j].killed)
 				ret = EXIT_MACHINE;
 	}
+	fflush(stdout);
+	output_final(out, m);		/* the replay's processes are still there */
+	out_ret = output_finish(out);
+	ret = ret ? ret : out_ret;
 	mmsim_shutdown(m);
 out:
+	output_free(out);
 	free(s.at);
 	free(s.ns);
 	free(s.kb);
@@ -751,7 +756,9 @@ int cmd_replay(mmsim_config *cfg, int argc, char **argv)
 		goto out;
 	}
 	if (a.convert) {
-		ret = convert(&a);
+		/* no machine runs: the output options have nothing to follow */
+		ret = output_check(output_opts(), 0, "mmsim replay --convert") ? EXIT_USAGE
+									: convert(&a);
 		goto out;
 	}
 	procs = calloc((size_t)a.nr_traces, sizeof(*procs));
