@@ -104,6 +104,8 @@ expect_ok "--rmap pte_chain boots" "pte_chain" --rmap pte_chain show slabinfo
 # run and scenarios.
 expect_ok "scenarios lists buddy-fragmentation" "^  buddy-fragmentation +Buddy" scenarios
 expect_ok "scenarios lists slab-kmalloc" "^  slab-kmalloc +Slab" scenarios
+expect_ok "scenarios --help" "^Usage: mmsim scenarios" scenarios --help
+expect_fail "scenarios takes no argument" "unexpected argument 'foo'" scenarios foo
 expect_ok "run --help" "Usage: mmsim .*run SCRIPT.lua" run --help
 expect_ok "run --scenario buddy-fragmentation" "FAILS" run --scenario buddy-fragmentation
 expect_ok "run --scenario slab-kmalloc" "kmalloc-256" run --scenario slab-kmalloc

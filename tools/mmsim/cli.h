@@ -40,7 +40,7 @@ const struct cli_setting *cli_settings(size_t *n);
 
 int cmd_show(mmsim_config *cfg, int argc, char **argv);
 int cmd_run(mmsim_config *cfg, int argc, char **argv);
-int cmd_scenarios(void);
+int cmd_scenarios(int argc, char **argv);
 int cmd_demo(const mmsim_config *cfg, bool user_options);
 /* replay (issue 6): Valgrind lackey traces through the MMU. */
 int cmd_replay(mmsim_config *cfg, int argc, char **argv);

@@ -242,7 +242,7 @@ static int dispatch(mmsim_config *cfg, int argc, char **argv, int i, bool user_o
 	if (!strcmp(cmd, "run"))
 		return cmd_run(cfg, argc - i - 1, argv + i + 1);
 	if (!strcmp(cmd, "scenarios"))
-		return cmd_scenarios();
+		return cmd_scenarios(argc - i - 1, argv + i + 1);
 	/* replay (issue 6): Valgrind lackey traces, one process each. */
 	if (!strcmp(cmd, "replay"))
 		return cmd_replay(cfg, argc - i - 1, argv + i + 1);

@@ -126,8 +126,16 @@ static int list_scenarios(FILE *out, bool names_only)
 	return n;
 }
 
-int cmd_scenarios(void)
+int cmd_scenarios(int argc, char **argv)
 {
+	if (argc && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+		printf("Usage: mmsim scenarios\n\nList the built-in scenarios; run one with "
+		       "`mmsim [options] run --scenario NAME [-- ARGS]`.\n\n");
+	} else if (argc) {
+		fprintf(stderr, "mmsim scenarios: unexpected argument '%s' (it takes none; "
+			"see mmsim scenarios --help)\n", argv[0]);
+		return EXIT_USAGE;
+	}
 	printf("Built-in scenarios (mmsim run --scenario NAME):\n");
 	if (list_scenarios(stdout, false) < 0) {
 		printf("\n");
