@@ -405,6 +405,9 @@ struct mm_struct {
 	uint64_t tlb_gen;		/* bumped by every flush request */
 	struct task_struct *owner;	/* the thread-group leader */
 	long hugetlb_usage;		/* base pages mapped by hugetlb leaves (HugetlbPages) */
+	/* THP (issue 7): the pte tables deposited with PMD-mapped THPs (pmd_huge_pte) */
+	struct page *pmd_huge_pte;
+	long nr_thp_deposited;
 };
 
 static inline void mm_cpumask_set(struct mm_struct *mm, int cpu)

@@ -19,6 +19,7 @@
  */
 #include <errno.h>
 
+#include "huge_mm.h"
 #include "memory.h"
 #include "hugetlb.h"
 #include "mman.h"
@@ -61,8 +62,14 @@ static bool follow_page_pte(struct vm_area_struct *vma, unsigned long addr,
 {
 	pte_t *ptep = walk_pte(vma->vm_mm, addr);
 	struct page *page;
+	bool thp;
 	pte_t pte;
 
+	if (!ptep) {
+		page = follow_trans_huge_pmd(vma, addr, gup_flags & FOLL_WRITE, &thp);
+		if (thp)
+			return page != NULL;
+	}
 	if (!ptep)
 		return false;
 	pte = *ptep;

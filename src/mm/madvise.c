@@ -44,6 +44,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "huge_mm.h"
 #include "fs.h"
 #include "memory.h"
 #include "mman.h"
@@ -578,6 +579,9 @@ static int madvise_vma_behavior(struct vm_area_struct *vma, struct vm_area_struc
 	}
 
 	*prev = vma;
+	/* THP: the pte walks below see 4 KiB pages (6.18 handles a whole THP at the pmd) */
+	if (behavior == MADV_COLD || behavior == MADV_PAGEOUT || behavior == MADV_FREE)
+		split_huge_pmd_range(vma, start, end);
 	switch (behavior) {
 	case MADV_REMOVE:
 		return madvise_remove(vma, start, end);
@@ -697,6 +701,10 @@ static int faultin_vma_range(struct vm_area_struct *vma, unsigned long start, un
 		for (tries = 0;; tries++) {
 			pte_t *pte = walk_pte(vma->vm_mm, addr);
 			vm_fault_t ret;
+			bool thp;
+
+			if (!pte && follow_trans_huge_pmd(vma, addr, write, &thp))
+				break;
 
 			if (pte && pte_present(*pte) && !pte_protnone(*pte) &&
 			    (!write || pte_write(*pte))) {

@@ -51,6 +51,7 @@
 
 #include "fs.h"
 #include "hugetlb.h"
+#include "huge_mm.h"
 #include "memory.h"
 #include "mempolicy.h"
 #include "pgalloc.h"
@@ -125,8 +126,9 @@ static inline unsigned long pgdir_size(const struct mm_struct *mm)
 }
 
 /*
- * The pmd entry holding a pte table at or after *addr, advancing *addr
- * over holes in the upper levels; NULL once [*addr, end) has no more.
+ * The pmd entry holding a pte table (or a THP leaf) at or after *addr,
+ * advancing *addr over holes in the upper levels; NULL once [*addr, end)
+ * has no more.
  */
 static pmd_t *next_pte_table(const struct mm_struct *mm, unsigned long *addr, unsigned long end)
 {
@@ -157,7 +159,6 @@ static pmd_t *next_pte_table(const struct mm_struct *mm, unsigned long *addr, un
 			*addr = block_end(a, PMD_SIZE, end);
 			continue;
 		}
-		VM_BUG_ON(pmd_leaf(*pmd));
 		return pmd;
 	}
 	return NULL;
@@ -723,6 +724,18 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long ad
 		if (!vmf.pmd)
 			return VM_FAULT_OOM;
 	}
+	/* THP: a none pmd over an eligible 2 MiB block, or a THP leaf */
+	if (pmd_none(*vmf.pmd) && thp_vma_suitable(vma, address)) {
+		vm_fault_t ret = do_huge_pmd_anonymous_page(vma, address, vmf.pmd, flags);
+
+		if (!(ret & VM_FAULT_FALLBACK))
+			return ret;
+	} else if (pmd_trans_huge(*vmf.pmd)) {
+		vm_fault_t ret = huge_pmd_fault(vma, address, vmf.pmd, flags);
+
+		if (!(ret & VM_FAULT_FALLBACK))
+			return ret;
+	}
 	return handle_pte_fault(&vmf);
 }
 
@@ -851,6 +864,15 @@ static void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
 	while ((pmd = next_pte_table(tlb->mm, &addr, end))) {
 		unsigned long next = block_end(addr, PMD_SIZE, end);
 
+		if (pmd_trans_huge(*pmd)) {
+			/* zap_pmd_range: a whole THP goes at once, part of one splits first */
+			if (!(addr & ~PMD_MASK) && next - addr == PMD_SIZE) {
+				zap_huge_pmd(tlb, vma, pmd, addr);
+				addr = next;
+				continue;
+			}
+			__split_huge_pmd(vma, pmd, addr & PMD_MASK);
+		}
 		zap_pte_range(tlb, vma, pmd, addr, next);
 		addr = next;
 	}
@@ -992,7 +1014,13 @@ static int copy_pmd_range(struct vm_area_struct *dst_vma, struct vm_area_struct 
 		next = block_end(addr, PMD_SIZE, end);
 		if (pmd_none(*src_pmd))
 			continue;
-		VM_BUG_ON(pmd_leaf(*src_pmd));
+		if (pmd_trans_huge(*src_pmd)) {	/* copy_huge_pmd */
+			VM_BUG_ON(next - addr != PMD_SIZE);
+			if (copy_huge_pmd(dst_vma, src_vma, pmd_offset(dst_mm, dst_pud, addr),
+					  src_pmd, addr))
+				return -ENOMEM;
+			continue;
+		}
 		if (copy_pte_range(dst_vma, src_vma, pmd_offset(dst_mm, dst_pud, addr), src_pmd,
 				   addr, next))
 			return -ENOMEM;
@@ -1076,6 +1104,7 @@ struct upv {
 	unsigned long *pfns;		/* every normal page a pte maps, once per pte */
 	size_t nr, cap;
 	bool oom;
+	long thp_leaves;		/* THP leaves of the mm being checked */
 };
 
 static __printf(2, 3) void upv_problem(struct upv *v, const char *fmt, ...)
@@ -1138,6 +1167,45 @@ static void upv_check_pte(struct upv *v, struct vm_area_struct *vma, unsigned lo
 			    pte_pfn(pte), addr);
 }
 
+/* THP leaves are noted with this tag: they sort after the ptes' pfns. */
+#define UPV_THP_TAG	(1UL << 63)
+
+/* A THP leaf: a whole 2 MiB block of an eligible-looking VMA, an order-9 anon head. */
+static void upv_check_thp_leaf(struct upv *v, struct vm_area_struct *vma, unsigned long addr,
+			       pmd_t pmd, long *rss)
+{
+	struct page *head = pfn_to_page(v->m, pmd_pfn(pmd));
+
+	if ((addr & ~PMD_MASK) || addr + PMD_SIZE > vma->vm_end || !PageHead(head) ||
+	    compound_order(head) != HPAGE_PMD_ORDER || !PageAnon(head)) {
+		upv_problem(v, "THP leaf at %#lx (pfn %#lx) is not an anon order-9 head in its VMA",
+			    addr, pmd_pfn(pmd));
+		return;
+	}
+	if ((pmd_val(pmd) & _PAGE_RW) && !PageAnonExclusive(head))
+		upv_problem(v, "THP at %#lx writable but not exclusive", addr);
+	rss[MM_ANONPAGES] += HPAGE_PMD_NR;
+	upv_note_pfn(v, pmd_pfn(pmd) | UPV_THP_TAG);
+	v->thp_leaves++;
+}
+
+/* A THP head against the leaves found mapping it (nr of them). */
+static void upv_check_thp(struct upv *v, unsigned long pfn, long nr)
+{
+	struct page *head = pfn_to_page(v->m, pfn);
+
+	if (folio_entire_mapcount(head) != nr)
+		upv_problem(v, "THP pfn %#lx: entire mapcount %ld but %ld leaves", pfn,
+			    folio_entire_mapcount(head), nr);
+	if (page_ref_count(head) < nr)
+		upv_problem(v, "THP pfn %#lx: refcount %d below %ld", pfn, page_ref_count(head), nr);
+	if (PageAnonExclusive(head) && nr > 1)
+		upv_problem(v, "THP pfn %#lx: exclusive but mapped %ld times", pfn, nr);
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+		if (page_mapped(head + i))
+			upv_problem(v, "THP pfn %#lx: subpage %lu pte-mapped too", pfn, i);
+}
+
 static void upv_check_vma(struct upv *v, struct vm_area_struct *vma, long *rss)
 {
 	struct mm_struct *mm = vma->vm_mm;
@@ -1146,7 +1214,14 @@ static void upv_check_vma(struct upv *v, struct vm_area_struct *vma, long *rss)
 
 	while ((pmd = next_pte_table(mm, &addr, end))) {
 		unsigned long next = block_end(addr, PMD_SIZE, end);
-		pte_t *pte = pte_offset(mm, pmd, addr);
+		pte_t *pte;
+
+		if (pmd_trans_huge(*pmd)) {
+			upv_check_thp_leaf(v, vma, addr, *pmd, rss);
+			addr = next;
+			continue;
+		}
+		pte = pte_offset(mm, pmd, addr);
 
 		for (; addr < next; addr += PAGE_SIZE, pte++) {
 			if (pte_none(*pte))
@@ -1165,9 +1240,13 @@ static void upv_check_mm(struct upv *v, struct mm_struct *mm)
 	struct pgtable_census c;
 	struct vm_area_struct *vma;
 
+	v->thp_leaves = 0;
 	for_each_vma(mm, vma)
 		if (!is_vm_hugetlb_page(vma))	/* validate_hugetlb checks those */
 			upv_check_vma(v, vma, rss);
+	if (v->thp_leaves != mm->nr_thp_deposited)
+		upv_problem(v, "mm %p: %ld THP leaves but %ld deposited tables", (void *)mm,
+			    v->thp_leaves, mm->nr_thp_deposited);
 	for (int i = 0; i < NR_MM_COUNTERS; i++)
 		if (rss[i] != mm->rss_stat[i])
 			upv_problem(v, "mm %p: rss counter %d is %ld, ptes say %ld", (void *)mm, i,
@@ -1279,7 +1358,10 @@ int validate_user_pages(struct machine *m)
 	for (size_t i = 0, j; i < v.nr; i = j) {
 		for (j = i; j < v.nr && v.pfns[j] == v.pfns[i]; j++)
 			;
-		upv_check_page(&v, v.pfns[i], (long)(j - i));
+		if (v.pfns[i] & UPV_THP_TAG)
+			upv_check_thp(&v, v.pfns[i] & ~UPV_THP_TAG, (long)(j - i));
+		else
+			upv_check_page(&v, v.pfns[i], (long)(j - i));
 	}
 	upv_check_unmapped(&v);
 	free(v.pfns);

@@ -23,6 +23,7 @@
  */
 #include <errno.h>
 
+#include "huge_mm.h"
 #include "memory.h"
 #include "mman.h"
 #include "mm.h"
@@ -130,6 +131,7 @@ static int mlock_fixup(struct vm_area_struct *vma, struct vm_area_struct **prev,
 		*prev = vma;
 		return 0;
 	}
+	split_huge_pmd_range(vma, start, end);	/* THP: mlocked ranges are mapped by ptes here */
 	vma = vma_modify_flags(*prev, vma, start, end, newflags);
 	if (IS_ERR(vma))
 		return (int)PTR_ERR(vma);	/* nothing changed; *prev stays */

@@ -26,6 +26,7 @@
  */
 #include <errno.h>
 
+#include "huge_mm.h"
 #include "memory.h"
 #include "mman.h"
 #include "mm.h"
@@ -190,6 +191,8 @@ static int mprotect_fixup(struct mmu_gather *tlb, struct vm_area_struct *vma,
 		*pprev = vma;
 		return 0;
 	}
+	/* THP: split here (6.18's change_huge_pmd keeps a wholly covered one) */
+	split_huge_pmd_range(vma, start, end);
 
 	/*
 	 * A private mapping becoming writable is charged now (RLIMIT_DATA is

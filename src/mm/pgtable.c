@@ -38,6 +38,7 @@
 #include "mm.h"
 #include "memory.h"
 #include "pgalloc.h"
+#include "huge_mm.h"
 #include "printk.h"
 #include "tlb_internal.h"
 #include "vma.h"
@@ -291,6 +292,54 @@ pte_t *pte_alloc(struct mm_struct *mm, pmd_t *pmd, unsigned long addr)
 		ptdesc_set_owner(entry_page(mm, pmd_val(*pmd)), mm, addr & PMD_MASK);
 	}
 	return pte_offset(mm, pmd, addr);
+}
+
+/* ---------------------------------------------------------------------- */
+/* THP: the deposited pte tables (mm/pgtable-generic.c)                     */
+/* ---------------------------------------------------------------------- */
+
+/* A pte table counted in pgtables_bytes from now on, owned by no address yet. */
+struct page *pte_alloc_one(struct mm_struct *mm)
+{
+	struct page *page = pagetable_alloc(mm, 0);
+
+	if (page)
+		mm_inc_nr_tables(mm);
+	return page;
+}
+
+void pte_free(struct mm_struct *mm, struct page *table)
+{
+	mm_dec_nr_tables(mm);
+	pagetable_free(mm->machine, table, 0);
+}
+
+/*
+ * Without split PMD locks Linux keeps the deposited tables on one list per
+ * mm (mm->pmd_huge_pte), linked through the tables' lru; any one serves.
+ */
+void pgtable_trans_huge_deposit(struct mm_struct *mm, struct page *table)
+{
+	table->lru.next = (struct list_head *)mm->pmd_huge_pte;
+	mm->pmd_huge_pte = table;
+	mm->nr_thp_deposited++;
+}
+
+struct page *pgtable_trans_huge_withdraw(struct mm_struct *mm)
+{
+	struct page *table = mm->pmd_huge_pte;
+
+	BUG_ON(!table);
+	mm->pmd_huge_pte = (struct page *)table->lru.next;
+	table->lru.next = NULL;
+	mm->nr_thp_deposited--;
+	return table;
+}
+
+void pmd_populate(struct mm_struct *mm, pmd_t *pmd, struct page *table, unsigned long haddr)
+{
+	ptdesc_set_owner(table, mm, haddr);
+	pmd->pmd = table_entry(mm->machine, table);
 }
 
 /*
@@ -750,6 +799,7 @@ void pgtable_census(const struct mm_struct *mm, struct pgtable_census *c)
 		return;
 	c->pgd = mm == mm->machine->init_mm ? 0 : 1UL << pgd_order(mm->machine);
 	walk_user_tables(mm, census_visit, c);
+	c->pte += (unsigned long)mm->nr_thp_deposited;	/* THP: deposited, counted as Linux does */
 }
 
 struct table_check {

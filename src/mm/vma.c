@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "huge_mm.h"
 #include "vma.h"
 #include "hugetlb.h"
 #include "fs.h"
@@ -476,6 +477,9 @@ int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below)
 	VM_BUG_ON(!IS_ALIGNED(addr, PAGE_SIZE));
 	if (is_vm_hugetlb_page(vma) && hugetlb_vm_op_split(vma, addr))	/* vm_ops->may_split */
 		return -EINVAL;
+	/* vma_adjust_trans_huge: no THP may straddle the new boundary */
+	if (addr & ~PMD_MASK)
+		split_huge_pmd_range(vma, addr, addr + 1);
 	new = vm_area_dup(vma);
 	if (!new)
 		return -ENOMEM;

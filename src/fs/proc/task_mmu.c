@@ -26,6 +26,7 @@
  * split ptlocks that is mm->page_table_lock). Nothing here changes state.
  */
 #include "fs.h"
+#include "huge_mm.h"
 #include "internal.h"
 #include "sched.h"
 #include "vma.h"
@@ -36,7 +37,6 @@
 /* seq_setwidth of show_vma_header_prefix: the name starts one past it. */
 #define MAPS_NAME_WIDTH		(25 + 6 * (int)sizeof(void *) - 1)
 #define VSYSCALL_ADDR		0xffffffffff600000UL
-#define HPAGE_PMD_NR		(1UL << (PMD_SHIFT - PAGE_SHIFT))
 
 /* What smaps sums for one VMA (or the whole mm for smaps_rollup). Bytes. */
 struct mem_size_stats {
@@ -214,6 +214,10 @@ static void smaps_account(struct mem_size_stats *mss, struct page *page, unsigne
 	for (unsigned long i = 0; i < nr; i++, page++) {
 		int mapcount = page_mapcount(page);
 		uint64_t pss = (uint64_t)PAGE_SIZE << PSS_SHIFT;
+
+		/* THP (issue 7): a subpage is mapped by each PMD mapping too */
+		if (PageHead(head) && PageAnon(head))
+			mapcount += (int)folio_entire_mapcount(head);
 
 		if (mapcount >= 2)
 			pss /= (uint64_t)mapcount;

@@ -1,0 +1,381 @@
+/*
+ * huge_memory.c - anonymous transparent huge pages: the PMD-mapped fault,
+ * its COW, fork, tear-down and split (Linux 6.x mm/huge_memory.c).
+ *
+ * Eligibility (thp_vma_allowable): a private anonymous VMA, --thp always,
+ * or madvise with MADV_HUGEPAGE (VM_HUGEPAGE); never with VM_NOHUGEPAGE,
+ * prctl(PR_SET_THP_DISABLE), VM_LOCKED or VM_SPECIAL, and only with the
+ * anon_vma rmap designs. A fault whose 2 MiB block lies wholly inside
+ * such a VMA takes an order-9 page from the buddy allocator; if there is
+ * none it counts thp_fault_fallback and the 4 KiB path runs. The huge zero
+ * page is not built: a read fault allocates a THP as with use_zero_page=0.
+ *
+ * Invariants (validate_user_pages): a THP leaf's head has entire mapcount
+ * equal to the PMD leaves mapping it and refcount at least that; its
+ * subpages have no pte mappings; every THP leaf of an mm has one
+ * deposited table on mm->pmd_huge_pte.
+ *
+ * Locks: mmap_lock (caller) > anon_vma lock > page table lock. A split
+ * walks the folio's rmap, so it is called with no page table lock held.
+ */
+#include <errno.h>
+
+#include "huge_mm.h"
+#include "mempolicy.h"
+#include "pgalloc.h"
+#include "rmap.h"
+#include "swap.h"
+#include "tlbflush.h"
+#include "vma.h"
+
+/* Bits a PMD leaf hands to each of its ptes on a split (not PSE: that is PAT there). */
+#define THP_PTE_FLAGS	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | \
+			 _PAGE_DIRTY | _PAGE_SOFT_DIRTY | _PAGE_NX)
+
+static inline void set_entire_mapcount(struct page *head, long n)
+{
+	head[1].index = (unsigned long)n;
+}
+
+bool thp_vma_allowable(const struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct machine *m = mm->machine;
+	vm_flags_t f = vma->vm_flags;
+
+	if (!vma_is_anonymous(vma) || (f & (VM_SHARED | VM_NOHUGEPAGE | VM_LOCKED | VM_SPECIAL)) ||
+	    is_vm_hugetlb_page(vma) || (mm->flags & (1UL << MMF_DISABLE_THP)))
+		return false;
+	if (m->cfg.rmap != RMAP_ANON_VMA_CHAIN && m->cfg.rmap != RMAP_ANON_VMA)
+		return false;
+	return m->cfg.thp == THP_ALWAYS || (m->cfg.thp == THP_MADVISE && (f & VM_HUGEPAGE));
+}
+
+bool thp_vma_suitable(const struct vm_area_struct *vma, unsigned long addr)
+{
+	unsigned long haddr = addr & PMD_MASK;
+
+	/* anonymous: the page offset is the address's, so alignment is the address's */
+	return haddr >= vma->vm_start && haddr + PMD_SIZE <= vma->vm_end &&
+	       thp_vma_allowable(vma);
+}
+
+/* The THP mapped by a leaf. */
+static inline struct page *pmd_folio(struct machine *m, pmd_t pmd)
+{
+	return pfn_to_page(m, pmd_pfn(pmd));
+}
+
+/* ---------------------------------------------------------------------- */
+/* Fault                                                                   */
+/* ---------------------------------------------------------------------- */
+
+static void clear_huge_page(struct machine *m, struct page *head)
+{
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
+		clear_user_highpage(m, head + i);
+}
+
+/* folio_add_new_anon_rmap for a PMD mapping: the entire mapcount. */
+static void thp_add_new_anon_rmap(struct machine *m, struct page *head,
+				  struct vm_area_struct *vma, unsigned long haddr)
+{
+	SetPageSwapBacked(head);
+	head->mapping = (void *)((unsigned long)vma->anon_vma | PAGE_MAPPING_ANON);
+	head->index = ((haddr - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
+	set_entire_mapcount(head, 1);
+	SetPageAnonExclusive(head);
+	mod_node_page_state(page_pgdat(m, head), NR_ANON_PAGES, (long)HPAGE_PMD_NR);
+	mod_node_page_state(page_pgdat(m, head), NR_ANON_THPS, (long)HPAGE_PMD_NR);
+}
+
+vm_fault_t do_huge_pmd_anonymous_page(struct vm_area_struct *vma, unsigned long address,
+				      pmd_t *pmd, unsigned int flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct machine *m = mm->machine;
+	unsigned long haddr = address & PMD_MASK;
+	struct page *head, *table;
+	pmd_t entry;
+
+	(void)flags;
+	if (anon_vma_prepare(vma))
+		return VM_FAULT_OOM;
+	head = vma_alloc_folio(GFP_TRANSHUGE, HPAGE_PMD_ORDER, vma, haddr);
+	if (!head) {
+		count_vm_event(m, THP_FAULT_FALLBACK);
+		return VM_FAULT_FALLBACK;
+	}
+	table = pte_alloc_one(mm);	/* the table deposited with the THP */
+	if (!table) {
+		put_page(m, head);
+		count_vm_event(m, THP_FAULT_FALLBACK);
+		return VM_FAULT_FALLBACK;
+	}
+	clear_huge_page(m, head);
+	SetPageUptodate(head);
+
+	entry = __pmd(((pteval_t)page_to_pfn(m, head) << PAGE_SHIFT) |
+		      pgprot_val(vma->vm_page_prot) | _PAGE_PSE);
+	if (vma->vm_flags & VM_WRITE)
+		entry = __pmd(pmd_val(entry) | _PAGE_RW | _PAGE_DIRTY | _PAGE_SOFT_DIRTY);
+
+	spin_lock(&mm->page_table_lock);
+	if (!pmd_none(*pmd)) {
+		spin_unlock(&mm->page_table_lock);
+		pte_free(mm, table);
+		put_page(m, head);
+		return 0;
+	}
+	thp_add_new_anon_rmap(m, head, vma, haddr);
+	folio_add_lru_vma(m, head, vma);
+	pgtable_trans_huge_deposit(mm, table);
+	*pmd = entry;
+	add_mm_counter(mm, MM_ANONPAGES, (long)HPAGE_PMD_NR);
+	spin_unlock(&mm->page_table_lock);
+	count_vm_event(m, THP_FAULT_ALLOC);
+	return 0;
+}
+
+/*
+ * do_huge_pmd_wp_page: an exclusive THP is reused in place; a shared one
+ * is split and the 4 KiB pte path does the COW (VM_FAULT_FALLBACK).
+ */
+static vm_fault_t do_huge_pmd_wp_page(struct vm_area_struct *vma, unsigned long haddr,
+				      pmd_t *pmd)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *head = pmd_folio(mm->machine, *pmd);
+
+	if (PageAnonExclusive(head) ||
+	    (folio_entire_mapcount(head) == 1 && page_ref_count(head) == 1)) {
+		folio_move_anon_rmap(head, vma);
+		*pmd = __pmd(pmd_val(*pmd) | _PAGE_RW | _PAGE_DIRTY | _PAGE_SOFT_DIRTY |
+			     _PAGE_ACCESSED);
+		spin_unlock(&mm->page_table_lock);
+		return 0;
+	}
+	spin_unlock(&mm->page_table_lock);
+	__split_huge_pmd(vma, pmd, haddr);
+	return VM_FAULT_FALLBACK;
+}
+
+vm_fault_t huge_pmd_fault(struct vm_area_struct *vma, unsigned long address, pmd_t *pmd,
+			  unsigned int flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pteval_t set = _PAGE_ACCESSED;
+
+	spin_lock(&mm->page_table_lock);
+	if (!pmd_trans_huge(*pmd)) {	/* split meanwhile */
+		spin_unlock(&mm->page_table_lock);
+		return VM_FAULT_FALLBACK;
+	}
+	if (flags & FAULT_FLAG_WRITE) {
+		if (!(pmd_val(*pmd) & _PAGE_RW))
+			return do_huge_pmd_wp_page(vma, address & PMD_MASK, pmd);
+		set |= _PAGE_DIRTY | _PAGE_SOFT_DIRTY;
+	}
+	*pmd = __pmd(pmd_val(*pmd) | set);	/* huge_pmd_set_accessed */
+	spin_unlock(&mm->page_table_lock);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Tear-down and fork                                                      */
+/* ---------------------------------------------------------------------- */
+
+void zap_huge_pmd(struct mmu_gather *tlb, struct vm_area_struct *vma, pmd_t *pmd,
+		  unsigned long haddr)
+{
+	struct mm_struct *mm = tlb->mm;
+	struct machine *m = mm->machine;
+	struct page *head;
+	long left;
+
+	spin_lock(&mm->page_table_lock);
+	head = pmd_folio(m, *pmd);
+	pmd->pmd = 0;
+	tlb_flush_pmd_range(tlb, haddr, PMD_SIZE);	/* tlb_remove_pmd_tlb_entry */
+	pte_free(mm, pgtable_trans_huge_withdraw(mm));	/* zap_deposited_table */
+	add_mm_counter(mm, MM_ANONPAGES, -(long)HPAGE_PMD_NR);
+	left = folio_entire_mapcount(head) - 1;		/* folio_remove_rmap_pmd */
+	set_entire_mapcount(head, left);
+	if (!left) {
+		mod_node_page_state(page_pgdat(m, head), NR_ANON_PAGES, -(long)HPAGE_PMD_NR);
+		mod_node_page_state(page_pgdat(m, head), NR_ANON_THPS, -(long)HPAGE_PMD_NR);
+	}
+	spin_unlock(&mm->page_table_lock);
+	(void)vma;
+	tlb_remove_page(tlb, head);
+}
+
+int copy_huge_pmd(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
+		  pmd_t *dst_pmd, pmd_t *src_pmd, unsigned long haddr)
+{
+	struct mm_struct *dst_mm = dst_vma->vm_mm, *src_mm = src_vma->vm_mm;
+	struct page *table = pte_alloc_one(dst_mm), *head;
+	pmd_t pmd;
+
+	(void)haddr;
+	if (!table)
+		return -ENOMEM;
+	spin_lock(&src_mm->page_table_lock);
+	pmd = *src_pmd;
+	head = pmd_folio(src_mm->machine, pmd);
+	head->_refcount++;				/* folio_get */
+	set_entire_mapcount(head, folio_entire_mapcount(head) + 1);	/* dup_anon_rmap_pmd */
+	ClearPageAnonExclusive(head);
+	add_mm_counter(dst_mm, MM_ANONPAGES, (long)HPAGE_PMD_NR);
+	pgtable_trans_huge_deposit(dst_mm, table);
+	pmd = __pmd(pmd_val(pmd) & ~_PAGE_RW);		/* pmdp_set_wrprotect */
+	*src_pmd = pmd;
+	*dst_pmd = __pmd(pmd_val(pmd) & ~_PAGE_ACCESSED);	/* pmd_mkold */
+	spin_unlock(&src_mm->page_table_lock);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Split                                                                   */
+/* ---------------------------------------------------------------------- */
+
+/* __split_huge_pmd_locked: the deposited table takes the leaf's 512 ptes. */
+static void split_pmd_mapping(struct mm_struct *mm, pmd_t *pmd, unsigned long haddr)
+{
+	struct machine *m = mm->machine;
+	pmd_t old = *pmd;
+	struct page *head = pmd_folio(m, old), *table = pgtable_trans_huge_withdraw(mm);
+	pte_t *pte = page_address(m, table);
+	unsigned long pfn = pmd_pfn(old);
+	pteval_t flags = pmd_val(old) & THP_PTE_FLAGS;
+	long left = folio_entire_mapcount(head) - 1;
+
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		pte[i] = __pte(((pteval_t)(pfn + i) << PAGE_SHIFT) | flags);
+		head[i]._mapcount++;
+	}
+	set_entire_mapcount(head, left);
+	if (!left)
+		mod_node_page_state(page_pgdat(m, head), NR_ANON_THPS, -(long)HPAGE_PMD_NR);
+	pmd_populate(mm, pmd, table, haddr);
+	/* pmdp_invalidate: the 2 MiB translation must go before the ptes are used */
+	flush_tlb_mm_range(mm, haddr, haddr + PMD_SIZE, PMD_SHIFT, false);
+	count_vm_event(m, THP_SPLIT_PMD);
+}
+
+struct split_arg {
+	unsigned long pfn;
+};
+
+/* rmap_one: split this VMA's PMD mapping of the folio, if it has one. */
+static bool split_one(struct page *head, struct vm_area_struct *vma, unsigned long addr,
+		      pte_t *pte, void *arg)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct split_arg *sa = arg;
+	pmd_t *pmd = walk_pmd(mm, addr);
+
+	(void)head;
+	(void)pte;
+	if (!pmd)
+		return true;
+	spin_lock(&mm->page_table_lock);
+	if (pmd_trans_huge(*pmd) && pmd_pfn(*pmd) == sa->pfn)
+		split_pmd_mapping(mm, pmd, addr & PMD_MASK);
+	spin_unlock(&mm->page_table_lock);
+	return true;
+}
+
+/*
+ * split_huge_page: the folio, now mapped by ptes only, becomes 512 order-0
+ * anonymous pages, each with its own mapping, index, flags and one
+ * reference per pte; the head keeps any extra reference.
+ */
+static void split_huge_folio(struct machine *m, struct page *head)
+{
+	unsigned long keep = head->flags & ((1UL << PG_uptodate) | (1UL << PG_dirty) |
+					    (1UL << PG_swapbacked) | (1UL << PG_referenced) |
+					    (1UL << PG_anon_exclusive));
+	bool lru = PageLRU(head);
+	int extra = page_ref_count(head) - page_mapcount(head);
+
+	if (lru)
+		lruvec_del_folio(m, head);
+	ClearPageActive(head);
+	ClearPageHead(head);
+	set_entire_mapcount(head, 0);
+	head[1].compound_order = 0;
+	for (unsigned long i = 1; i < HPAGE_PMD_NR; i++) {
+		struct page *p = head + i;
+
+		p->compound_head = 0;
+		p->flags |= keep;
+		p->mapping = head->mapping;
+		p->index = head->index + i;
+		p->private = 0;
+		set_page_count(p, page_mapcount(p));
+	}
+	head->_refcount = page_mapcount(head) + extra;
+	for (unsigned long i = 0; lru && i < HPAGE_PMD_NR; i++)
+		folio_add_lru(m, head + i);
+	count_vm_event(m, THP_SPLIT_PAGE);
+}
+
+void __split_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long haddr)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct machine *m = mm->machine;
+	struct split_arg sa;
+	struct rmap_walk_control rwc = { .arg = &sa, .rmap_one = split_one };
+	struct page *head;
+
+	spin_lock(&mm->page_table_lock);
+	if (!pmd_trans_huge(*pmd)) {
+		spin_unlock(&mm->page_table_lock);
+		return;
+	}
+	head = pmd_folio(m, *pmd);
+	sa.pfn = page_to_pfn(m, head);
+	/* this mapping first: its VMA may not (any longer) hold the whole block */
+	split_pmd_mapping(mm, pmd, haddr);
+	head->_refcount++;	/* the walk's reference */
+	spin_unlock(&mm->page_table_lock);
+	rmap_walk(m, head, &rwc);
+	split_huge_folio(m, head);
+	put_page(m, head);
+}
+
+void split_huge_pmd_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	if (is_vm_hugetlb_page(vma) || !vma_is_anonymous(vma))
+		return;
+	for (unsigned long a = start & PMD_MASK; a < end; a += PMD_SIZE) {
+		pmd_t *pmd = walk_pmd(mm, a);
+
+		if (pmd && pmd_trans_huge(*pmd))
+			__split_huge_pmd(vma, pmd, a);
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* GUP and populate (follow_trans_huge_pmd)                                */
+/* ---------------------------------------------------------------------- */
+
+struct page *follow_trans_huge_pmd(struct vm_area_struct *vma, unsigned long addr, bool write,
+				   bool *is_thp)
+{
+	pmd_t *pmd = is_vm_hugetlb_page(vma) ? NULL : walk_pmd(vma->vm_mm, addr);
+	struct page *head;
+
+	*is_thp = pmd && pmd_trans_huge(*pmd);
+	if (!*is_thp || (write && !(pmd_val(*pmd) & _PAGE_RW)))
+		return NULL;
+	head = pmd_folio(vma->vm_mm->machine, *pmd);
+	/* FOLL_TOUCH: the folio carries the flags */
+	if (write && !(pmd_val(*pmd) & _PAGE_DIRTY))
+		SetPageDirty(head);
+	mark_page_accessed(vma->vm_mm->machine, head);
+	return head;
+}
