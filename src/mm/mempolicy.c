@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "huge_mm.h"
 #include "fs.h"
 #include "internal.h"
 #include "memory.h"
@@ -1125,6 +1126,15 @@ static int lookup_node(struct mm_struct *mm, unsigned long addr)
 				page = pfn_to_page(mm->machine, pte_pfn(*ptep));
 			spin_unlock(&mm->mmap_lock);
 			return page_to_nid(page);
+		}
+		if (vma && !ptep) {	/* THP (issue 7): the leaf's folio */
+			bool thp;
+
+			page = follow_trans_huge_pmd(vma, addr, false, &thp);
+			if (page) {
+				spin_unlock(&mm->mmap_lock);
+				return page_to_nid(page);
+			}
 		}
 		if (!vma || (vma->vm_flags & (VM_IO | VM_PFNMAP)) || !(vma->vm_flags & VM_READ)) {
 			spin_unlock(&mm->mmap_lock);
