@@ -44,6 +44,7 @@ static inline bool pmd_trans_huge(pmd_t pmd)
 
 /* May the VMA hold anonymous THPs at all (thp_vma_allowable_order without alignment)? */
 bool thp_vma_allowable(const struct vm_area_struct *vma);
+bool thp_vma_allowable_mode(const struct vm_area_struct *vma, bool ignore_mode);
 /* ... and one for the 2 MiB block holding addr (thp_vma_suitable_order)? */
 bool thp_vma_suitable(const struct vm_area_struct *vma, unsigned long addr);
 
@@ -80,5 +81,14 @@ void pmd_populate(struct mm_struct *mm, pmd_t *pmd, struct page *table, unsigned
  */
 struct page *follow_trans_huge_pmd(struct vm_area_struct *vma, unsigned long addr, bool write,
 				   bool *is_thp);
+
+/*
+ * MADV_COLLAPSE over [start, end) of vma: every 2 MiB-aligned block inside
+ * it whose ptes map anonymous pages (or none, or the zero page; at least
+ * one real page) becomes one THP, its pages copied, the old pte table
+ * deposited. 0, or the last failure: -EINVAL (an empty block, a VMA THP may
+ * not use), -ENOMEM (no order-9 page).
+ */
+int madvise_collapse(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 
 #endif

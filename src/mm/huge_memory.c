@@ -1,6 +1,8 @@
 /*
  * huge_memory.c - anonymous transparent huge pages: the PMD-mapped fault,
- * its COW, fork, tear-down and split (Linux 6.x mm/huge_memory.c).
+ * its COW, fork, tear-down and split (Linux 6.x mm/huge_memory.c), and
+ * MADV_COLLAPSE (mm/khugepaged.c's madvise_collapse; there is no
+ * khugepaged thread).
  *
  * Eligibility (thp_vma_allowable): a private anonymous VMA, --thp always,
  * or madvise with MADV_HUGEPAGE (VM_HUGEPAGE); never with VM_NOHUGEPAGE,
@@ -39,6 +41,12 @@ static inline void set_entire_mapcount(struct page *head, long n)
 
 bool thp_vma_allowable(const struct vm_area_struct *vma)
 {
+	return thp_vma_allowable_mode(vma, false);
+}
+
+/* ignore_mode: MADV_COLLAPSE's TVA_IGNORE_SYSFS (the enabled mode is not asked). */
+bool thp_vma_allowable_mode(const struct vm_area_struct *vma, bool ignore_mode)
+{
 	struct mm_struct *mm = vma->vm_mm;
 	struct machine *m = mm->machine;
 	vm_flags_t f = vma->vm_flags;
@@ -48,7 +56,8 @@ bool thp_vma_allowable(const struct vm_area_struct *vma)
 		return false;
 	if (m->cfg.rmap != RMAP_ANON_VMA_CHAIN && m->cfg.rmap != RMAP_ANON_VMA)
 		return false;
-	return m->cfg.thp == THP_ALWAYS || (m->cfg.thp == THP_MADVISE && (f & VM_HUGEPAGE));
+	return ignore_mode || m->cfg.thp == THP_ALWAYS ||
+	       (m->cfg.thp == THP_MADVISE && (f & VM_HUGEPAGE));
 }
 
 bool thp_vma_suitable(const struct vm_area_struct *vma, unsigned long addr)
@@ -378,4 +387,119 @@ struct page *follow_trans_huge_pmd(struct vm_area_struct *vma, unsigned long add
 		SetPageDirty(head);
 	mark_page_accessed(vma->vm_mm->machine, head);
 	return head;
+}
+
+/* ---------------------------------------------------------------------- */
+/* MADV_COLLAPSE (mm/khugepaged.c: madvise_collapse, collapse_huge_page)   */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * The block's ptes, read as hpage_collapse_scan_pmd does for MADV_COLLAPSE
+ * (no max_ptes_none/shared limits): 0 if every pte is none, the zero page
+ * or a normal anonymous page; -EINVAL otherwise. *present: any real page.
+ */
+static int collapse_scan(struct vm_area_struct *vma, pte_t *pte, unsigned long haddr,
+			 bool *present)
+{
+	struct machine *m = vma->vm_mm->machine;
+
+	*present = false;
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		struct page *page;
+
+		if (pte_none(pte[i]) || (pte_present(pte[i]) && is_zero_pfn(m, pte_pfn(pte[i]))))
+			continue;
+		if (!pte_present(pte[i]) || pte_protnone(pte[i]))
+			return -EINVAL;
+		page = vm_normal_page(vma, haddr + i * PAGE_SIZE, pte[i]);
+		if (!page || !PageAnon(page) || PageCompound(page))
+			return -EINVAL;
+		*present = true;
+	}
+	return 0;
+}
+
+/* collapse_huge_page: copy the block into a new THP and map it with the old table deposited. */
+static int collapse_block(struct vm_area_struct *vma, pmd_t *pmd, unsigned long haddr)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct machine *m = mm->machine;
+	struct page *head, *table = pfn_to_page(m, pmd_pfn(*pmd)), *old[HPAGE_PMD_NR];
+	pte_t *pte = page_address(m, table);
+	unsigned long nr_old = 0;
+	pmd_t entry;
+
+	head = vma_alloc_folio(GFP_TRANSHUGE, HPAGE_PMD_ORDER, vma, haddr);
+	if (!head) {
+		count_vm_event(m, THP_COLLAPSE_ALLOC_FAILED);
+		return -ENOMEM;
+	}
+	count_vm_event(m, THP_COLLAPSE_ALLOC);
+	entry = __pmd(((pteval_t)page_to_pfn(m, head) << PAGE_SHIFT) |
+		      pgprot_val(vma->vm_page_prot) | _PAGE_PSE | _PAGE_DIRTY | _PAGE_SOFT_DIRTY);
+	if (vma->vm_flags & VM_WRITE)
+		entry = __pmd(pmd_val(entry) | _PAGE_RW);
+
+	spin_lock(&mm->page_table_lock);
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		struct page *page = NULL;
+
+		if (pte_present(pte[i]))
+			page = vm_normal_page(vma, haddr + i * PAGE_SIZE, pte[i]);
+		if (page) {	/* __collapse_huge_page_copy */
+			copy_user_highpage(m, head + i, page);
+			folio_remove_rmap_pte(page, vma, &pte[i]);
+			old[nr_old++] = page;
+		} else {
+			clear_user_highpage(m, head + i);
+		}
+		pte[i] = __pte(0);
+	}
+	add_mm_counter(mm, MM_ANONPAGES, (long)(HPAGE_PMD_NR - nr_old));
+	/* pmdp_collapse_flush: the old table leaves the pmd and is deposited */
+	pmd->pmd = 0;
+	flush_tlb_mm_range(mm, haddr, haddr + PMD_SIZE, PAGE_SHIFT, true);
+	SetPageUptodate(head);
+	thp_add_new_anon_rmap(m, head, vma, haddr);
+	folio_add_lru_vma(m, head, vma);
+	ptdesc_set_owner(table, mm, 0);
+	pgtable_trans_huge_deposit(mm, table);
+	*pmd = entry;
+	spin_unlock(&mm->page_table_lock);
+	for (unsigned long i = 0; i < nr_old; i++)
+		put_page(m, old[i]);
+	return 0;
+}
+
+int madvise_collapse(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long hstart = (start + PMD_SIZE - 1) & PMD_MASK, hend = end & PMD_MASK;
+	int last_fail = 0;
+
+	/* TVA_IGNORE_SYSFS: the enabled mode does not matter, the rest does */
+	if (!thp_vma_allowable_mode(vma, true))
+		return -EINVAL;
+	for (unsigned long haddr = hstart; haddr < hend; haddr += PMD_SIZE) {
+		pmd_t *pmd = walk_pmd(mm, haddr);
+		bool present;
+		int ret;
+
+		if (pmd && pmd_trans_huge(*pmd))
+			continue;	/* SCAN_PMD_MAPPED */
+		if (!pmd || pmd_none(*pmd)) {
+			last_fail = -EINVAL;	/* SCAN_PMD_NULL */
+			continue;
+		}
+		ret = collapse_scan(vma, pte_offset(mm, pmd, haddr), haddr, &present);
+		if (!ret && !present)
+			ret = -EINVAL;	/* only none or zero ptes: SCAN_EXCEED_NONE_PTE */
+		if (!ret && anon_vma_prepare(vma))
+			ret = -ENOMEM;
+		if (!ret)
+			ret = collapse_block(vma, pmd, haddr);
+		if (ret)
+			last_fail = ret;
+	}
+	return last_fail;
 }

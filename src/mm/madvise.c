@@ -32,7 +32,7 @@
  *                             not simulated yet
  *   populate_read/write       fault the range in, as GUP does
  *   remove                    shared writable shmem only: punch a hole
- *   collapse                  -EINVAL (no huge pages are simulated yet)
+ *   collapse                  anonymous 2 MiB blocks become THPs (madvise_collapse)
  *   guard_install/remove,     -EINVAL (not simulated; the host accepts the
  *   hwpoison, soft_offline    guard ones)
  * Linux batches LRU moves per CPU (lru_deactivate, lru_lazyfree); mmsim
@@ -596,6 +596,7 @@ static int madvise_vma_behavior(struct vm_area_struct *vma, struct vm_area_struc
 	case MADV_DONTNEED_LOCKED:
 		return madvise_dontneed_free(vma, start, end, behavior);
 	case MADV_COLLAPSE:
+		return madvise_collapse(vma, start, end);
 	default:
 		return -EINVAL;
 	}

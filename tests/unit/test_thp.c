@@ -4,7 +4,8 @@
  * fallbacks (unaligned or small VMAs, --thp never, madvise mode without
  * MADV_HUGEPAGE, prctl, a failed order-9 allocation), the split on a
  * partial munmap / mprotect / MADV_DONTNEED, fork sharing and the COW of a
- * write, and an exit that frees everything. check_machine runs the
+ * write, an exit that frees everything, and MADV_COLLAPSE (as the host
+ * answers it: empty blocks EINVAL, one page enough, shared pages copied). check_machine runs the
  * validators, which know THP leaves and deposited tables.
  */
 #include "syscall_test.h"
@@ -279,6 +280,69 @@ static void test_pte_chain_has_none(void **state)
 	st_free(st);
 }
 
+#define MADV_COLLAPSE	25
+
+/* MADV_COLLAPSE, as the host (Linux 6.18) answers the same calls. */
+static void test_madv_collapse(void **state)
+{
+	struct st *st = st_new_thp("mem=256M cpus=2");
+	long long c0 = vmstat_count(st, "thp_collapse_alloc");
+	unsigned long pte0;
+	struct st child;
+
+	(void)state;
+	/* 512 small pages (no MADV_HUGEPAGE: the enabled mode is not asked) */
+	map_at(st, 0, HPAGES, RW, ANON);
+	for (long i = 0; i < HPAGES; i++)
+		write_byte(st, i, (unsigned char)i);
+	assert_int_equal(meminfo_kb(st, "AnonHugePages"), 0);
+	pte0 = (unsigned long)status_kb(st, "VmPTE");
+	assert_int_equal(mmsim_madvise(st->m, st->pid, A(0), HP, MADV_COLLAPSE), 0);
+	assert_int_equal(vmstat_count(st, "thp_collapse_alloc") - c0, 1);
+	assert_int_equal(meminfo_kb(st, "AnonHugePages"), 2048);
+	assert_int_equal(rss_anon(st), 2048);
+	assert_int_equal((unsigned long)status_kb(st, "VmPTE"), pte0);	/* the table is deposited */
+	assert_int_equal(read_byte(st, 7), 7);
+	assert_int_equal(read_byte(st, 300), 300 & 0xff);
+	check_machine(st->m);
+	/* already a THP: nothing to do */
+	assert_int_equal(mmsim_madvise(st->m, st->pid, A(0), HP, MADV_COLLAPSE), 0);
+	assert_int_equal(vmstat_count(st, "thp_collapse_alloc") - c0, 1);
+
+	/* an empty block: EINVAL; one page present: collapsed */
+	map_at(st, 512, HPAGES, RW, ANON);
+	assert_int_equal(mmsim_madvise(st->m, st->pid, A(512), HP, MADV_COLLAPSE), -EINVAL);
+	write_byte(st, 512, 1);
+	assert_int_equal(mmsim_madvise(st->m, st->pid, A(512), HP, MADV_COLLAPSE), 0);
+	assert_int_equal(meminfo_kb(st, "AnonHugePages"), 4096);
+	assert_int_equal(rss_anon(st), 4096);
+	/* a range holding no whole block: 0, nothing done */
+	map_at(st, 1024, HPAGES, RW, ANON);
+	write_byte(st, 1024, 1);
+	assert_int_equal(mmsim_madvise(st->m, st->pid, A(1024), HP / 2, MADV_COLLAPSE), 0);
+	assert_int_equal(meminfo_kb(st, "AnonHugePages"), 4096);
+	/* MADV_NOHUGEPAGE: EINVAL */
+	assert_int_equal(mmsim_madvise(st->m, st->pid, A(1024), HP, 15), 0);
+	assert_int_equal(mmsim_madvise(st->m, st->pid, A(1024), HP, MADV_COLLAPSE), -EINVAL);
+	check_machine(st->m);
+
+	/* pages shared with a child: the child's copy collapses, the parent keeps its pages */
+	map_at(st, 1536, HPAGES, RW, ANON);
+	write_byte(st, 1536, 0x41);
+	child = *st;
+	child.pid = mmsim_fork(st->m, st->pid);
+	assert_true(child.pid > 0);
+	assert_int_equal(mmsim_madvise(st->m, child.pid, A(1536), HP, MADV_COLLAPSE), 0);
+	assert_int_equal(smaps_kb(&child, 1536, "AnonHugePages"), 2048);
+	assert_int_equal(smaps_kb(st, 1536, "AnonHugePages"), 0);
+	write_byte(&child, 1536, 0x42);
+	assert_int_equal(read_byte(st, 1536), 0x41);
+	assert_int_equal(read_byte(&child, 1536), 0x42);
+	check_machine(st->m);
+	assert_int_equal(mmsim_exit(st->m, child.pid, 0), 0);
+	st_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_fork_exit_frees),
 		cmocka_unit_test(test_alloc_failure_falls_back),
 		cmocka_unit_test(test_pte_chain_has_none),
+		cmocka_unit_test(test_madv_collapse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
