@@ -477,8 +477,12 @@ int madvise_collapse(struct vm_area_struct *vma, unsigned long start, unsigned l
 	unsigned long hstart = (start + PMD_SIZE - 1) & PMD_MASK, hend = end & PMD_MASK;
 	int last_fail = 0;
 
-	/* TVA_IGNORE_SYSFS: the enabled mode does not matter, the rest does */
-	if (!thp_vma_allowable_mode(vma, true))
+	/*
+	 * TVA_IGNORE_SYSFS: the enabled mode does not matter, the rest does,
+	 * and the VMA must hold an aligned 2 MiB block (thp_vma_suitable_order).
+	 */
+	if (!thp_vma_allowable_mode(vma, true) || vma->vm_end - vma->vm_start < PMD_SIZE ||
+	    ((vma->vm_end - PMD_SIZE) & PMD_MASK) < vma->vm_start)
 		return -EINVAL;
 	for (unsigned long haddr = hstart; haddr < hend; haddr += PMD_SIZE) {
 		pmd_t *pmd = walk_pmd(mm, haddr);
