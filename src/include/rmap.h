@@ -198,7 +198,7 @@ struct vm_area_struct *vma_interval_tree_iter_next(struct vm_area_struct *vma,
 #define vma_interval_tree_foreach(vma, root, first, last)			\
 	for ((vma) = vma_interval_tree_iter_first(root, first, last); (vma);	\
 	     (vma) = vma_interval_tree_iter_next(vma, first, last))
-/* vma_link/vma_unlink/vma_set_range keep file VMAs in their i_mmap. */
+/* vma_link/vma_unlink keep file VMAs in their i_mmap; vma_prepare/complete re-key them. */
 void vma_link_file(struct vm_area_struct *vma);
 void vma_unlink_file(struct vm_area_struct *vma);
 

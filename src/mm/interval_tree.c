@@ -6,7 +6,8 @@
  *
  * Invariants: a key changes only while its node is out of the tree -
  * anon_vma chains through the pre/post_update brackets (vma_prepare and
- * vma_complete), i_mmap nodes inside vma_set_range; a file VMA is in its
+ * vma_complete), i_mmap nodes out of their tree between vma_prepare and
+ * vma_complete (vma_set_range checks); a file VMA is in its
  * mapping's i_mmap exactly while it is in its mm's VMA tree (vma_link,
  * vma_unlink).
  */

@@ -922,6 +922,8 @@ int expand_stack_locked(struct vm_area_struct *vma, unsigned long address)
 	if (anon_vma_prepare(vma))
 		return -ENOMEM;
 
+	/* a file stack VMA re-keys its i_mmap node outside the anon_vma lock */
+	vma_unlink_file(vma);
 	anon_vma_lock_write(vma->anon_vma);
 	if (address < vma->vm_start) {
 		size = vma->vm_end - address;
@@ -940,6 +942,7 @@ int expand_stack_locked(struct vm_area_struct *vma, unsigned long address)
 		}
 	}
 	anon_vma_unlock_write(vma->anon_vma);
+	vma_link_file(vma);
 	return error;
 }
 

@@ -240,16 +240,11 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 void vma_set_range(struct vm_area_struct *vma, unsigned long start, unsigned long end,
 		   unsigned long pgoff)
 {
-	/* the i_mmap key changes: out of the tree and back (vma_prepare/complete's job) */
-	bool in_i_mmap = vma->vm_file && !RB_EMPTY_NODE(&vma->shared.rb);
-
-	if (in_i_mmap)
-		vma_unlink_file(vma);
+	/* the i_mmap key may change only out of the tree (vma_prepare/complete) */
+	VM_BUG_ON(vma->vm_file && !RB_EMPTY_NODE(&vma->shared.rb));
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
-	if (in_i_mmap)
-		vma_link_file(vma);
 	if (RB_EMPTY_NODE(&vma->vm_rb))
 		return;
 	vma_gap_update(vma);
@@ -414,10 +409,10 @@ struct vma_prepare {
 };
 
 /*
- * A file VMA leaves i_mmap before the anon_vma lock is taken and returns
- * after it is dropped: i_mmap_rwsem ranks above anon_vma->rwsem (Linux's
- * vma_prepare takes i_mmap first). Private file mappings with COW pages
- * (hugetlb's among them) have both.
+ * The one place a linked file VMA's i_mmap key changes: it leaves i_mmap
+ * before the anon_vma lock is taken and returns after it is dropped, as
+ * i_mmap_rwsem ranks above anon_vma->rwsem (Linux's vma_prepare takes
+ * i_mmap first). Merged-away VMAs leave for good.
  */
 static void vma_prepare_file(struct vma_prepare *vp)
 {
@@ -436,9 +431,9 @@ static void vma_prepare_file(struct vma_prepare *vp)
 
 static void vma_prepare(struct vma_prepare *vp)
 {
+	vma_prepare_file(vp);
 	if (!vp->anon_vma)
 		return;
-	vma_prepare_file(vp);
 	anon_vma_lock_write(vp->anon_vma);
 	anon_vma_interval_tree_pre_update_vma(vp->vma);
 	if (vp->adj)
@@ -452,11 +447,11 @@ static void vma_complete(struct vma_prepare *vp)
 		if (vp->adj)
 			anon_vma_interval_tree_post_update_vma(vp->adj);
 		anon_vma_unlock_write(vp->anon_vma);
-		if (vp->relink)
-			vma_link_file(vp->vma);
-		if (vp->relink_adj)
-			vma_link_file(vp->adj);
 	}
+	if (vp->relink)
+		vma_link_file(vp->vma);
+	if (vp->relink_adj)
+		vma_link_file(vp->adj);
 	/* Merged-away VMAs left the tree already (map_count too). */
 	if (vp->remove)
 		remove_vma(vp->remove);
