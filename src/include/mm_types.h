@@ -428,6 +428,13 @@ static inline unsigned long vma_pages(const struct vm_area_struct *vma)
 	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
 }
 
+/* The page offset address has in vma's object (anon: its linear index). */
+static inline unsigned long linear_page_index(const struct vm_area_struct *vma,
+					      unsigned long address)
+{
+	return ((address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
+}
+
 static inline bool vma_is_anonymous(const struct vm_area_struct *vma)
 {
 	return vma->vm_file == NULL;

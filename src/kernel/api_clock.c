@@ -156,8 +156,17 @@ static unsigned long pgalloc_events(const struct machine *m)
 	       m->vm_events[PGALLOC_DEVICE];
 }
 
-/* The counters a charge reads: faults, pages, TLB, then the rmap's work. */
-#define NR_SNAPSHOT	11
+/*
+ * The counters a charge reads - faults, pages, TLB, then the rmap's work -
+ * and what one unit of each costs, in system time except the TLB walks
+ * (user time: the hardware walks for the user's access).
+ */
+static const enum sim_cost snapshot_cost[NR_SNAPSHOT] = {
+	COST_FAULT, COST_MAJOR_FAULT, COST_PAGE_ALLOC, COST_PAGE_FREE, COST_TLB_WALK,
+	COST_CR3_LOAD, COST_RMAP_VMA, COST_RMAP_PTE, COST_RMAP_PGTABLE, COST_KMALLOC,
+	COST_PTE_CHAIN_ENTRY,
+};
+#define SNAP_TLB_WALKS	4
 
 static void snapshot(struct api_charge *c, unsigned long *v)
 {
@@ -202,13 +211,7 @@ void api_charge_begin(struct api_charge *c, struct machine *m, struct task_struc
 	c->system_ns = system_ns;
 	c->user_ns = 0;
 	snapshot(c, v);
-	c->pgfault = v[0];
-	c->pgmajfault = v[1];
-	c->pgalloc = v[2];
-	c->pgfree = v[3];
-	c->walks = v[4];
-	c->cr3_loads = v[5];
-	memcpy(c->rmap, &v[6], sizeof(c->rmap));
+	memcpy(c->snap, v, sizeof(c->snap));
 	if (t)
 		note_switch(m, t);
 	api_clock(m)->depth++;
@@ -236,17 +239,16 @@ void api_charge_end(struct api_charge *c)
 	if (!m)
 		return;
 	snapshot(c, v);
-	sys = c->system_ns + sim_cost(COST_FAULT, v[0] - c->pgfault) +
-	      sim_cost(COST_MAJOR_FAULT, v[1] - c->pgmajfault) +
-	      sim_cost(COST_PAGE_ALLOC, v[2] - c->pgalloc) +
-	      sim_cost(COST_PAGE_FREE, v[3] - c->pgfree) +
-	      sim_cost(COST_CR3_LOAD, v[5] - c->cr3_loads) +
-	      sim_cost(COST_RMAP_VMA, v[6] - c->rmap[0]) +
-	      sim_cost(COST_RMAP_PTE, v[7] - c->rmap[1]) +
-	      sim_cost(COST_RMAP_PGTABLE, v[8] - c->rmap[2]) +
-	      sim_cost(COST_KMALLOC, v[9] - c->rmap[3]) +
-	      sim_cost(COST_PTE_CHAIN_ENTRY, v[10] - c->rmap[4]);
-	user = c->user_ns + sim_cost(COST_TLB_WALK, v[4] - c->walks);
+	sys = c->system_ns;
+	user = c->user_ns;
+	for (int k = 0; k < NR_SNAPSHOT; k++) {
+		uint64_t ns = sim_cost(snapshot_cost[k], v[k] - c->snap[k]);
+
+		if (k == SNAP_TLB_WALKS)
+			user += ns;
+		else
+			sys += ns;
+	}
 	if (m->clock_ns + sys + user > CLOCK_LIMIT_NS)
 		sys = user = 0;		/* the end of time: the clock stops */
 	account(c, user, sys);

@@ -28,15 +28,16 @@
 #include "sched.h"
 #include "timer.h"
 
+/* Counters read on entry and return of a charged call (snapshot in api_clock.c). */
+#define NR_SNAPSHOT	11
+
 struct api_charge {
 	struct machine *m;		/* NULL: nothing to charge */
 	struct task_struct *t;		/* charged task; NULL after it exited */
 	int cpu;			/* where the work ran */
 	uint64_t system_ns;		/* fixed kernel costs noted by the call */
 	uint64_t user_ns;		/* user-mode costs noted by the call */
-	unsigned long pgfault, pgmajfault, pgalloc, pgfree;
-	unsigned long walks, cr3_loads;
-	unsigned long rmap[5];		/* rmap walk VMAs, ptes, tables; objects; chain steps */
+	unsigned long snap[NR_SNAPSHOT];	/* the counters on entry (api_clock.c) */
 };
 
 void api_charge_begin(struct api_charge *c, struct machine *m, struct task_struct *t,

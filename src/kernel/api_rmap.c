@@ -52,15 +52,14 @@ static void walk_one(struct machine *m, struct page *page, struct mmsim_rmap_wal
 	put_page(m, page);
 }
 
-/* The normal page the pte at addr maps in t's mm, or NULL. */
-static struct page *mapped_page(struct task_struct *t, unsigned long addr)
+/* The normal page the pte at addr in vma maps, or NULL. */
+static struct page *mapped_page(struct vm_area_struct *vma, unsigned long addr)
 {
-	struct vm_area_struct *vma = find_vma(t->mm, addr);
 	pte_t *pte;
 
-	if (!vma || vma->vm_start > addr)
+	if (!vma)
 		return NULL;
-	pte = walk_pte(t->mm, addr);
+	pte = walk_pte(vma->vm_mm, addr);
 	if (!pte || !pte_present(*pte))
 		return NULL;
 	return vm_normal_page(vma, addr, *pte);
@@ -78,7 +77,7 @@ int mmsim_rmap_walk_task(mmsim_machine *m, int pid, struct mmsim_rmap_walk *w)
 	/* a process maps each anonymous page once, so each is walked once */
 	for_each_vma(t->mm, vma) {
 		for (unsigned long addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
-			struct page *page = mapped_page(t, addr);
+			struct page *page = mapped_page(vma, addr);
 
 			if (page && PageAnon(page))
 				walk_one(m, page, w);
@@ -95,7 +94,7 @@ int mmsim_rmap_walk_page(mmsim_machine *m, int pid, uint64_t addr, struct mmsim_
 
 	if (!t || !t->mm)
 		return -ESRCH;
-	page = mapped_page(t, (unsigned long)addr);
+	page = mapped_page(vma_lookup(t->mm, addr), (unsigned long)addr);
 	if (!page)
 		return -EFAULT;
 	API_CHARGE(m, NULL, 0);
@@ -113,7 +112,7 @@ int mmsim_try_to_unmap(mmsim_machine *m, int pid, uint64_t addr)
 
 	if (!t || !t->mm)
 		return -ESRCH;
-	page = mapped_page(t, (unsigned long)addr);
+	page = mapped_page(vma_lookup(t->mm, addr), (unsigned long)addr);
 	if (!page)
 		return -EFAULT;
 	API_CHARGE(m, NULL, 0);

@@ -26,6 +26,7 @@
 
 #include "fs.h"
 #include "hugetlb.h"
+#include "internal.h"
 #include "memory.h"
 #include "pgalloc.h"
 #include "printk.h"
@@ -55,11 +56,6 @@ static inline void folio_set_restore_reserve(struct page *head, bool on)
 		head->private |= HPG_restore_reserve;
 	else
 		head->private &= ~HPG_restore_reserve;
-}
-
-static inline int numa_node_id(const struct machine *m)
-{
-	return m->cpu_to_node[m->cpu];
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1017,7 +1013,6 @@ static void hv_check_leaves(struct hv *v)
 {
 	struct hv_leaves l = { .v = v };
 	struct mm_struct *mm;
-	long mapped_total = 0;
 
 	list_for_each_entry(mm, &v->m->mm_list, mmlist)
 		hugetlb_walk_leaves(mm, hv_leaf, &l);
@@ -1036,7 +1031,6 @@ static void hv_check_leaves(struct hv *v)
 		if (page_ref_count(head) < floor)
 			hv_problem(v, "pfn %#lx: refcount %d below %ld", l.pfns[i],
 				   page_ref_count(head), floor);
-		mapped_total++;
 	}
 	/* Every in-use page mapped somewhere must have been found. */
 	for (int i = 0; i < HUGE_MAX_HSTATE; i++) {
@@ -1049,7 +1043,6 @@ static void hv_check_leaves(struct hv *v)
 				hv_problem(v, "pfn %#lx: mapcount %d but no leaf maps it",
 					   page_to_pfn(v->m, head), hugetlb_mapcount(head));
 	}
-	(void)mapped_total;
 	free(l.pfns);
 }
 

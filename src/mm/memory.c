@@ -94,12 +94,6 @@ static inline bool vma_is_accessible(const struct vm_area_struct *vma)
 	return vma->vm_flags & VM_ACCESS_FLAGS;
 }
 
-static inline unsigned long linear_page_index(const struct vm_area_struct *vma,
-					      unsigned long address)
-{
-	return ((address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
-}
-
 
 /* Write permission in the pte only if the VMA has it (maybe_mkwrite). */
 static inline pte_t maybe_mkwrite(pte_t pte, const struct vm_area_struct *vma)

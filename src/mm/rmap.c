@@ -36,12 +36,6 @@
 /* Page rmap                                                           */
 /* ------------------------------------------------------------------ */
 
-static inline unsigned long linear_page_index(const struct vm_area_struct *vma,
-					      unsigned long address)
-{
-	return ((address - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
-}
-
 /* nr_anon_pages / nr_mapped of the page's node, by the page's kind. */
 static inline void page_mod_mapped_stat(struct machine *m, struct page *page, long nr)
 {

@@ -493,8 +493,6 @@ void tlb_get_stats(struct machine *m, int cpu, struct tlb_stats *st)
 	for_each_cpu(m, c) {
 		const struct tlb_stats *s = &cpu_tlbstate(m, c)->stats;
 
-		if (cpu >= 0 && c != cpu)
-			continue;
 		st->hits += s->hits;
 		st->misses += s->misses;
 		st->walks += s->walks;
