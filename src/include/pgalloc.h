@@ -77,6 +77,27 @@ pte_t *walk_pte_alloc(struct mm_struct *mm, unsigned long addr);
 /* The pmd for addr, or NULL if the pud level is missing. */
 pmd_t *walk_pmd(const struct mm_struct *mm, unsigned long addr);
 
+/* The end of the size-aligned block holding addr, or end if sooner (pXd_addr_end). */
+static inline unsigned long block_end(unsigned long addr, unsigned long size, unsigned long end)
+{
+	unsigned long boundary = (addr + size) & ~(size - 1);
+
+	return boundary - 1 < end - 1 ? boundary : end;
+}
+
+/* The bytes one top-level (pgd) entry maps: 4 or 5 levels. */
+static inline unsigned long pgdir_size(const struct mm_struct *mm)
+{
+	return 1UL << (mm->machine->cfg.pgtable_levels == 5 ? PGDIR_SHIFT_L5 : PGDIR_SHIFT_L4);
+}
+
+/*
+ * The pmd entry holding a pte table (or a THP leaf) at or after *addr,
+ * advancing *addr over holes in the upper levels; NULL once [*addr, end)
+ * has no more. Not for ranges with PUD leaves (hugetlb 1 GiB).
+ */
+pmd_t *next_pte_table(const struct mm_struct *mm, unsigned long *addr, unsigned long end);
+
 /*
  * Free the page tables that map only [addr, end), staying inside
  * [floor, ceiling) (0 ceiling = top of user space), as free_pgd_range does:

@@ -106,58 +106,6 @@ static inline pte_t mk_pte(const struct machine *m, const struct page *page, pgp
 	return pfn_pte(page_to_pfn(m, page), prot);
 }
 
-/* The end of the size-aligned block holding addr, or end if sooner (pXd_addr_end). */
-static inline unsigned long block_end(unsigned long addr, unsigned long size, unsigned long end)
-{
-	unsigned long boundary = (addr + size) & ~(size - 1);
-
-	return boundary - 1 < end - 1 ? boundary : end;
-}
-
-static inline unsigned long pgdir_size(const struct mm_struct *mm)
-{
-	return 1UL << (mm->machine->cfg.pgtable_levels == 5 ? PGDIR_SHIFT_L5 : PGDIR_SHIFT_L4);
-}
-
-/*
- * The pmd entry holding a pte table (or a THP leaf) at or after *addr,
- * advancing *addr over holes in the upper levels; NULL once [*addr, end)
- * has no more.
- */
-static pmd_t *next_pte_table(const struct mm_struct *mm, unsigned long *addr, unsigned long end)
-{
-	while (*addr < end) {
-		unsigned long a = *addr;
-		pgd_t *pgd = pgd_offset(mm, a);
-		p4d_t *p4d;
-		pud_t *pud;
-		pmd_t *pmd;
-
-		if (pgd_none(*pgd)) {
-			*addr = block_end(a, pgdir_size(mm), end);
-			continue;
-		}
-		p4d = p4d_offset(mm, pgd, a);
-		if (p4d_none(*p4d)) {
-			*addr = block_end(a, P4D_SIZE, end);
-			continue;
-		}
-		pud = pud_offset(mm, p4d, a);
-		if (pud_none(*pud)) {
-			*addr = block_end(a, PUD_SIZE, end);
-			continue;
-		}
-		VM_BUG_ON(pud_leaf(*pud));
-		pmd = pmd_offset(mm, pud, a);
-		if (pmd_none(*pmd)) {
-			*addr = block_end(a, PMD_SIZE, end);
-			continue;
-		}
-		return pmd;
-	}
-	return NULL;
-}
-
 /*
  * folio_mark_accessed: the first access marks the page referenced, the
  * next one moves an inactive evictable page to the active list (Linux

@@ -382,6 +382,42 @@ pte_t *walk_pte_alloc(struct mm_struct *mm, unsigned long addr)
 	return pte_alloc(mm, pmd, addr);
 }
 
+/* next_pte_table: see pgalloc.h. */
+pmd_t *next_pte_table(const struct mm_struct *mm, unsigned long *addr, unsigned long end)
+{
+	while (*addr < end) {
+		unsigned long a = *addr;
+		pgd_t *pgd = pgd_offset(mm, a);
+		p4d_t *p4d;
+		pud_t *pud;
+		pmd_t *pmd;
+
+		if (pgd_none(*pgd)) {
+			*addr = block_end(a, pgdir_size(mm), end);
+			continue;
+		}
+		p4d = p4d_offset(mm, pgd, a);
+		if (p4d_none(*p4d)) {
+			*addr = block_end(a, P4D_SIZE, end);
+			continue;
+		}
+		pud = pud_offset(mm, p4d, a);
+		if (pud_none(*pud)) {
+			*addr = block_end(a, PUD_SIZE, end);
+			continue;
+		}
+		VM_BUG_ON(pud_leaf(*pud));
+		pmd = pmd_offset(mm, pud, a);
+		if (pmd_none(*pmd)) {
+			*addr = block_end(a, PMD_SIZE, end);
+			continue;
+		}
+		return pmd;
+	}
+	return NULL;
+}
+
+
 /* ---------------------------------------------------------------------- */
 /* pgd_alloc / pgd_free                                                    */
 /* ---------------------------------------------------------------------- */

@@ -11,6 +11,7 @@
  * Invariant: the walk finds exactly the present ptes whose pfn is the
  * page's (the brute force the other designs are tested against).
  */
+#include "hugetlb.h"
 #include "pgalloc.h"
 #include "rmap_internal.h"
 #include "vma.h"
@@ -21,17 +22,14 @@ static bool scan_vma(struct machine *m, struct page *page, struct vm_area_struct
 {
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long pfn = page_to_pfn(m, page), addr = vma->vm_start;
+	pmd_t *pmd;
 
-	while (addr < vma->vm_end) {
-		pmd_t *pmd = walk_pmd(mm, addr);
-		unsigned long end;
+	if (is_vm_hugetlb_page(vma))
+		return true;	/* huge leaves only: no small page there */
+	while ((pmd = next_pte_table(mm, &addr, vma->vm_end))) {
+		unsigned long end = block_end(addr, PMD_SIZE, vma->vm_end);
 
-		if (!pmd) {
-			addr = (addr + PUD_SIZE) & PUD_MASK;
-			continue;
-		}
-		end = min((addr + PMD_SIZE) & PMD_MASK, vma->vm_end);
-		if (pmd_none(*pmd) || pmd_leaf(*pmd)) {
+		if (pmd_leaf(*pmd)) {
 			addr = end;
 			continue;
 		}

@@ -21,6 +21,7 @@
 
 #include "fs.h"
 #include "memory.h"
+#include "hugetlb.h"
 #include "pgalloc.h"
 #include "rmap_internal.h"
 #include "vma.h"
@@ -297,17 +298,14 @@ static void validate_vma_ptes(struct rmap_validation *v, struct vm_area_struct *
 {
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long addr = vma->vm_start;
+	pmd_t *pmd;
 
-	while (addr < vma->vm_end) {
-		pmd_t *pmd = walk_pmd(mm, addr);
-		unsigned long end;
+	if (is_vm_hugetlb_page(vma))
+		return;		/* validate_hugetlb checks those leaves */
+	while ((pmd = next_pte_table(mm, &addr, vma->vm_end))) {
+		unsigned long end = block_end(addr, PMD_SIZE, vma->vm_end);
 
-		if (!pmd) {
-			addr = (addr + PUD_SIZE) & PUD_MASK;
-			continue;
-		}
-		end = min((addr + PMD_SIZE) & PMD_MASK, vma->vm_end);
-		if (pmd_none(*pmd) || pmd_leaf(*pmd)) {
+		if (pmd_leaf(*pmd)) {
 			addr = end;
 			continue;
 		}
