@@ -114,6 +114,11 @@ static inline pte_addr_t pte_paddr(struct machine *m, pte_t *pte)
 	return virt_to_phys(m, pte);
 }
 
+static inline pte_t *paddr_pte(struct machine *m, pte_addr_t paddr)
+{
+	return (pte_t *)(m->phys_base + paddr);
+}
+
 void pte_chain_add(struct machine *m, struct page *page, pte_t *pte)
 {
 	pte_addr_t paddr = pte_paddr(m, pte);
@@ -227,7 +232,7 @@ struct mm_struct *pte_to_mm(struct machine *m, pte_t *pte, unsigned long *addr)
 static bool pte_chain_visit(struct machine *m, struct page *page, pte_addr_t paddr,
 			    struct rmap_walk_control *rwc)
 {
-	pte_t *pte = (pte_t *)((unsigned char *)m->phys_base + paddr);
+	pte_t *pte = paddr_pte(m, paddr);
 	unsigned long address;
 	struct mm_struct *mm = pte_to_mm(m, pte, &address);
 	struct vm_area_struct *vma = find_vma(mm, address);
@@ -286,14 +291,14 @@ unsigned long pte_chain_count(struct machine *m, struct page *page, unsigned lon
 	if (!page->memcg_data)
 		return 0;
 	if (PageDirect(page)) {
-		pte_t *pte = (pte_t *)((unsigned char *)m->phys_base + page->memcg_data);
+		pte_t *pte = paddr_pte(m, page->memcg_data);
 
 		*bad += !pte_present(*pte) || pte_pfn(*pte) != pfn;
 		return 1;
 	}
 	for (struct pte_chain *pc = page_chain(page); pc; pc = pc_next(pc)) {
 		for (unsigned int i = pc_idx(pc); i < NRPTE; i++) {
-			pte_t *pte = (pte_t *)((unsigned char *)m->phys_base + pc->ptes[i]);
+			pte_t *pte = paddr_pte(m, pc->ptes[i]);
 
 			n++;
 			*bad += !pc->ptes[i] || !pte_present(*pte) || pte_pfn(*pte) != pfn;
@@ -326,5 +331,5 @@ pte_t *pte_chain_first(struct machine *m, struct page *page)
 	if (!page->memcg_data)
 		return NULL;
 	paddr = PageDirect(page) ? page->memcg_data : page_chain(page)->ptes[pc_idx(page_chain(page))];
-	return (pte_t *)(m->phys_base + paddr);
+	return paddr_pte(m, paddr);
 }

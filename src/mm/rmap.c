@@ -66,6 +66,23 @@ void folio_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsi
  * Map an existing anonymous page (swapin). Its anon_vma must be of vma's
  * family and its index what address says, or rmap would miss this pte.
  */
+/*
+ * One more pte maps page, at pte in vma: the mapcount (the first mapping
+ * counts the page as mapped), pte_chain's entry, and mlock in a locked
+ * VMA (a fork child's VMAs never are: dup_mmap clears VM_LOCKED).
+ */
+static void __folio_add_rmap_pte(struct page *page, struct vm_area_struct *vma, pte_t *pte)
+{
+	struct machine *m = vma_machine(vma);
+
+	if (++page->_mapcount == 0)
+		page_mod_mapped_stat(m, page, 1);
+	if (m->cfg.rmap == RMAP_PTE_CHAIN)
+		pte_chain_add(m, page, pte);
+	if ((vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED)
+		mlock_page(m, page);
+}
+
 void folio_add_anon_rmap_pte(struct page *page, struct vm_area_struct *vma,
 			     unsigned long address, pte_t *pte, bool exclusive)
 {
@@ -75,51 +92,31 @@ void folio_add_anon_rmap_pte(struct page *page, struct vm_area_struct *vma,
 	VM_BUG_ON_PAGE(!vma->anon_vma || page_anon_vma(page)->root != vma->anon_vma->root,
 		       m, page);
 	VM_BUG_ON_PAGE(page->index != linear_page_index(vma, address), m, page);
-	if (++page->_mapcount == 0)
-		page_mod_mapped_stat(m, page, 1);
-	if (m->cfg.rmap == RMAP_PTE_CHAIN)
-		pte_chain_add(m, page, pte);
+	__folio_add_rmap_pte(page, vma, pte);
 	if (exclusive)
 		SetPageAnonExclusive(page);
 	/* an exclusive page has exactly one pte */
 	VM_BUG_ON_PAGE(PageAnonExclusive(page) && page->_mapcount > 0, m, page);
-	if ((vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED)
-		mlock_page(m, page);
 }
 
 void folio_dup_anon_rmap_pte(struct page *page, struct vm_area_struct *dst_vma, pte_t *pte)
 {
-	struct machine *m = vma_machine(dst_vma);
-
 	VM_BUG_ON(!PageAnon(page) || !page_mapped(page));
 	/* parent and child now share it: neither may write it in place */
 	ClearPageAnonExclusive(page);
-	page->_mapcount++;
-	if (m->cfg.rmap == RMAP_PTE_CHAIN)
-		pte_chain_add(m, page, pte);
+	__folio_add_rmap_pte(page, dst_vma, pte);
 }
 
 void folio_add_file_rmap_pte(struct page *page, struct vm_area_struct *vma, pte_t *pte)
 {
-	struct machine *m = vma_machine(vma);
-
-	VM_BUG_ON_PAGE(PageAnon(page) || !page->mapping || PageTail(page), m, page);
-	if (++page->_mapcount == 0)
-		page_mod_mapped_stat(m, page, 1);
-	if (m->cfg.rmap == RMAP_PTE_CHAIN)
-		pte_chain_add(m, page, pte);
-	if ((vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED)
-		mlock_page(m, page);
+	VM_BUG_ON_PAGE(PageAnon(page) || !page->mapping || PageTail(page), vma_machine(vma), page);
+	__folio_add_rmap_pte(page, vma, pte);
 }
 
 void folio_dup_file_rmap_pte(struct page *page, struct vm_area_struct *dst_vma, pte_t *pte)
 {
-	struct machine *m = vma_machine(dst_vma);
-
 	VM_BUG_ON(PageAnon(page) || !page_mapped(page));
-	page->_mapcount++;
-	if (m->cfg.rmap == RMAP_PTE_CHAIN)
-		pte_chain_add(m, page, pte);
+	__folio_add_rmap_pte(page, dst_vma, pte);
 }
 
 /*
