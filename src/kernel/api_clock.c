@@ -367,7 +367,7 @@ int mmsim_sched_stats(mmsim_machine *m, struct mmsim_sched_stats *out)
 
 int mmsim_task_times(mmsim_machine *m, int pid, uint64_t *utime_ns, uint64_t *stime_ns)
 {
-	struct task_struct *t = m ? find_task_by_pid(m, pid) : NULL;
+	struct task_struct *t = task_of(m, pid);
 
 	if (!t)
 		return -ESRCH;

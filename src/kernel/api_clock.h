@@ -55,6 +55,22 @@ void api_charge_end(struct api_charge *c);
 /* The charged task is gone (exit): charge its CPU only. */
 #define api_charge_task_gone()	(__api_charge.t = NULL)
 
+/* The task of a pid the public API was given (NULL: none, or no machine). */
+static inline struct task_struct *task_of(struct machine *m, int pid)
+{
+	return m ? find_task_by_pid(m, pid) : NULL;
+}
+
+#define LOOKUP_TASK(t, m, pid)				\
+	struct task_struct *t = task_of(m, pid);	\
+	if (!t)						\
+		return -ESRCH
+
+/* A system call made by pid's task, charged to it from here to the return. */
+#define GET_TASK(t, m, pid)				\
+	LOOKUP_TASK(t, m, pid);				\
+	API_CHARGE(m, t, sim_cost(COST_SYSCALL, 1))
+
 /* Free the samplers (machine shutdown). */
 void api_clock_free(struct machine *m);
 

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 
+#include "api_clock.h"
 #include "mempolicy.h"
 #include "mman.h"
 #include "sysfs.h"
@@ -19,11 +20,6 @@ _Static_assert(MMSIM_MPOL_WEIGHTED_INTERLEAVE == MPOL_WEIGHTED_INTERLEAVE &&
 	       MMSIM_MPOL_MF_MOVE_ALL == MPOL_MF_MOVE_ALL &&
 	       MMSIM_MPOL_F_MEMS_ALLOWED == MPOL_F_MEMS_ALLOWED,
 	       "the public constants are Linux's");
-
-static struct task_struct *task_of(mmsim_machine *m, int pid)
-{
-	return m ? find_task_by_pid(m, pid) : NULL;
-}
 
 int mmsim_set_mempolicy(mmsim_machine *m, int pid, int mode, const unsigned long *nmask,
 			unsigned long maxnode)

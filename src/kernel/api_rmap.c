@@ -67,7 +67,7 @@ static struct page *mapped_page(struct vm_area_struct *vma, unsigned long addr)
 
 int mmsim_rmap_walk_task(mmsim_machine *m, int pid, struct mmsim_rmap_walk *w)
 {
-	struct task_struct *t = m ? find_task_by_pid(m, pid) : NULL;
+	struct task_struct *t = task_of(m, pid);
 	struct vm_area_struct *vma;
 
 	if (!t || !t->mm)
@@ -89,7 +89,7 @@ int mmsim_rmap_walk_task(mmsim_machine *m, int pid, struct mmsim_rmap_walk *w)
 
 int mmsim_rmap_walk_page(mmsim_machine *m, int pid, uint64_t addr, struct mmsim_rmap_walk *w)
 {
-	struct task_struct *t = m ? find_task_by_pid(m, pid) : NULL;
+	struct task_struct *t = task_of(m, pid);
 	struct page *page;
 
 	if (!t || !t->mm)
@@ -106,7 +106,7 @@ int mmsim_rmap_walk_page(mmsim_machine *m, int pid, uint64_t addr, struct mmsim_
 
 int mmsim_try_to_unmap(mmsim_machine *m, int pid, uint64_t addr)
 {
-	struct task_struct *t = m ? find_task_by_pid(m, pid) : NULL;
+	struct task_struct *t = task_of(m, pid);
 	struct page *page;
 	bool unmapped;
 

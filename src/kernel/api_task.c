@@ -28,21 +28,6 @@
 #define PR_SET_THP_DISABLE	41
 #define PR_GET_THP_DISABLE	42
 
-static struct task_struct *task_of(mmsim_machine *m, int pid)
-{
-	return m ? find_task_by_pid(m, pid) : NULL;
-}
-
-#define LOOKUP_TASK(t, m, pid)				\
-	struct task_struct *t = task_of(m, pid);	\
-	if (!t)						\
-		return -ESRCH
-
-/* A system call made by pid's task, charged to it from here to the return. */
-#define GET_TASK(t, m, pid)				\
-	LOOKUP_TASK(t, m, pid);				\
-	API_CHARGE(m, t, sim_cost(COST_SYSCALL, 1))
-
 /* ---- lifecycle ---- */
 
 int mmsim_spawn(mmsim_machine *m, const char *comm)

@@ -30,7 +30,7 @@ static bool batch_ok(const struct mmsim_access *acc, size_t n)
 int mmsim_access_batch(mmsim_machine *m, int pid, const struct mmsim_access *acc, size_t n,
 		       size_t *done, struct mmsim_fault *fault)
 {
-	struct task_struct *t = m ? find_task_by_pid(m, pid) : NULL;
+	struct task_struct *t = task_of(m, pid);
 	struct ksiginfo si = { 0 };
 	uint64_t pages = 0;
 	size_t dummy;
