@@ -175,6 +175,8 @@ void restore_reserve_on_error(struct hstate *h, struct vm_area_struct *vma,
 
 /* Reports: meminfo's HugePages_* and Hugetlb lines, /sys views. */
 void hugetlb_report_meminfo(struct machine *m, struct seq_buf *s);
+/* nodeN/meminfo's HugePages_* lines: the default size's pool on that node. */
+void hugetlb_report_node_meminfo(const struct machine *m, int nid, struct seq_buf *s);
 /*
  * /sys/kernel/mm/hugepages/hugepages-NkB/FILE and
  * /sys/devices/system/node/nodeN/hugepages/hugepages-NkB/FILE: the text,

@@ -785,6 +785,15 @@ int hugetlb_overcommit_sysctl_apply(struct machine *m)
 /* Reports                                                                 */
 /* ---------------------------------------------------------------------- */
 
+void hugetlb_report_node_meminfo(const struct machine *m, int nid, struct seq_buf *s)
+{
+	const struct hstate *h = &m->hugetlb.hstates[m->hugetlb.default_hstate_idx];
+
+	seq_printf(s, "Node %d HugePages_Total: %5lu\nNode %d HugePages_Free:  %5lu\n"
+		      "Node %d HugePages_Surp:  %5lu\n", nid, h->nr_huge_pages_node[nid], nid,
+		   h->free_huge_pages_node[nid], nid, h->surplus_huge_pages_node[nid]);
+}
+
 void hugetlb_report_meminfo(struct machine *m, struct seq_buf *s)
 {
 	unsigned long total_kb = 0;

@@ -92,6 +92,14 @@ static void test_pool_grow_shrink(void **state)
 	/* Through /sys as well; read-only files refuse writes. */
 	assert_int_equal(mmsim_sysfs_write(st->m, SYSFS "nr_hugepages", "5"), 0);
 	assert_int_equal(hp_count(st, "HugePages_Total"), 5);
+	{	/* the node's meminfo shows its part of the pool */
+		char *node = mmsim_proc_read(st->m, "/sys/devices/system/node/node0/meminfo", NULL);
+
+		assert_non_null(node);
+		assert_non_null(strstr(node, "Node 0 HugePages_Total:     5\n"
+					     "Node 0 HugePages_Free:      5\n"));
+		free(node);
+	}
 	assert_int_equal(mmsim_sysfs_write(st->m, SYSFS "free_hugepages", "5"), -EACCES);
 	assert_int_equal(mmsim_sysfs_write(st->m, SYSFS "nr_hugepages", "x"), -EINVAL);
 	assert_null(mmsim_proc_read(st->m, "/sys/kernel/mm/hugepages/hugepages-4096kB/nr_hugepages", NULL));

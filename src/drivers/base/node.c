@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hugetlb.h"
 #include "mempolicy.h"
 #include "seq_buf.h"
 #include "sysfs.h"
@@ -185,9 +186,7 @@ static void node_read_meminfo(const struct machine *m, int nid, struct seq_buf *
 	node_kb(s, nid, "ShmemPmdMapped:", node_pages(pgdat, NR_SHMEM_PMDMAPPED));
 	node_kb(s, nid, "FileHugePages:", node_pages(pgdat, NR_FILE_THPS));
 	node_kb(s, nid, "FilePmdMapped:", node_pages(pgdat, NR_FILE_PMDMAPPED));
-	/* hugetlb_report_node_meminfo: no hugetlb pools in this tree */
-	seq_printf(s, "Node %d HugePages_Total: %5u\nNode %d HugePages_Free:  %5u\n"
-		      "Node %d HugePages_Surp:  %5u\n", nid, 0u, nid, 0u, nid, 0u);
+	hugetlb_report_node_meminfo(m, nid, s);
 }
 
 /* "nodeN/FILE": N, and FILE in *file; -1 if not such a path. */
