@@ -16,12 +16,13 @@
 
 #include "mm_types.h"
 #include "mempolicy_types.h"
+#include "xarray.h"
 
 struct machine;
 
 struct address_space {
 	struct machine *machine;
-	void *i_pages;			/* index -> struct page * (mm/filemap.c) */
+	struct xarray i_pages;		/* index -> struct page * (xarray.h) */
 	unsigned long nrpages;
 	unsigned long size;		/* i_size in bytes */
 	bool swapbacked;		/* shmem: pages are PG_swapbacked */
@@ -31,8 +32,8 @@ struct address_space {
 	spinlock_t i_pages_lock;	/* LOCK_I_PAGES: the index (xa_lock) */
 	vm_flags_t shmem_flags;		/* VM_NORESERVE: size not charged to Committed_AS */
 	struct shared_policy policy;	/* shmem: NUMA policies by offset (mbind) */
-	/* hugetlbfs (fs/hugetlbfs/inode.c): NULL for shmem. i_pages is then an
-	 * array of nrpages_max heads indexed by huge page. */
+	/* hugetlbfs (fs/hugetlbfs/inode.c): NULL for shmem. i_pages then holds
+	 * heads indexed by huge page, below nrpages_max. */
 	struct hstate *hstate;
 	struct resv_map *resv_map;	/* reserved or instantiated indices */
 	unsigned long nrpages_max;

@@ -212,6 +212,7 @@ unsigned long hugetlb_get_unmapped_area(struct mm_struct *mm, struct file *file,
 void hugetlbfs_evict_inode(struct machine *m, struct address_space *mapping);
 /* The page cache of a shared hugetlb file: the head at idx (huge-page units) or NULL. */
 struct page *hugetlbfs_find_page(struct address_space *mapping, unsigned long idx);
+/* Add head at idx with the cache's reference: 0, -EEXIST, or -ENOMEM (no index node). */
 int hugetlbfs_add_page(struct address_space *mapping, unsigned long idx, struct page *head);
 
 /* Reservation maps (mm/hugetlb.c): a bitmap of huge-page indices. */

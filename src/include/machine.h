@@ -170,6 +170,7 @@ struct machine {
 	unsigned long pte_chain_steps;		/* chain entries searched or moved */
 	struct kmem_cache *filp_cachep;	/* "filp" */
 	struct kmem_cache *shmem_inode_cachep;	/* "shmem_inode_cache" */
+	struct kmem_cache *radix_tree_node_cachep;	/* "radix_tree_node" (xarray.c) */
 
 	/* Time, randomness, log, checks. */
 	uint64_t clock_ns;

@@ -28,6 +28,7 @@
 #include "swap.h"
 #include "tlbflush.h"
 #include "vma.h"
+#include "xarray.h"
 
 uint64_t machine_random(struct machine *m)
 {
@@ -97,8 +98,8 @@ static int apply_boot_sysctls(struct machine *m, char *err, size_t errlen)
 static int processes_init(struct machine *m)
 {
 	/* vmalloc_init (issue 7) as in mm_core_init, once init_mm exists. */
-	if (paging_init(m) || tlb_init(m) || vmalloc_init(m) || anon_vma_init(m) ||
-	    proc_caches_init(m) || numa_policy_init(m))
+	if (paging_init(m) || tlb_init(m) || vmalloc_init(m) || radix_tree_init(m) ||
+	    anon_vma_init(m) || proc_caches_init(m) || numa_policy_init(m))
 		return -ENOMEM;
 	/* vmalloc (issue 7): smp_init's idle tasks leave their vmalloc'd stacks. */
 	if (idle_threads_init(m))

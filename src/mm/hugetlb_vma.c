@@ -317,7 +317,11 @@ static unsigned int hugetlb_no_page(struct mm_struct *mm, struct vm_area_struct 
 		clear_huge_page(m, h, head);
 		SetPageUptodate(head);
 		if (shared) {
-			hugetlbfs_add_page(mapping, idx, head);
+			if (hugetlbfs_add_page(mapping, idx, head)) {
+				restore_reserve_on_error(h, vma, haddr, head);
+				put_page(m, head);
+				return VM_FAULT_OOM;	/* no memory for the index */
+			}
 			head->private &= ~1UL;	/* the cache keeps the reservation */
 		} else if (anon_vma_prepare(vma)) {
 			restore_reserve_on_error(h, vma, haddr, head);

@@ -5,10 +5,8 @@
  *
  * An object is a struct file (the "filp" cache) and its address_space (the
  * "shmem_inode_cache"; Linux embeds it in the inode). Its pages are found
- * by page offset in i_pages, a radix tree of 64-slot nodes kmalloc'd from
- * the machine's slab (kmalloc-512), as Linux's xarray is a tree of 64-slot
- * nodes: i_pages points at the root node, its height (levels, 1..7) kept
- * in the pointer's low bits; a leaf slot holds a struct page *.
+ * by page offset in i_pages, the shared xarray (lib/xarray.c): a tree of
+ * 64-slot "radix_tree_node" objects; a leaf slot holds a struct page *.
  *
  * Pages: allocated by the first fault (or shmem_get_page) at an index
  * below i_size, zeroed, uptodate, PG_swapbacked (unless the mapping says
@@ -21,7 +19,7 @@
  *
  * Invariants: every page in i_pages has mapping == the address_space and
  * index == its slot, and is counted in nrpages, NR_FILE_PAGES (and
- * NR_SHMEM if swapbacked); no tree node is empty except transiently.
+ * NR_SHMEM if swapbacked).
  */
 #include <errno.h>
 #include <limits.h>
@@ -35,118 +33,9 @@
 #include "swap.h"
 #include "vma.h"
 
-#define RADIX_SHIFT		6
-#define RADIX_SLOTS		(1UL << RADIX_SHIFT)
-#define RADIX_MASK		(RADIX_SLOTS - 1)
-#define RADIX_HEIGHT_MASK	7UL	/* the low bits of i_pages: kmalloc aligns to 8 */
-#define RADIX_MAX_HEIGHT	7	/* 42 bits of page index: 16 PiB */
-
 /* The internal tmpfs mount (shm_mnt) is device 00:01, as the host's maps show. */
 #define SHM_DEV_MAJOR		0
 #define SHM_DEV_MINOR		1
-
-struct radix_node {
-	void *slots[RADIX_SLOTS];
-};
-
-/* ---------------------------------------------------------------------- */
-/* The page index (i_pages)                                                */
-/* ---------------------------------------------------------------------- */
-
-static inline struct radix_node *radix_root(const struct address_space *mapping)
-{
-	return (struct radix_node *)((unsigned long)mapping->i_pages & ~RADIX_HEIGHT_MASK);
-}
-
-static inline unsigned int radix_height(const struct address_space *mapping)
-{
-	return (unsigned int)((unsigned long)mapping->i_pages & RADIX_HEIGHT_MASK);
-}
-
-static inline void radix_set_root(struct address_space *mapping, struct radix_node *node,
-				  unsigned int height)
-{
-	VM_BUG_ON((unsigned long)node & RADIX_HEIGHT_MASK);
-	mapping->i_pages = node ? (void *)((unsigned long)node | height) : NULL;
-}
-
-/* The largest index a tree of this height holds. */
-static inline unsigned long radix_max_index(unsigned int height)
-{
-	return (1UL << (RADIX_SHIFT * height)) - 1;
-}
-
-static struct radix_node *radix_node_alloc(struct machine *m)
-{
-	return kzalloc(m, sizeof(struct radix_node), GFP_KERNEL);
-}
-
-static struct page *radix_lookup(const struct address_space *mapping, unsigned long index)
-{
-	struct radix_node *node = radix_root(mapping);
-	unsigned int h = radix_height(mapping);
-
-	if (!node || index > radix_max_index(h))
-		return NULL;
-	while (--h) {
-		node = node->slots[(index >> (RADIX_SHIFT * h)) & RADIX_MASK];
-		if (!node)
-			return NULL;
-	}
-	return node->slots[index & RADIX_MASK];
-}
-
-/* Make the tree tall enough for index. */
-static int radix_grow(struct address_space *mapping, unsigned long index)
-{
-	struct machine *m = mapping->machine;
-	unsigned int h = radix_height(mapping), need = 1;
-
-	while (index > radix_max_index(need))
-		need++;
-	if (need > RADIX_MAX_HEIGHT)
-		return -EFBIG;
-	if (!radix_root(mapping)) {
-		struct radix_node *node = radix_node_alloc(m);
-
-		if (!node)
-			return -ENOMEM;
-		radix_set_root(mapping, node, need);
-		return 0;
-	}
-	for (; h < need; h++) {
-		struct radix_node *node = radix_node_alloc(m);
-
-		if (!node)
-			return -ENOMEM;
-		node->slots[0] = radix_root(mapping);
-		radix_set_root(mapping, node, h + 1);
-	}
-	return 0;
-}
-
-/* Store page at index (the slot must be empty). 0, -ENOMEM or -EFBIG. */
-static int radix_insert(struct address_space *mapping, unsigned long index, struct page *page)
-{
-	struct radix_node *node;
-	unsigned int h;
-	int ret = radix_grow(mapping, index);
-
-	if (ret)
-		return ret;
-	node = radix_root(mapping);
-	for (h = radix_height(mapping); --h;) {
-		void **slot = &node->slots[(index >> (RADIX_SHIFT * h)) & RADIX_MASK];
-
-		/* An empty node left by a failure here is freed by the next truncate. */
-		if (!*slot && !(*slot = radix_node_alloc(mapping->machine)))
-			return -ENOMEM;
-		node = *slot;
-	}
-	VM_BUG_ON(node->slots[index & RADIX_MASK]);
-	node->slots[index & RADIX_MASK] = page;
-	return 0;
-}
 
 /* ---------------------------------------------------------------------- */
 /* Pages in and out of the cache                                           */
@@ -175,51 +64,18 @@ static void shmem_delete_from_cache(struct address_space *mapping, struct page *
 	put_page(m, page);
 }
 
-/*
- * Drop the pages at [start, end) below node, whose slots each cover span
- * indices from base. Returns true when the node is left empty.
- */
-static bool radix_drop_range(struct address_space *mapping, struct radix_node *node,
-			     unsigned int level, unsigned long base, unsigned long start,
-			     unsigned long end)
-{
-	unsigned long span = 1UL << (RADIX_SHIFT * (level - 1));
-	bool empty = true;
-
-	for (unsigned long i = 0; i < RADIX_SLOTS; i++) {
-		unsigned long first = base + i * span, last = first + span - 1;
-		void *entry = node->slots[i];
-
-		if (!entry)
-			continue;
-		if (last < start || first >= end) {
-			empty = false;
-			continue;
-		}
-		if (level == 1) {
-			shmem_delete_from_cache(mapping, entry);
-		} else if (radix_drop_range(mapping, entry, level - 1, first, start, end)) {
-			kfree(mapping->machine, entry);
-		} else {
-			empty = false;
-			continue;
-		}
-		node->slots[i] = NULL;
-	}
-	return empty;
-}
-
 static void shmem_drop_range(struct address_space *mapping, unsigned long start,
 			     unsigned long end)
 {
-	struct radix_node *root = radix_root(mapping);
+	unsigned long index;
+	void *entry;
 
-	if (!root || start >= end)
+	if (start >= end)
 		return;
 	spin_lock(&mapping->i_pages_lock);
-	if (radix_drop_range(mapping, root, radix_height(mapping), 0, start, end)) {
-		kfree(mapping->machine, root);
-		radix_set_root(mapping, NULL, 0);
+	xa_for_each_range(&mapping->i_pages, index, entry, start, end - 1) {
+		xa_erase(mapping->machine, &mapping->i_pages, index);
+		shmem_delete_from_cache(mapping, entry);
 	}
 	spin_unlock(&mapping->i_pages_lock);
 }
@@ -251,7 +107,7 @@ static struct page *shmem_alloc_and_add_page(struct address_space *mapping,
 	if (mapping->swapbacked)
 		SetPageSwapBacked(page);
 	spin_lock(&mapping->i_pages_lock);
-	ret = radix_insert(mapping, index, page);
+	ret = xa_store(m, &mapping->i_pages, index, page, NULL);
 	if (ret) {
 		spin_unlock(&mapping->i_pages_lock);
 		put_page(m, page);
@@ -277,7 +133,7 @@ struct page *shmem_get_page(struct address_space *mapping, unsigned long index, 
 		err = &dummy;
 	*err = 0;
 	spin_lock(&mapping->i_pages_lock);
-	page = radix_lookup(mapping, index);
+	page = xa_load(&mapping->i_pages, index);
 	if (page)
 		get_page(page);
 	spin_unlock(&mapping->i_pages_lock);
@@ -399,7 +255,8 @@ void fput(struct machine *m, struct file *f)
 		return;
 	}
 	shmem_truncate_range(mapping, 0);
-	VM_BUG_ON(mapping->nrpages || mapping->i_pages);
+	xa_destroy(m, &mapping->i_pages);	/* nodes a failed store left */
+	VM_BUG_ON(mapping->nrpages);
 	if (!(mapping->shmem_flags & VM_NORESERVE))
 		vm_unacct_memory(m, (long)(PAGE_ALIGN(mapping->size) >> PAGE_SHIFT));
 	mpol_free_shared_policy(m, &mapping->policy);

@@ -8,14 +8,14 @@
  *
  * The inode is a struct address_space from "hugetlbfs_inode_cache" with
  * hstate set (shmem's have none). A shared mapping's pages live in
- * i_pages, here a kmalloc'd array of nrpages_max heads indexed by huge
+ * i_pages, the shared xarray, holding heads below nrpages_max indexed by huge
  * page; the cache holds one reference on each. resv_map records the
  * indices that are reserved or hold a page (region_add/region_chg in
  * Linux): at eviction an index with a page gives the page back, one
  * without gives its reservation back (hugetlb_unreserve_pages).
  *
  * Locks: called with mmap_lock held (mmap, fault); i_pages lock for the
- * array, as filemap's xa_lock.
+ * index, as filemap's xa_lock.
  */
 #include <errno.h>
 #include <string.h>
@@ -49,30 +49,19 @@ static int hugetlbfs_inode_grow(struct address_space *mapping, unsigned long nr)
 {
 	struct machine *m = mapping->machine;
 	struct resv_map *map;
-	struct page **pages;
 
 	if (nr <= mapping->nrpages_max)
 		return 0;
 	map = resv_map_alloc(m, nr);
-	pages = kzalloc(m, nr * sizeof(*pages), GFP_KERNEL);
-	if (!map || !pages) {
-		if (map)
-			resv_map_put(m, map);
-		kfree(m, pages);
+	if (!map)
 		return -ENOMEM;
-	}
 	if (mapping->resv_map) {
 		for (unsigned long i = 0; i < mapping->resv_map->nr; i++)
 			if (resv_map_test(mapping->resv_map, i))
 				resv_map_set(map, i);
 		resv_map_put(m, mapping->resv_map);
 	}
-	if (mapping->i_pages) {
-		memcpy(pages, mapping->i_pages, mapping->nrpages_max * sizeof(*pages));
-		kfree(m, mapping->i_pages);
-	}
 	mapping->resv_map = map;
-	mapping->i_pages = pages;
 	mapping->nrpages_max = nr;
 	return 0;
 }
@@ -212,19 +201,21 @@ unsigned long hugetlb_get_unmapped_area(struct mm_struct *mm, struct file *file,
 
 struct page *hugetlbfs_find_page(struct address_space *mapping, unsigned long idx)
 {
-	struct page **pages = mapping->i_pages;
-
-	return idx < mapping->nrpages_max ? pages[idx] : NULL;
+	return idx < mapping->nrpages_max ? xa_load(&mapping->i_pages, idx) : NULL;
 }
 
 int hugetlbfs_add_page(struct address_space *mapping, unsigned long idx, struct page *head)
 {
-	struct page **pages = mapping->i_pages;
+	int ret;
 
-	if (idx >= mapping->nrpages_max || pages[idx])
+	if (idx >= mapping->nrpages_max || xa_load(&mapping->i_pages, idx))
 		return -EEXIST;
 	spin_lock(&mapping->i_pages_lock);
-	pages[idx] = head;
+	ret = xa_store(mapping->machine, &mapping->i_pages, idx, head, NULL);
+	if (ret) {
+		spin_unlock(&mapping->i_pages_lock);
+		return ret;
+	}
 	head->mapping = mapping;
 	head->index = idx << mapping->hstate->order;	/* base-page units, as 6.7+ */
 	page_ref_inc(head);	/* the cache's reference */
@@ -242,16 +233,15 @@ int hugetlbfs_add_page(struct address_space *mapping, unsigned long idx, struct 
 void hugetlbfs_evict_inode(struct machine *m, struct address_space *mapping)
 {
 	struct hstate *h = mapping->hstate;
-	struct page **pages = mapping->i_pages;
 	long chg = 0, freed = 0;
 
 	for (unsigned long i = 0; i < mapping->nrpages_max; i++) {
-		struct page *head = pages[i];
+		struct page *head;
 
 		chg += resv_map_test(mapping->resv_map, i);
+		head = xa_erase(m, &mapping->i_pages, i);
 		if (!head)
 			continue;
-		pages[i] = NULL;
 		VM_BUG_ON_PAGE(hugetlb_mapcount(head), m, head);
 		head->mapping = NULL;
 		mapping->nrpages--;
@@ -262,6 +252,6 @@ void hugetlbfs_evict_inode(struct machine *m, struct address_space *mapping)
 		hugetlb_acct_memory(m, h, -(chg - freed));
 	if (mapping->resv_map)
 		resv_map_put(m, mapping->resv_map);
-	kfree(m, mapping->i_pages);
+	xa_destroy(m, &mapping->i_pages);
 	kmem_cache_free(m, m->hugetlb.inode_cachep, mapping);
 }
