@@ -37,8 +37,9 @@ void mmsim_config_free(mmsim_config *cfg);
  * pgtable_levels (4|5), aslr (0|1), debug_tlbflush (0|1), vmalloc_fault (0|1), kernel_image
  * (size), movablecore (size), kernelcore (size), console (0|1), sysctl
  * ("vm.KEY=VALUE", repeatable). Returns 0 or -EINVAL with a reason.
- * swap, disk and the rmap modes other than anon_vma_chain parse (they are
- * the interface) but are refused by mmsim_boot: not built yet.
+ * swap and disk parse (they are the interface) but are refused by
+ * mmsim_boot: not built yet. arch i386 and i386-pae boot, but processes
+ * cannot run on them yet (spawn and exec answer -ENOEXEC).
  * hugetlb: hugepagesz (2M|1G) then hugepages (N), as pairs in order like
  * the kernel command line; hugepages before any hugepagesz is the default
  * size's, which default_hugepagesz (2M|1G) sets.
