@@ -28,6 +28,7 @@
 #include "vmalloc.h"
 #include "mempolicy_types.h"
 #include "hugetlb.h"
+#include "dcache.h"
 
 #define MMSIM_MAX_SYSCTL_ARGS	64
 #define MMSIM_MAX_E820		16
@@ -202,6 +203,10 @@ struct machine {
 	/* Load average (kernel/loadavg.c; /proc/loadavg), proctools. */
 	unsigned long avenrun[3];	/* 1, 5, 15 minutes; FSHIFT fixed point */
 	struct sim_timer calc_load_timer;	/* every LOAD_FREQ: calc_global_load */
+
+	/* dcache (issue 5): mm/shrinker.c's shrinker_list, fs/dcache.c's globals. */
+	struct list_head shrinker_list;		/* registered shrinkers, in order */
+	struct dcache_state dcache;
 };
 
 /* The pglist_data of node nid. */

@@ -32,6 +32,7 @@ enum lock_class {
 	LOCK_LRU = 70,
 	LOCK_VMAP_NODE = 74,	/* vmalloc: a vmap node's busy, lazy and pool locks */
 	LOCK_VMAP_FREE = 76,	/* vmalloc: free_vmap_area_lock */
+	LOCK_LIST_LRU = 78,	/* dcache: a list_lru node's lock (dentry/inode LRUs) */
 	LOCK_SLAB_LIST = 80,
 	LOCK_PCP = 85,
 	LOCK_ZONE = 90,

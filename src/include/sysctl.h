@@ -37,11 +37,16 @@ struct vm_sysctls {
 	/* hugetlb (mm/hugetlb.c): the default hstate's pool, read back after a write */
 	int nr_hugepages;
 	int nr_overcommit_hugepages;
+	/* dcache (issue 5): fs/dcache.c, fs/drop_caches.c */
+	int vfs_cache_pressure;		/* dentry/inode reclaim weight, % of fair */
+	int vfs_cache_pressure_denom;	/* its denominator (6.15+), >= 100 */
+	int drop_caches;		/* write-only: the last value written */
 };
 
 enum sysctl_type {
 	SYSCTL_INT,		/* one int */
 	SYSCTL_INT_ZONES,	/* one int per zone of the architecture */
+	SYSCTL_INT_WRITEONLY,	/* one int, mode 0200: reading is EACCES (drop_caches) */
 };
 
 struct sysctl_desc {
@@ -71,7 +76,8 @@ const struct sysctl_desc *sysctl_find(const char *name);	/* "vm.x" or "x" */
  */
 int sysctl_set(struct machine *m, const char *name, const char *value,
 	       char *err, size_t errlen);
-/* The value as /proc/sys/vm/NAME prints it, newline included. */
+/* The value as /proc/sys/vm/NAME prints it, newline included; -EACCES for a
+ * write-only sysctl (drop_caches), -ENOENT for an unknown name. */
 int sysctl_show(struct machine *m, const char *name, char *buf, size_t len);
 /* Validate name and value text without a machine (for config checking). */
 int sysctl_check_text(const char *name, const char *value, char *err, size_t errlen);
