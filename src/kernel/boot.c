@@ -104,6 +104,9 @@ static int processes_init(struct machine *m)
 	/* vmalloc (issue 7): smp_init's idle tasks leave their vmalloc'd stacks. */
 	if (idle_threads_init(m))
 		return -ENOMEM;
+	/* dcache (issue 5): vfs_caches_init's dentry cache and its shrinker. */
+	if (dcache_init(m))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -111,6 +114,7 @@ static int processes_init(struct machine *m)
 static void processes_exit(struct machine *m)
 {
 	exit_all_tasks(m);
+	dcache_exit(m);		/* dcache (issue 5) */
 	vmalloc_exit(m);	/* vmalloc (issue 7) */
 	tlb_exit(m);
 	paging_exit(m);
@@ -139,6 +143,7 @@ struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t er
 	INIT_LIST_HEAD(&m->slab_caches);
 	INIT_LIST_HEAD(&m->tasks);
 	INIT_LIST_HEAD(&m->mm_list);
+	INIT_LIST_HEAD(&m->shrinker_list);	/* dcache (issue 5) */
 	vm_sysctls_defaults(&m->sysctl);
 	timer_init(m);
 	calc_load_init(m);
@@ -244,5 +249,6 @@ int machine_validate(struct machine *m)
 {
 	return validate_counters(m) + validate_free_areas(m) + validate_slab_caches(m) +
 	       validate_processes(m) +
-	       validate_vmalloc(m);	/* vmalloc (issue 7) */
+	       validate_vmalloc(m) +	/* vmalloc (issue 7) */
+	       validate_dcache(m);	/* dcache (issue 5) */
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "mm.h"
+#include "dcache.h"
 
 #define MIN_PERCPU_PAGELIST_HIGH_FRACTION 8
 
@@ -86,7 +87,15 @@ static int check_pcp_fraction(struct machine *m, long v)
 	X(nr_hugepages, SYSCTL_INT, 0, INT_MAX, hugetlb_sysctl_apply, NULL,	\
 	  "persistent pages of the default hugetlb pool (reads back what was allocated)") \
 	X(nr_overcommit_hugepages, SYSCTL_INT, 0, INT_MAX, hugetlb_overcommit_sysctl_apply, \
-	  NULL, "surplus hugetlb pages that reservations and faults may add to the pool")
+	  NULL, "surplus hugetlb pages that reservations and faults may add to the pool") \
+	/* dcache (issue 5): fs/dcache.c, fs/drop_caches.c */			\
+	X(vfs_cache_pressure, SYSCTL_INT, 0, INT_MAX, NULL, NULL,		\
+	  "dentry/inode reclaim relative to the page cache (100: fair; 0: never)") \
+	X(vfs_cache_pressure_denom, SYSCTL_INT, 100, INT_MAX, NULL, NULL,	\
+	  "denominator of vfs_cache_pressure")					\
+	X(drop_caches, SYSCTL_INT_WRITEONLY, 1, 63, drop_caches_sysctl_handler, NULL, \
+	  "write-only: 1 drops the clean page cache, 2 reclaimable slab (dentries, " \
+	  "inodes), 3 both; 4 silences the log line")
 
 #define SYSCTL_DESC(n, type, lo, hi, apply, check, help)		\
 	{ #n, type, offsetof(struct vm_sysctls, n), lo, hi, help, apply, check },
@@ -119,6 +128,9 @@ void vm_sysctls_defaults(struct vm_sysctls *s)
 	s->page_cluster = 3;
 	s->swappiness = 60;
 	s->stat_interval = 1;
+	/* dcache (issue 5) */
+	s->vfs_cache_pressure = 100;
+	s->vfs_cache_pressure_denom = 100;
 }
 
 const struct sysctl_desc *sysctl_find(const char *name)
@@ -161,7 +173,7 @@ static int parse_values(const struct sysctl_desc *d, const char *text, long *val
 		used = parse_long(p, &v);
 		if (used < 0 || n >= max_vals || (p[used] && !strchr(" \t\n", p[used]))) {
 			snprintf(err, errlen, "vm.%s: '%s' is not %s", d->name, text,
-				 d->type == SYSCTL_INT ? "an integer" : "a list of integers");
+				 d->type != SYSCTL_INT_ZONES ? "an integer" : "a list of integers");
 			return -EINVAL;
 		}
 		if (v < d->min || v > d->max) {
@@ -206,7 +218,7 @@ int sysctl_check_text(const char *name, const char *value, char *err, size_t err
 	d = find_or_fail(name, err, errlen);
 	if (!d)
 		return -ENOENT;
-	n = parse_values(d, value, vals, d->type == SYSCTL_INT ? 1 : MAX_NR_ZONES, err, errlen);
+	n = parse_values(d, value, vals, d->type != SYSCTL_INT_ZONES ? 1 : MAX_NR_ZONES, err, errlen);
 	if (n < 0)
 		return n;
 	if (d->check && d->check(NULL, vals[0])) {
@@ -234,7 +246,7 @@ int sysctl_set(struct machine *m, const char *name, const char *value,
 		return ret;
 	d = sysctl_find(name);
 	field = (int *)((char *)&m->sysctl + d->offset);
-	if (d->type == SYSCTL_INT) {
+	if (d->type != SYSCTL_INT_ZONES) {
 		parse_values(d, value, vals, 1, err, errlen);
 		*field = (int)vals[0];
 	} else {
@@ -261,6 +273,8 @@ int sysctl_show(struct machine *m, const char *name, char *buf, size_t len)
 
 	if (!d)
 		return -ENOENT;
+	if (d->type == SYSCTL_INT_WRITEONLY)	/* mode 0200, even for root */
+		return -EACCES;
 	field = (const int *)((const char *)&m->sysctl + d->offset);
 	if (d->type == SYSCTL_INT) {
 		snprintf(buf, len, "%d\n", *field);

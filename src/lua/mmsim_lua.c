@@ -523,7 +523,8 @@ static int m_sysctl(lua_State *L)
 	if (lua_isnoneornil(L, 3)) {
 		rc = mmsim_sysctl_get(lm->m, name, buf, sizeof(buf));
 		if (rc) {
-			lua_pushfstring(L, "sysctl %s: no such sysctl", name);
+			lua_pushfstring(L, "sysctl %s: %s", name, rc == -EACCES ?
+					"write-only (Permission denied)" : "no such sysctl");
 			return push_fail(L, lua_tostring(L, -1), -rc);
 		}
 		buf[strcspn(buf, "\n")] = '\0';

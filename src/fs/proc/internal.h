@@ -47,6 +47,10 @@ void show_uptime(struct machine *m, struct seq_buf *s);
 void show_cpuinfo(struct machine *m, struct seq_buf *s);
 /* fs/proc/sysctl_kernel.c: sys/kernel/pid_max */
 void show_pid_max(struct machine *m, struct seq_buf *s);
+/* dcache (issue 5), fs/proc/sysctl_fs.c: sys/fs/dentry-state, inode-nr, inode-state */
+void show_dentry_state(struct machine *m, struct seq_buf *s);
+void show_inode_nr(struct machine *m, struct seq_buf *s);
+void show_inode_state(struct machine *m, struct seq_buf *s);
 
 /*
  * Per-process files, /proc/PID/NAME. Each show function prints the whole

@@ -35,6 +35,10 @@ static const struct proc_entry proc_root[] = {
 	{ "uptime", show_uptime },
 	{ "cpuinfo", show_cpuinfo },
 	{ "sys/kernel/pid_max", show_pid_max },
+	/* dcache (issue 5) */
+	{ "sys/fs/dentry-state", show_dentry_state },
+	{ "sys/fs/inode-nr", show_inode_nr },
+	{ "sys/fs/inode-state", show_inode_state },
 };
 
 static const char *const proc_names[] = {
@@ -43,6 +47,8 @@ static const char *const proc_names[] = {
 	"vmallocinfo",
 	/* proctools */
 	"stat", "loadavg", "uptime", "cpuinfo", "sys/kernel/pid_max",
+	/* dcache (issue 5) */
+	"sys/fs/dentry-state", "sys/fs/inode-nr", "sys/fs/inode-state",
 	NULL,
 };
 _Static_assert(ARRAY_SIZE(proc_names) == ARRAY_SIZE(proc_root) + 1,
@@ -65,10 +71,11 @@ static char *proc_read_sysctl(struct machine *m, const char *name, size_t *len)
 {
 	char buf[SYSCTL_BUF];
 	struct seq_buf s;
+	int ret = -ENOENT;
 
 	if (!*name || strchr(name, '/') || strchr(name, '.') ||
-	    sysctl_show(m, name, buf, sizeof(buf)) < 0) {
-		errno = ENOENT;
+	    (ret = sysctl_show(m, name, buf, sizeof(buf))) < 0) {
+		errno = -ret;	/* ENOENT, or EACCES for write-only drop_caches */
 		return NULL;
 	}
 	seq_init(&s);
