@@ -5,10 +5,11 @@
  * The arithmetic of do_shrink_slab is Linux's (see shrinker.h): a call at
  * priority p asks for (freeable >> p) * 4 / seeks objects plus the work
  * deferred by earlier calls (>> p), at most twice what is freeable, and
- * scans in batches; what it could not scan is deferred. Deferral is what
- * makes many small reclaim rounds add up: a cache of 10,000 objects gives
- * 4 objects per call at priority 12, below a batch, so nothing is scanned
- * until 32 calls have deferred a batch's worth.
+ * scans in batches; what it could not scan is deferred. Deferred work is
+ * scaled by the priority too, so it comes due when reclaim gets harder: a
+ * cache of 10,000 objects asks for 4 objects per call at priority 12 (no
+ * batch: nothing scanned, 4 more deferred each time), and the call at a
+ * lower priority that follows scans its own share plus the deferred >> p.
  *
  * Invariants: every registered shrinker is on machine->shrinker_list once,
  * with SHRINKER_REGISTERED set; 0 <= nr_deferred[nid] <= 2 * the freeable
