@@ -428,16 +428,32 @@ static int may_descend(struct machine *m, struct dentry *parent, bool create)
 	return 0;
 }
 
+/* Reject a bad path before anything is created: "..", or a name or path too long. */
+static int check_path(const char *p)
+{
+	unsigned int len;
+
+	if (!p)
+		return -EINVAL;
+	if (strnlen(p, MMSIM_PATH_MAX) >= MMSIM_PATH_MAX)
+		return -ENAMETOOLONG;
+	for (; (len = next_component(&p)); p += len) {
+		if (len > MMSIM_NAME_MAX)
+			return -ENAMETOOLONG;
+		if (len == 2 && !memcmp(p, "..", 2))
+			return -EINVAL;
+	}
+	return 0;
+}
+
 struct dentry *d_lookup_path(struct machine *m, const char *relpath, bool create)
 {
 	struct dentry *parent, *d;
 	const char *p = relpath;
-	int err;
+	int err = check_path(relpath);
 
-	if (!relpath)
-		return ERR_PTR(-EINVAL);
-	if (strnlen(relpath, MMSIM_PATH_MAX) >= MMSIM_PATH_MAX)
-		return ERR_PTR(-ENAMETOOLONG);
+	if (err)
+		return ERR_PTR(err);
 	parent = dget(m->dcache.root);
 	for (;;) {
 		unsigned int len = next_component(&p);
@@ -448,8 +464,7 @@ struct dentry *d_lookup_path(struct machine *m, const char *relpath, bool create
 		p += len;
 		if (len == 1 && name.name[0] == '.')
 			continue;
-		err = len == 2 && !memcmp(name.name, "..", 2) ? -EINVAL :
-		      len > MMSIM_NAME_MAX ? -ENAMETOOLONG : may_descend(m, parent, create);
+		err = may_descend(m, parent, create);
 		if (err)
 			goto fail;
 		name.hash = name_hash(m, parent, name.name, len);
@@ -624,7 +639,8 @@ static void validate_lru(struct machine *m, long *unused, long *negative, int *p
 			n++;
 			(*unused)++;
 			*negative += d_is_negative(d);
-			if (!on_lru_proper(d) || d_unhashed(d)) {
+			/* (an unhashed dentry may wait here for its last dput, as in Linux) */
+			if (!on_lru_proper(d)) {
 				printk(m, "validate_dcache: dentry %s on the LRU: flags %#x",
 				       d->d_name.name, d->d_flags);
 				(*problems)++;
