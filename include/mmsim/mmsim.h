@@ -522,6 +522,54 @@ const char *mmsim_mpol_name(int mode);
  */
 int mmsim_sysfs_write(mmsim_machine *m, const char *path, const char *value);
 
+/* ---- The OOM killer and overcommit (issue 5, oom) ---- */
+
+/*
+ * When an allocation that may use the OOM killer (a page fault's, a
+ * GFP_KERNEL kernel allocation's) finds nothing to free, the kernel kills
+ * the process with the highest badness (rss + swap entries + page tables,
+ * plus oom_score_adj thousandths of RAM + swap; /proc/PID/oom_score shows
+ * it scaled) and logs Linux 6.18's report in dmesg: "<comm> invoked
+ * oom-killer: gfp_mask=...", Mem-Info, the task table, "oom-kill:...",
+ * "Out of memory: Killed process N (comm) total-vm:...", then
+ * "oom_reaper: reaped process N ..." once its private memory is freed.
+ * oom_score_adj -1000 is never chosen; any process may be (mmsim's pid 1
+ * is an ordinary program, not an init the kernel protects). vmstat's
+ * oom_kill counts the kills.
+ *
+ * The victim's death: it is sent SIGKILL (with every process sharing its
+ * mm) and exits, code 9 (SIGKILL), when the public API call during which
+ * it was chosen returns - as a signalled Linux task dies on its way back
+ * to user mode. From then on its pid answers as a process that has died
+ * and been reaped (mmsim keeps no zombies): -ESRCH from every call,
+ * mmsim_task_info() included, and no /proc/PID files. If the victim is
+ * the process whose access ran out of memory, that access stops with
+ * -ENOMEM and fault->signo = 9 (SIGKILL). A process killed while some
+ * other process's call ran simply is not there at the next call.
+ * Where nothing can be killed, Linux panics ("System is deadlocked on
+ * memory"); mmsim logs the report and the allocation fails (the access
+ * reports SIGKILL, the process lives on).
+ *
+ * vm.oom_kill_allocating_task, vm.oom_dump_tasks work as in Linux;
+ * vm.panic_on_oom accepts only 0; vm.overcommit_kbytes (writing it zeroes
+ * overcommit_ratio and the other way round) sets CommitLimit for
+ * overcommit_memory=2.
+ */
+
+/* /proc/PID/oom_score_adj (-1000..1000), as root reads and writes it. */
+int mmsim_oom_score_adj_get(mmsim_machine *m, int pid, int *adj);
+/* 0; -EINVAL outside -1000..1000; -ESRCH. Applies to the thread group and
+ * to every process sharing its mm, as Linux's write does. */
+int mmsim_oom_score_adj_set(mmsim_machine *m, int pid, int adj);
+/*
+ * Write a /proc file as root would: "PID/oom_score_adj" (-1000..1000) and
+ * the legacy "PID/oom_adj" (-17..15, scaled to oom_score_adj; logs its
+ * deprecation once). value is the text written ("-500\n"). 0; -EINVAL
+ * for a value that does not parse or is out of range; -ESRCH for a pid
+ * that is gone; -EACCES for a read-only file; -ENOENT for an unknown one.
+ */
+int mmsim_proc_write(mmsim_machine *m, const char *path, const char *value);
+
 #ifdef __cplusplus
 }
 #endif

@@ -207,6 +207,13 @@ struct machine {
 	/* dcache (issue 5): mm/shrinker.c's shrinker_list, fs/dcache.c's globals. */
 	struct list_head shrinker_list;		/* registered shrinkers, in order */
 	struct dcache_state dcache;
+	/* OOM killer (mm/oom_kill.c, oom.h). */
+	bool oom_lock;			/* out_of_memory is running (oom_lock mutex) */
+	struct ratelimit_sim {		/* DEFINE_RATELIMIT_STATE over simulated time */
+		uint64_t begin_ns;
+		int printed, missed;
+	} oom_rs, pfoom_rs;
+	bool oom_adj_warned;		/* the oom_adj deprecation line, once */
 };
 
 /* The pglist_data of node nid. */

@@ -366,6 +366,11 @@ enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
 #define MMF_DUMPABLE		0
 #define MMF_VM_HUGEPAGE		17	/* registered with khugepaged */
 #define MMF_HAS_PINNED		27
+/* OOM killer (mm/oom_kill.c) */
+#define MMF_OOM_SKIP		21	/* reaped, or never reapable: not chosen again */
+#define MMF_UNSTABLE		22	/* the reaper took pages the owner may not see again */
+#define MMF_OOM_REAP_QUEUED	25	/* handed to the OOM reaper */
+#define MMF_OOM_VICTIM		28	/* some task of this mm was an OOM victim */
 #define MMF_DISABLE_THP		24
 
 #define MM_CPUMASK_WORDS	(MAX_CPUS_MM / 64)

@@ -45,6 +45,9 @@ struct task_struct {
 	struct mempolicy *mempolicy;
 	int il_prev;			/* interleave: the node used last */
 	unsigned char il_weight;	/* weighted interleave: pages left on il_prev */
+	/* OOM killer (mm/oom_kill.c, oom.h): a pending SIGKILL, and TIF_MEMDIE */
+	bool fatal_signal;		/* SIGKILL sent: exits at the end of this API call */
+	bool memdie;			/* chosen by the OOM killer: ALLOC_OOM reserves */
 };
 
 /* kernel/fork.c, kernel/exit.c, fs/exec.c */

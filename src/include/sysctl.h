@@ -41,6 +41,11 @@ struct vm_sysctls {
 	int vfs_cache_pressure;		/* dentry/inode reclaim weight, % of fair */
 	int vfs_cache_pressure_denom;	/* its denominator (6.15+), >= 100 */
 	int drop_caches;		/* write-only: the last value written */
+	/* OOM killer and overcommit (mm/oom_kill.c, mm/util.c) */
+	int oom_kill_allocating_task;	/* kill the task that ran out, not the biggest */
+	int oom_dump_tasks;		/* the task table in OOM reports */
+	int panic_on_oom;		/* 0 only: mmsim does not panic */
+	int overcommit_kbytes;		/* commit limit in kB (mode 2); 0: use the ratio */
 };
 
 enum sysctl_type {

@@ -30,6 +30,7 @@
 
 #include "api_clock.h"
 #include "mm.h"
+#include "oom.h"
 #include "tlbflush.h"
 #include "vmstat.h"
 #include "mmsim/mmsim.h"
@@ -238,6 +239,12 @@ void api_charge_end(struct api_charge *c)
 
 	if (!m)
 		return;
+	/* back to user mode: tasks the OOM killer chose die now (their exit is charged) */
+	if (m->api_clock->depth == 1) {
+		if (c->t && c->t->fatal_signal)
+			c->t = NULL;	/* the caller dies: its CPU is charged, as for exit */
+		oom_exit_victims(m);
+	}
 	snapshot(c, v);
 	sys = c->system_ns;
 	user = c->user_ns;

@@ -20,6 +20,7 @@
 #include "api_clock.h"
 #include "mm.h"
 #include "mman.h"
+#include "oom.h"
 #include "sched.h"
 #include "tlbflush.h"
 #include "mmsim/mmsim.h"
@@ -330,4 +331,21 @@ int mmsim_mmu_stats(mmsim_machine *m, int cpu, struct mmsim_mmu_stats *st)
 	st->faults = s.faults;
 	st->cr3_loads = s.cr3_loads;
 	return 0;
+}
+
+/* ---- OOM killer (issue 5, oom) ---- */
+
+int mmsim_oom_score_adj_get(mmsim_machine *m, int pid, int *adj)
+{
+	LOOKUP_TASK(t, m, pid);
+	if (!adj)
+		return -EINVAL;
+	*adj = t->oom_score_adj;
+	return 0;
+}
+
+int mmsim_oom_score_adj_set(mmsim_machine *m, int pid, int adj)
+{
+	LOOKUP_TASK(t, m, pid);
+	return set_oom_score_adj(t, adj);
 }

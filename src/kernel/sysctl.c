@@ -49,6 +49,26 @@ static int check_pcp_fraction(struct machine *m, long v)
 	return v && v < MIN_PERCPU_PAGELIST_HIGH_FRACTION ? -EINVAL : 0;
 }
 
+/* overcommit_ratio and overcommit_kbytes: writing one zeroes the other (mm/util.c). */
+static int apply_overcommit_ratio(struct machine *m)
+{
+	m->sysctl.overcommit_kbytes = 0;
+	return 0;
+}
+
+static int apply_overcommit_kbytes(struct machine *m)
+{
+	m->sysctl.overcommit_ratio = 0;
+	return 0;
+}
+
+/* panic_on_oom: 1 and 2 would panic the machine; mmsim has no panic to give. */
+static int check_panic_on_oom(struct machine *m, long v)
+{
+	(void)m;
+	return v ? -EINVAL : 0;
+}
+
 /*
  * The one list of vm sysctls: X(name, type, min, max, apply, check, help).
  * The descriptor table and the public name list are both generated from it.
@@ -71,8 +91,9 @@ static int check_pcp_fraction(struct machine *m, long v)
 	  "lowest address a process may map (bytes)")				\
 	X(overcommit_memory, SYSCTL_INT, 0, 2, NULL, NULL,			\
 	  "0: heuristic overcommit, 1: always allow, 2: strict commit limit")	\
-	X(overcommit_ratio, SYSCTL_INT, 0, INT_MAX, NULL, NULL,			\
-	  "percent of RAM in the commit limit of overcommit_memory=2")		\
+	X(overcommit_ratio, SYSCTL_INT, 0, INT_MAX, apply_overcommit_ratio, NULL,	\
+	  "percent of RAM in the commit limit of overcommit_memory=2 (writing it zeroes "	\
+	  "overcommit_kbytes)")							\
 	X(page_cluster, SYSCTL_INT, 0, 31, NULL, NULL,				\
 	  "swap readahead: 2^page_cluster pages at a time")			\
 	X(swappiness, SYSCTL_INT, 0, 200, NULL, NULL,				\
@@ -95,7 +116,16 @@ static int check_pcp_fraction(struct machine *m, long v)
 	  "denominator of vfs_cache_pressure")					\
 	X(drop_caches, SYSCTL_INT_WRITEONLY, 1, 63, drop_caches_sysctl_handler, NULL, \
 	  "write-only: 1 drops the clean page cache, 2 reclaimable slab (dentries, " \
-	  "inodes), 3 both; 4 silences the log line")
+	  "inodes), 3 both; 4 silences the log line") \
+	/* OOM killer and overcommit (mm/oom_kill.c, mm/util.c) */		\
+	X(oom_kill_allocating_task, SYSCTL_INT, INT_MIN, INT_MAX, NULL, NULL,	\
+	  "non-zero: the OOM killer kills the task whose allocation failed")	\
+	X(oom_dump_tasks, SYSCTL_INT, INT_MIN, INT_MAX, NULL, NULL,		\
+	  "non-zero: OOM reports list every task's memory")			\
+	X(panic_on_oom, SYSCTL_INT, 0, 2, NULL, check_panic_on_oom,		\
+	  "0 only: mmsim does not simulate the kernel panic that 1 and 2 ask for") \
+	X(overcommit_kbytes, SYSCTL_INT, 0, INT_MAX, apply_overcommit_kbytes, NULL, \
+	  "commit limit of overcommit_memory=2 in kB (writing it zeroes overcommit_ratio)")
 
 #define SYSCTL_DESC(n, type, lo, hi, apply, check, help)		\
 	{ #n, type, offsetof(struct vm_sysctls, n), lo, hi, help, apply, check },
@@ -131,6 +161,8 @@ void vm_sysctls_defaults(struct vm_sysctls *s)
 	/* dcache (issue 5) */
 	s->vfs_cache_pressure = 100;
 	s->vfs_cache_pressure_denom = 100;
+	/* OOM killer (issue 5, oom) */
+	s->oom_dump_tasks = 1;
 }
 
 const struct sysctl_desc *sysctl_find(const char *name)

@@ -34,6 +34,7 @@
  *    de_thread, machine shutdown) answers ESRCH. __gc never ends a process.
  */
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -1429,6 +1430,26 @@ static int pr_prctl(lua_State *L)
 	return push_result(L, "prctl", ret);
 }
 
+/* OOM killer (issue 5, oom): p:oom_score_adj() reads, p:oom_score_adj(n) writes. */
+static int pr_oom_score_adj(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+	int adj, ret;
+
+	if (lua_isnoneornil(L, 2)) {
+		ret = mmsim_oom_score_adj_get(p->lm->m, p->pid, &adj);
+		if (ret < 0)
+			return push_errno(L, "oom_score_adj", ret);
+		lua_pushinteger(L, adj);
+		return 1;
+	}
+	lua_Integer v = luaL_checkinteger(L, 2);
+
+	ret = v < INT_MIN || v > INT_MAX ? -EINVAL
+					 : mmsim_oom_score_adj_set(p->lm->m, p->pid, (int)v);
+	return push_result(L, "oom_score_adj", ret);
+}
+
 static int pr_write(lua_State *L)
 {
 	struct lprocess *p = check_process(L, 1);
@@ -2440,6 +2461,8 @@ static const luaL_Reg process_methods[] = {
 	{ "get_mempolicy", pr_get_mempolicy },
 	{ "mbind", pr_mbind },
 	{ "set_mempolicy_home_node", pr_set_mempolicy_home_node },
+	/* OOM killer (issue 5, oom) */
+	{ "oom_score_adj", pr_oom_score_adj },
 	{ NULL, NULL },
 };
 

@@ -522,6 +522,8 @@ struct page *vma_alloc_folio(gfp_t gfp, int order, struct vm_area_struct *vma,
 
 	if (vma->vm_flags & VM_DROPPABLE)
 		gfp |= __GFP_NOWARN;
+	/* a folio, even of order 0 (folio_alloc_mpol): what an OOM report shows */
+	gfp |= __GFP_COMP;
 	pol = get_vma_policy(vma, addr, order, &ilx);
 	page = alloc_pages_mpol(m, gfp, (unsigned int)order, pol, ilx, numa_node_id(m));
 	mpol_cond_put(m, pol);

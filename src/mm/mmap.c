@@ -18,7 +18,8 @@
  * Accounting: mm->total_vm/data_vm/exec_vm/stack_vm through
  * vm_stat_account, locked_vm for VM_LOCKED pages, Committed_AS
  * (m->vm_committed_pages) for VM_ACCOUNT mappings (private writable, not
- * MAP_NORESERVE) and stack growth; CommitLimit from overcommit_ratio.
+ * MAP_NORESERVE) and stack growth; CommitLimit from overcommit_kbytes or
+ * overcommit_ratio.
  *
  * Simulated processes are unprivileged (mman.h): no CAP_SYS_RAWIO (no
  * mapping below vm.mmap_min_addr), no CAP_IPC_LOCK, no CAP_SYS_ADMIN (the
@@ -99,13 +100,19 @@ static unsigned long total_swap_pages(struct machine *m)
 	return 0;
 }
 
+/* vm_commit_limit: overcommit_kbytes if set, else the ratio of non-hugetlb RAM; plus swap. */
 unsigned long vm_commit_limit(struct machine *m)
 {
 	long hugetlb = global_node_page_state(m, NR_HUGETLB);
 	unsigned long ram = m->totalram_pages - min(m->totalram_pages,
 						    (unsigned long)max(hugetlb, 0L));
+	unsigned long allowed;
 
-	return ram * (unsigned long)m->sysctl.overcommit_ratio / 100 + total_swap_pages(m);
+	if (m->sysctl.overcommit_kbytes)
+		allowed = (unsigned long)m->sysctl.overcommit_kbytes >> (PAGE_SHIFT - 10);
+	else
+		allowed = ram * (unsigned long)m->sysctl.overcommit_ratio / 100;
+	return allowed + total_swap_pages(m);
 }
 
 /*

@@ -21,8 +21,12 @@
  * Signals: no VMA (or failed stack growth) -> SIGSEGV SEGV_MAPERR;
  * access_error -> SEGV_ACCERR; VM_FAULT_SIGBUS -> SIGBUS BUS_ADRERR;
  * VM_FAULT_SIGSEGV -> SEGV_MAPERR; a kernel address -> SEGV_MAPERR; a
- * non-canonical one -> #GP, SIGSEGV SI_KERNEL at address 0; VM_FAULT_OOM ->
- * SIGKILL and -ENOMEM (the OOM killer's verdict, until it exists).
+ * non-canonical one -> #GP, SIGSEGV SI_KERNEL at address 0. A fault that
+ * leaves the task with a pending SIGKILL (the OOM killer chose it) stops the
+ * access: SIGKILL and -ENOMEM; the task exits when the API call returns
+ * (oom.h). VM_FAULT_OOM without a kill (the OOM killer found nothing to
+ * kill, or an injected failure) logs pagefault_out_of_memory's warning
+ * and reports SIGKILL too, where Linux would retry the fault forever.
  *
  * Locking: do_user_addr_fault takes mm->mmap_lock around find_vma and
  * handle_mm_fault (Linux's lock_mm_and_find_vma path; per-VMA locks are not
@@ -33,6 +37,7 @@
 
 #include "mm.h"
 #include "memory.h"
+#include "oom.h"
 #include "printk.h"
 #include "sched.h"
 #include "tlb_internal.h"
@@ -229,12 +234,15 @@ int do_user_addr_fault(struct task_struct *t, unsigned long addr, unsigned int a
 		}
 		flags |= FAULT_FLAG_TRIED;
 	}
-	if (likely(!(fault & VM_FAULT_ERROR)))
-		return 0;
-	if (fault & VM_FAULT_OOM) {
+	if (fault & VM_FAULT_OOM)
+		pagefault_out_of_memory(t);
+	/* killed (by the OOM killer) meanwhile: it dies on its way back to user mode */
+	if (unlikely(fatal_signal_pending(t)) || (fault & VM_FAULT_OOM)) {
 		fault_signal(si, SIGKILL, SI_KERNEL, addr);
 		return -ENOMEM;
 	}
+	if (likely(!(fault & VM_FAULT_ERROR)))
+		return 0;
 	if (fault & VM_FAULT_HWPOISON)
 		return fault_signal(si, SIGBUS, BUS_MCEERR_AR, addr);
 	if (fault & (VM_FAULT_SIGBUS | VM_FAULT_HWPOISON_LARGE))

@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "oom.h"
 
 #define PCP_BATCH_SCALE_MAX	5	/* CONFIG_PCP_BATCH_SCALE_MAX */
 #define MIN_PERCPU_PAGELIST_HIGH_FRACTION 8
@@ -1311,12 +1312,15 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp, unsigned int order)
 	return alloc_flags;
 }
 
-static unsigned int __gfp_pfmemalloc_flags(gfp_t gfp)
+static unsigned int __gfp_pfmemalloc_flags(struct machine *m, gfp_t gfp)
 {
 	if (unlikely(gfp & __GFP_NOMEMALLOC))
 		return 0;
 	if (gfp & __GFP_MEMALLOC)
 		return ALLOC_NO_WATERMARKS;
+	/* oom_reserves_allowed: an OOM victim may dip below min to die */
+	if (tsk_is_oom_victim(m->current))
+		return ALLOC_OOM;
 	return 0;
 }
 
@@ -1414,12 +1418,20 @@ static bool should_reclaim_retry(struct machine *m, unsigned int order,
 	return unreserve_highatomic_pageblock(ac, true);
 }
 
-/* Hook: the OOM killer arrives later; it kills nothing yet. */
-static bool out_of_memory(struct machine *m, gfp_t gfp, unsigned int order)
+/* The OOM killer (mm/oom_kill.c) under oom_lock: false if it did nothing. */
+static bool __alloc_pages_oom(struct machine *m, gfp_t gfp, unsigned int order,
+			      const struct alloc_context *ac)
 {
-	(void)m; (void)order;
-	/* Linux: an OOM kill does not help IO-less reclaim; it reports progress */
-	return !(gfp & __GFP_FS);
+	struct oom_control oc = {
+		.zonelist = ac->zonelist, .nodemask = ac->nodemask,
+		.gfp_mask = gfp, .order = (int)order,
+	};
+	bool ret;
+
+	m->oom_lock = true;
+	ret = out_of_memory(m, &oc);
+	m->oom_lock = false;
+	return ret;
 }
 
 static struct page *__alloc_pages_may_oom(struct machine *m, gfp_t gfp, unsigned int order,
@@ -1429,6 +1441,11 @@ static struct page *__alloc_pages_may_oom(struct machine *m, gfp_t gfp, unsigned
 	struct page *page;
 
 	*did_some_progress = 0;
+	/* someone else is killing (an allocation made by the OOM path itself) */
+	if (m->oom_lock) {
+		*did_some_progress = 1;
+		return NULL;
+	}
 	/* only to catch a parallel OOM kill: a very high watermark */
 	page = get_page_from_freelist(m, (gfp | __GFP_HARDWALL) & ~__GFP_DIRECT_RECLAIM, order,
 				      ALLOC_WMARK_HIGH | ALLOC_CPUSET, ac);
@@ -1440,7 +1457,7 @@ static struct page *__alloc_pages_may_oom(struct machine *m, gfp_t gfp, unsigned
 		return NULL;
 	if (ac->highest_zoneidx < ZONE_NORMAL)
 		return NULL;
-	if (out_of_memory(m, gfp, order) || WARN_ON_ONCE(gfp & __GFP_NOFAIL)) {
+	if (__alloc_pages_oom(m, gfp, order, ac) || WARN_ON_ONCE(gfp & __GFP_NOFAIL)) {
 		*did_some_progress = 1;
 		if (gfp & __GFP_NOFAIL)
 			page = get_page_from_freelist(m, gfp, order, ALLOC_NO_WATERMARKS, ac);
@@ -1512,7 +1529,7 @@ static noinline struct page *__alloc_pages_slowpath(struct machine *m, gfp_t gfp
 		return page;
 	if (can_direct_reclaim && can_compact &&
 	    (costly_order || (order > 0 && ac->migratetype != MIGRATE_MOVABLE)) &&
-	    !__gfp_pfmemalloc_flags(gfp)) {
+	    !__gfp_pfmemalloc_flags(m, gfp)) {
 		page = __alloc_pages_direct_compact(m, gfp, order, alloc_flags, ac);
 		if (page)
 			return page;
@@ -1529,7 +1546,7 @@ retry:
 	}
 	if (alloc_flags & ALLOC_KSWAPD)
 		wake_all_kswapds(m, order, gfp, ac);
-	reserve_flags = __gfp_pfmemalloc_flags(gfp);
+	reserve_flags = __gfp_pfmemalloc_flags(m, gfp);
 	if (reserve_flags)
 		alloc_flags = reserve_flags | (alloc_flags & ALLOC_KSWAPD);
 	page = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
@@ -1553,6 +1570,10 @@ retry:
 	page = __alloc_pages_may_oom(m, gfp, order, ac, &did_some_progress);
 	if (page)
 		return page;
+	/* a dying task that used its reserves must not loop: it fails and dies */
+	if (tsk_is_oom_victim(m->current) &&
+	    ((alloc_flags & ALLOC_OOM) || (gfp & __GFP_NOMEMALLOC)))
+		goto nopage;
 	if (did_some_progress) {
 		no_progress_loops = 0;
 		goto retry;

@@ -1,13 +1,14 @@
 /*
  * base.c - the /proc/PID directory (Linux's fs/proc/base.c): which files
  * a process has, finding the task a "PID/NAME" path names, and the small
- * files that live here in Linux, oom_score and oom_score_adj.
+ * files that live here in Linux, oom_score, oom_adj and oom_score_adj
+ * (written through proc_pid_write: oom_score_adj and oom_adj).
  *
  * Paths: "PID/NAME" with PID a decimal pid of a live task (a thread's id
  * works too, as /proc/TID does), or "self/NAME" for machine->current. An
  * unknown pid or name is ENOENT, as for a missing /proc entry.
  *
- * oom_score is proc_oom_score over oom_badness (mm/oom_kill.c, 6.x): the
+ * oom_score is proc_oom_score over oom_badness (mm/oom_kill.c): the
  * badness is rss + swap entries + page-table pages, plus oom_score_adj in
  * thousandths of (RAM + swap), and is shown scaled into 0..2000 then
  * times 2/3 - so an ordinary small process reads 666. -1000 reads 0.
@@ -18,35 +19,12 @@
 #include <string.h>
 
 #include "internal.h"
+#include "oom.h"
 #include "sched.h"
-
-#define OOM_SCORE_ADJ_MIN	(-1000)
-
-/* Swap pages in all (total_swap_pages): no swap device yet. */
-static unsigned long total_swap_pages(const struct machine *m)
-{
-	(void)m;
-	return 0;
-}
-
-/* oom_badness(): LONG_MIN for tasks the OOM killer may not pick. */
-static long oom_badness(const struct task_struct *t, unsigned long totalpages)
-{
-	const struct mm_struct *mm = t->mm;
-	long adj = t->oom_score_adj;
-	long points;
-
-	if (adj == OOM_SCORE_ADJ_MIN || !mm)
-		return LONG_MIN;
-	points = (long)(get_mm_rss(mm) + get_mm_counter(mm, MM_SWAPENTS)) +
-		 mm->pgtables_bytes / (long)PAGE_SIZE;
-	adj *= (long)(totalpages / 1000);	/* oom_score_adj units */
-	return points + adj;
-}
 
 static void proc_oom_score(struct task_struct *t, struct seq_buf *s)
 {
-	unsigned long totalpages = t->machine->totalram_pages + total_swap_pages(t->machine);
+	unsigned long totalpages = oom_totalpages(t->machine);
 	long badness = oom_badness(t, totalpages);
 	unsigned long points = 0;
 
@@ -58,6 +36,12 @@ static void proc_oom_score(struct task_struct *t, struct seq_buf *s)
 static void proc_oom_score_adj(struct task_struct *t, struct seq_buf *s)
 {
 	seq_printf(s, "%d\n", t->oom_score_adj);
+}
+
+/* The legacy oom_adj (-17..15), scaled from oom_score_adj. */
+static void proc_oom_adj(struct task_struct *t, struct seq_buf *s)
+{
+	seq_printf(s, "%d\n", get_oom_adj(t));
 }
 
 struct pid_entry {
@@ -76,12 +60,13 @@ static const struct pid_entry tgid_base_stuff[] = {
 	{ "smaps", proc_pid_smaps },
 	{ "smaps_rollup", proc_pid_smaps_rollup },
 	{ "oom_score", proc_oom_score },
+	{ "oom_adj", proc_oom_adj },
 	{ "oom_score_adj", proc_oom_score_adj },
 };
 
 const char *const proc_pid_names[] = {
 	"status", "cmdline", "stat", "statm", "maps", "numa_maps", "smaps", "smaps_rollup",
-	"oom_score", "oom_score_adj", NULL,
+	"oom_score", "oom_adj", "oom_score_adj", NULL,
 };
 _Static_assert(ARRAY_SIZE(proc_pid_names) == ARRAY_SIZE(tgid_base_stuff) + 1,
 	       "proc_pid_names must list every tgid_base_stuff entry");
@@ -135,4 +120,40 @@ char *proc_pid_read(struct machine *m, const char *path, size_t *len)
 	}
 	errno = ENOENT;
 	return NULL;
+}
+
+/*
+ * Writes (oom_score_adj_write, oom_adj_write): a decimal integer, blanks
+ * around it allowed; the writer is root. -ESRCH for a pid without a task,
+ * -EACCES for a file that cannot be written, -ENOENT for an unknown one.
+ */
+int proc_pid_write(struct machine *m, const char *path, const char *value)
+{
+	size_t dir = pid_dir_len(path);
+	struct task_struct *t = dir ? proc_pid_task(m, path) : NULL;
+	const char *name = path + dir;
+	char *end;
+	long v;
+
+	if (!dir)
+		return -ENOENT;
+	if (!t || !t->mm)
+		return -ESRCH;
+	if (strcmp(name, "oom_score_adj") && strcmp(name, "oom_adj")) {
+		for (size_t i = 0; i < ARRAY_SIZE(tgid_base_stuff); i++)
+			if (!strcmp(name, tgid_base_stuff[i].name))
+				return -EACCES;
+		return -ENOENT;
+	}
+	if (!value)
+		return -EINVAL;
+	errno = 0;
+	v = strtol(value, &end, 10);
+	while (*end == ' ' || *end == '\t' || *end == '\n')
+		end++;
+	if (errno || end == value || *end || v < INT_MIN || v > INT_MAX)
+		return -EINVAL;
+	if (!strcmp(name, "oom_adj"))
+		return set_oom_adj(t, (int)v);
+	return set_oom_score_adj(t, (int)v);
 }

@@ -62,6 +62,8 @@ struct mm_struct;
 
 /* fs/proc/base.c: "PID/NAME" or "self/NAME"; NULL with errno ENOENT. */
 char *proc_pid_read(struct machine *m, const char *path, size_t *len);
+/* Write "PID/oom_score_adj" or "PID/oom_adj" (base.c): 0 or -errno. */
+int proc_pid_write(struct machine *m, const char *path, const char *value);
 /* Whether path names a per-process file ("123/..." or "self/..."). */
 bool proc_pid_path(const char *path);
 /* The NAMEs of the per-process files, NULL-terminated. */

@@ -113,6 +113,20 @@ char *mmsim_proc_read(mmsim_machine *m, const char *path, size_t *len)
 	return NULL;
 }
 
+/* OOM killer (oom.h): the writable per-process files. */
+int mmsim_proc_write(mmsim_machine *m, const char *path, const char *value)
+{
+	if (!m || !path)
+		return -EINVAL;
+	if (path[0] == '/')
+		path++;
+	if (!strncmp(path, "proc/", 5))
+		path += 5;
+	if (!proc_pid_path(path))
+		return -ENOENT;
+	return proc_pid_write(m, path, value);
+}
+
 size_t mmsim_vmstat(mmsim_machine *m, struct mmsim_counter *out, size_t max)
 {
 	return vmstat_collect(m, out, max);
