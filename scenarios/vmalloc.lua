@@ -7,7 +7,8 @@
 -- page after the area. The price is page tables (one pte table per 2 MiB)
 -- and TLB entries, and a lazily flushed range after vfree.
 -- Steps: boot (128M unless `--mem` or arg[1] says otherwise), fragment
--- physical memory as the buddy-fragmentation scenario does, show that
+-- physical memory as the buddy-fragmentation scenario does (__GFP_NORETRY:
+-- taking everything must not wake the OOM killer for the worker), show that
 -- kmalloc(64K) fails, vmalloc 4 MiB, print how scattered its frames are,
 -- /proc/vmallocinfo and the page-table cost, touch it through the MMU,
 -- hit the guard page, then vfree and purge.
@@ -34,7 +35,7 @@ io.write(m:proc("vmallocinfo"), "\n")
 
 -- a) fragment: every page the allocator gives (reserves too), then free every odd frame
 local pages, kept = {}, {}
-for _, gfp in ipairs{ "GFP_KERNEL|__GFP_NOWARN", "GFP_ATOMIC|__GFP_NOWARN",
+for _, gfp in ipairs{ "GFP_KERNEL|__GFP_NORETRY|__GFP_NOWARN", "GFP_ATOMIC|__GFP_NOWARN",
                       "GFP_ATOMIC|__GFP_MEMALLOC|__GFP_NOWARN" } do
   while true do
     local pg = m:alloc_pages(0, gfp)

@@ -219,14 +219,23 @@ static void show_free_lists(struct machine *m, struct zone *zone)
 static void hugetlb_show_meminfo_node(struct machine *m, int nid)
 {
 	const struct hugetlb_state *hs = &m->hugetlb;
+	unsigned int last = ~0u;
 
 	if (!hs->initialised)
 		return;
-	for (int i = 0; i < HUGE_MAX_HSTATE; i++) {
-		const struct hstate *h = &hs->hstates[i];
+	/* largest first: Linux registers x86's 1 GiB hstate before the 2 MiB one */
+	for (;;) {
+		const struct hstate *h = NULL;
 
-		if (!h->order)
-			continue;
+		for (int i = 0; i < HUGE_MAX_HSTATE; i++) {
+			const struct hstate *c = &hs->hstates[i];
+
+			if (c->order && c->order < last && (!h || c->order > h->order))
+				h = c;
+		}
+		if (!h)
+			break;
+		last = h->order;
 		printk(m, "Node %d hugepages_total=%u hugepages_free=%u hugepages_surp=%u "
 			  "hugepages_size=%lukB", nid, (unsigned int)h->nr_huge_pages_node[nid],
 		       (unsigned int)h->free_huge_pages_node[nid],

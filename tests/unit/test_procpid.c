@@ -192,7 +192,7 @@ static void test_pid_lookup(void **state)
 	(void)state;
 	for (; names[n]; n++)
 		;
-	assert_int_equal(n, 10);	/* with numa_maps */
+	assert_int_equal(n, 11);	/* with numa_maps and oom_adj */
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		errno = 0;
 		assert_null(mmsim_proc_read(m, bad[i], NULL));

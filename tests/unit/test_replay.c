@@ -340,7 +340,7 @@ static void test_determinism(void **state)
 	mmsim_trace_free(t2);
 }
 
-/* A trace that writes more than the machine has: SIGKILL, -ENOMEM. */
+/* A trace that writes more than the machine has: SIGKILL, -ENOMEM, the OOM kill. */
 static void test_too_small(void **state)
 {
 	struct machine *m = test_boot("mem=64M cpus=1");
@@ -364,7 +364,8 @@ static void test_too_small(void **state)
 		ret = mmsim_access_batch(m, pid, buf, n, &done, &f);
 	assert_int_equal(ret, -ENOMEM);
 	assert_int_equal(f.signo, 9);
-	assert_int_equal(mmsim_exit(m, pid, 137), 0);
+	/* the OOM killer chose it: it died when the call returned */
+	assert_int_equal(mmsim_exit(m, pid, 137), -ESRCH);
 	check_machine(m);
 	mmsim_trace_free(tr);
 	mmsim_shutdown(m);

@@ -11,8 +11,8 @@
  * Each trace becomes a process (mmsim_spawn, named after the traced
  * command) whose address space mmsim_trace_map() builds from the trace.
  * The processes take turns of --quantum accesses in pid order, so a run is
- * deterministic. A process whose fault finds no memory (SIGKILL: the OOM
- * killer's verdict) exits, is reported, and the others go on; a SIGSEGV or
+ * deterministic. A process the OOM killer chose (in its own fault or in
+ * another's) is gone, is reported, and the others go on; a SIGSEGV or
  * SIGBUS is counted and the process carries on with its next access (the
  * trace says the program did).
  *
@@ -453,7 +453,8 @@ static void snapshot(mmsim_machine *m, struct proc *p)
 /* A signal the replayed access raised; false when it killed the process. */
 static bool take_signal(mmsim_machine *m, struct proc *p, int ret, const struct mmsim_fault *f)
 {
-	if (ret == -ENOMEM || f->signo == 9) {
+	/* the OOM killer chose it, in its own access or in another process's */
+	if (ret == -ENOMEM || ret == -ESRCH || f->signo == 9) {
 		snapshot(m, p);
 		p->killed = true;
 		mmsim_exit(m, p->pid, 128 + 9);
@@ -495,6 +496,8 @@ static uint64_t run_turn(mmsim_machine *m, struct proc *p, uint64_t quantum)
 		mmsim_mmu_stats(m, p->cpu, &s1);
 		p->hits += s1.tlb_hits - s0.tlb_hits;
 		p->misses += s1.tlb_misses - s0.tlb_misses;
+		if (ret == -ESRCH)
+			done = (size_t)-1;	/* killed during another process's turn */
 		if (ret) {
 			done++;			/* the access that raised the signal */
 			if (!take_signal(m, p, ret, &f))
