@@ -3,7 +3,7 @@
 -- ESRCH afterwards, p.alive turns false, dmesg and vmstat tell the story.
 -- Run by ctest as `mmsim run tests/lua/test_oom.lua`.
 
-local m = mmsim.boot{ mem = "128M", cpus = 2, seed = 1 }
+local m = mmsim.boot{ mem = "128M", cpus = 2, seed = 1, metadata_only = true }
 local keep, hog = m:spawn("keep"), m:spawn("hog")
 
 -- oom_score_adj: read, write, range

@@ -123,7 +123,7 @@ static int count_lines(struct machine *m, const char *needle)
  */
 static void test_biggest_dies(void **state)
 {
-	struct machine *m = test_boot("mem=128M cpus=2");
+	struct machine *m = test_boot("mem=128M cpus=2 metadata_only=1");
 	int small = spawn(m, "small"), big = spawn(m, "big"), mid = spawn(m, "mid");
 	int grow = spawn(m, "grow");
 	struct mmsim_fault f;
@@ -163,7 +163,7 @@ static void test_biggest_dies(void **state)
 /* oom_score_adj: -1000 is never chosen, 1000 is chosen first. */
 static void test_score_adj(void **state)
 {
-	struct machine *m = test_boot("mem=128M cpus=2");
+	struct machine *m = test_boot("mem=128M cpus=2 metadata_only=1");
 	int big = spawn(m, "big"), tiny = spawn(m, "tiny"), grow = spawn(m, "grow");
 	struct mmsim_fault f;
 	int adj;
@@ -194,7 +194,7 @@ static void test_score_adj(void **state)
 /* The report: header, Mem-Info, task table, summary, kill, reaper. */
 static void test_report(void **state)
 {
-	struct machine *m = test_boot("mem=128M cpus=2");
+	struct machine *m = test_boot("mem=128M cpus=2 metadata_only=1");
 	int keep = spawn(m, "keep"), hog = spawn(m, "hog");
 	unsigned long rss_kb, total_vm_kb, pgt_kb, anon, file, shmem, pid, uid, tvm, ptb, vm2, rss2;
 	struct mmsim_fault f;
@@ -268,7 +268,7 @@ static void test_report(void **state)
 /* The reaper's line, when the victim is not the task allocating. */
 static void test_reaper(void **state)
 {
-	struct machine *m = test_boot("mem=128M cpus=2");
+	struct machine *m = test_boot("mem=128M cpus=2 metadata_only=1");
 	int victim = spawn(m, "victim"), grow = spawn(m, "grow");
 	struct mmsim_fault f;
 	unsigned long pid, a, fi, sh;
@@ -294,7 +294,7 @@ static void test_reaper(void **state)
 /* Nothing killable: Linux panics; mmsim reports and fails the access. */
 static void test_nothing_killable(void **state)
 {
-	struct machine *m = test_boot("mem=64M cpus=1");
+	struct machine *m = test_boot("mem=64M cpus=1 metadata_only=1");
 	int p = spawn(m, "p");
 	struct mmsim_fault f;
 
@@ -313,7 +313,7 @@ static void test_nothing_killable(void **state)
 /* oom_kill_allocating_task: the allocating task dies, not the biggest. */
 static void test_kill_allocating_task(void **state)
 {
-	struct machine *m = test_boot("mem=128M cpus=2 sysctl=vm.oom_kill_allocating_task=1");
+	struct machine *m = test_boot("mem=128M cpus=2 metadata_only=1 sysctl=vm.oom_kill_allocating_task=1");
 	int big = spawn(m, "big"), small = spawn(m, "small");
 	struct mmsim_fault f;
 	char *line;
@@ -333,7 +333,7 @@ static void test_kill_allocating_task(void **state)
 /* Threads and processes sharing the victim's mm die with it. */
 static void test_shared_mm_dies(void **state)
 {
-	struct machine *m = test_boot("mem=128M cpus=2");
+	struct machine *m = test_boot("mem=128M cpus=2 metadata_only=1");
 	int p = spawn(m, "p"), thr, grow = spawn(m, "grow");
 	struct mmsim_fault f;
 
@@ -352,7 +352,7 @@ static void test_shared_mm_dies(void **state)
 /* /proc/PID/oom_score_adj and oom_adj, as root writes them. */
 static void test_proc_files(void **state)
 {
-	struct machine *m = test_boot("mem=256M cpus=2");
+	struct machine *m = test_boot("mem=256M cpus=2 metadata_only=1");
 	int p = spawn(m, "p"), c;
 
 	(void)state;
@@ -390,7 +390,7 @@ static void test_proc_files(void **state)
 /* The sysctls: panic_on_oom 0 only; overcommit_kbytes and ratio exclude each other. */
 static void test_sysctls(void **state)
 {
-	struct machine *m = test_boot("mem=256M cpus=2");
+	struct machine *m = test_boot("mem=256M cpus=2 metadata_only=1");
 	char err[256], buf[64];
 	char *mi;
 	unsigned long limit;
@@ -425,7 +425,7 @@ static void test_sysctls(void **state)
  */
 static void test_overcommit(void **state)
 {
-	struct machine *m = test_boot("mem=256M cpus=2");
+	struct machine *m = test_boot("mem=256M cpus=2 metadata_only=1");
 	int p = spawn(m, "p");
 	int prot = MMSIM_PROT_READ | MMSIM_PROT_WRITE;
 	int flags = MMSIM_MAP_PRIVATE | MMSIM_MAP_ANONYMOUS;
@@ -454,7 +454,7 @@ static void test_overcommit(void **state)
 /* Mode 2 with a fresh process: the limit is CommitLimit less the reserves. */
 static void test_overcommit_never_limit(void **state)
 {
-	struct machine *m = test_boot("mem=256M cpus=2 sysctl=vm.overcommit_memory=2");
+	struct machine *m = test_boot("mem=256M cpus=2 metadata_only=1 sysctl=vm.overcommit_memory=2");
 	int p = spawn(m, "p");
 	int prot = MMSIM_PROT_READ | MMSIM_PROT_WRITE;
 	int flags = MMSIM_MAP_PRIVATE | MMSIM_MAP_ANONYMOUS;
