@@ -18,6 +18,10 @@
  * clock advances by it: the model is one timeline on which one thing
  * happens at a time, the other CPUs idling meanwhile.
  *
+ * The end of the outermost charged call is the simulation's return to user
+ * mode: tasks the OOM killer sent SIGKILL during the call exit there
+ * (oom_exit_victims, oom.h), before the call's work is priced.
+ *
  * Samplers are host-side state (like api.c's registry): a malloc'd array
  * hung off the machine. Invariant: each sampler's next_due is the first
  * boundary after the clock once samplers have run; they run in next_due
