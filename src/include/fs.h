@@ -81,4 +81,10 @@ void shmem_truncate_range(struct address_space *mapping, unsigned long start);
  */
 void shmem_punch_hole(struct address_space *mapping, unsigned long start, unsigned long end);
 
+/* Swap (issue 5, swap owner): shmem's swap entries and swapin (shmem.c). */
+void shmem_swap_census(struct machine *m, void (*note)(void *arg, swp_entry_t entry), void *arg);
+void shmem_willneed(struct address_space *mapping, unsigned long start, unsigned long end);
+/* swapoff: bring every shmem page on swap type back into its object. 0 or -errno. */
+int shmem_unuse(struct machine *m, int type);
+
 #endif

@@ -39,6 +39,7 @@
 #include "mman.h"
 #include "pgalloc.h"
 #include "rmap.h"
+#include "swap.h"
 #include "tlbflush.h"
 
 #define OVERCOMMIT_GUESS	0
@@ -92,20 +93,14 @@ unsigned long vm_memory_committed(struct machine *m)
 	return m->vm_committed_pages > 0 ? (unsigned long)m->vm_committed_pages : 0;
 }
 
-/* No swap device yet (issue 5): total_swap_pages is 0. */
-static unsigned long total_swap_pages(struct machine *m)
-{
-	(void)m;
-	return 0;
-}
-
 unsigned long vm_commit_limit(struct machine *m)
 {
 	long hugetlb = global_node_page_state(m, NR_HUGETLB);
 	unsigned long ram = m->totalram_pages - min(m->totalram_pages,
 						    (unsigned long)max(hugetlb, 0L));
 
-	return ram * (unsigned long)m->sysctl.overcommit_ratio / 100 + total_swap_pages(m);
+	return ram * (unsigned long)m->sysctl.overcommit_ratio / 100 +
+	       (unsigned long)total_swap_pages(m);
 }
 
 /*
@@ -134,7 +129,7 @@ int security_vm_enough_memory_mm(struct mm_struct *mm, long pages)
 	if (m->sysctl.overcommit_memory == OVERCOMMIT_ALWAYS)
 		return 0;
 	if (m->sysctl.overcommit_memory == OVERCOMMIT_GUESS) {
-		if ((unsigned long)pages <= m->totalram_pages + total_swap_pages(m))
+		if ((unsigned long)pages <= m->totalram_pages + (unsigned long)total_swap_pages(m))
 			return 0;
 		goto error;
 	}

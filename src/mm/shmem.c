@@ -263,3 +263,35 @@ void fput(struct machine *m, struct file *f)
 	kmem_cache_free(m, m->shmem_inode_cachep, mapping);
 	kmem_cache_free(m, m->filp_cachep, f);
 }
+
+/* ---------------------------------------------------------------------- */
+/* Swap (issue 5)                                                          */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * Swap entries held by shmem objects, for validate_swap. Shmem pages are
+ * not swapped out yet (the shared xarray's value entries will hold them),
+ * so there are none to report.
+ */
+void shmem_swap_census(struct machine *m, void (*note)(void *arg, swp_entry_t entry), void *arg)
+{
+	(void)m;
+	(void)note;
+	(void)arg;
+}
+
+/* MADV_WILLNEED on a shmem mapping: read its swapped pages (none yet, see above). */
+void shmem_willneed(struct address_space *mapping, unsigned long start, unsigned long end)
+{
+	(void)mapping;
+	(void)start;
+	(void)end;
+}
+
+/* swapoff: no shmem page is on swap yet (see shmem_swap_census). */
+int shmem_unuse(struct machine *m, int type)
+{
+	(void)m;
+	(void)type;
+	return 0;
+}

@@ -19,15 +19,9 @@
 
 #include "internal.h"
 #include "sched.h"
+#include "swap.h"
 
 #define OOM_SCORE_ADJ_MIN	(-1000)
-
-/* Swap pages in all (total_swap_pages): no swap device yet. */
-static unsigned long total_swap_pages(const struct machine *m)
-{
-	(void)m;
-	return 0;
-}
 
 /* oom_badness(): LONG_MIN for tasks the OOM killer may not pick. */
 static long oom_badness(const struct task_struct *t, unsigned long totalpages)
@@ -46,7 +40,8 @@ static long oom_badness(const struct task_struct *t, unsigned long totalpages)
 
 static void proc_oom_score(struct task_struct *t, struct seq_buf *s)
 {
-	unsigned long totalpages = t->machine->totalram_pages + total_swap_pages(t->machine);
+	unsigned long totalpages = t->machine->totalram_pages +
+				   (unsigned long)total_swap_pages(t->machine);
 	long badness = oom_badness(t, totalpages);
 	unsigned long points = 0;
 
