@@ -420,10 +420,9 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma, unsi
 		return true;
 	if (vma->vm_flags & VM_LOCKED)
 		goto abort;
-	if (PageAnon(page) && PageSwapBacked(page) && !folio_test_swapcache(page)) {
-		WARN_ON_ONCE(1);	/* reclaim calls add_to_swap first */
+	/* Reclaim calls add_to_swap first (Linux warns; mmsim_try_to_unmap may ask) */
+	if (PageAnon(page) && PageSwapBacked(page) && !folio_test_swapcache(page))
 		goto abort;
-	}
 	update_hiwater_rss(mm);
 	spin_lock(&mm->page_table_lock);
 	pteval = *pte;
