@@ -222,6 +222,7 @@ struct machine {
 	struct list_head swap_active_head;	/* devices on, by priority */
 	struct list_head swap_avail_head;	/* devices with free slots, by priority */
 	spinlock_t swap_lock;			/* LOCK_SWAP: the lists, nr_swap_pages */
+	struct list_head shmem_swaplist;	/* shmem objects that have swapped */
 };
 
 /* The pglist_data of node nid. */

@@ -120,6 +120,23 @@ static inline bool pte_swp_exclusive(pte_t p) { return pte_val(p) & _PAGE_SWP_EX
 static inline pte_t pte_swp_mkexclusive(pte_t p) { return __pte(pte_val(p) | _PAGE_SWP_EXCLUSIVE); }
 static inline pte_t pte_swp_clear_exclusive(pte_t p) { return __pte(pte_val(p) & ~_PAGE_SWP_EXCLUSIVE); }
 
+/*
+ * A swap entry as an xarray value (shmem's i_pages): the type goes 58 bits
+ * up, as Linux's swp_entry_t keeps it, so that it fits beside the value bit.
+ */
+#define SWP_RADIX_TYPE_SHIFT	58
+static inline void *swp_to_radix_entry(swp_entry_t e)
+{
+	return (void *)((((unsigned long)swp_type(e) << SWP_RADIX_TYPE_SHIFT | swp_offset(e)) << 1) | 1);
+}
+static inline swp_entry_t radix_to_swp_entry(const void *v)
+{
+	unsigned long x = (unsigned long)v >> 1;
+
+	return swp_entry((unsigned int)(x >> SWP_RADIX_TYPE_SHIFT),
+			 x & ((1UL << SWP_RADIX_TYPE_SHIFT) - 1));
+}
+
 /* Shadow and value words of the swap table (xa_mk_value's shape). */
 static inline bool swp_tb_is_value(unsigned long v) { return v & 1; }
 

@@ -380,16 +380,26 @@ static inline unsigned long mapping_nr_pages(const struct address_space *mapping
 	return DIV_ROUND_UP(mapping->size, PAGE_SIZE);
 }
 
-/* ->fault (shmem_fault): the page at vmf->pgoff, created if absent, with a reference. */
+/*
+ * ->fault (shmem_fault): the page at vmf->pgoff, created if absent, read
+ * back if on swap (a major fault), with a reference.
+ */
 static vm_fault_t __do_fault(struct vm_fault *vmf)
 {
 	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
+	vm_fault_t ret = 0;
+	bool major;
 	int err = 0;
 
-	vmf->page = shmem_get_page(mapping, vmf->pgoff, true, &err);
+	vmf->page = shmem_get_folio_fault(mapping, vmf->pgoff, vmf->vma, vmf->address, &major,
+					  &err);
+	if (major) {
+		ret = VM_FAULT_MAJOR;
+		count_vm_event(vmf->m, PGMAJFAULT);
+	}
 	if (!vmf->page)
-		return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
-	return 0;
+		return ret | (err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS);
+	return ret;
 }
 
 /*
@@ -520,7 +530,7 @@ static vm_fault_t do_fault_around(struct vm_fault *vmf)
 
 static vm_fault_t do_read_fault(struct vm_fault *vmf)
 {
-	vm_fault_t ret;
+	vm_fault_t ret, major;
 
 	/* shmem's vm_ops has map_pages (filemap_map_pages): fault around first. */
 	if (FAULT_AROUND_PAGES > 1) {
@@ -529,19 +539,20 @@ static vm_fault_t do_read_fault(struct vm_fault *vmf)
 			return ret;
 	}
 	ret = __do_fault(vmf);
-	if (ret)
+	if (ret & VM_FAULT_ERROR)
 		return ret;
+	major = ret & VM_FAULT_MAJOR;
 	ret = finish_fault(vmf);
 	if (ret)
 		put_page(vmf->m, vmf->page);
-	return ret;
+	return ret | major;
 }
 
 /* A private write: the cache page is copied into a new anonymous page. */
 static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	vm_fault_t ret;
+	vm_fault_t ret, major;
 
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
@@ -549,32 +560,34 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	if (!vmf->cow_page)
 		return VM_FAULT_OOM;
 	ret = __do_fault(vmf);
-	if (ret) {
+	if (ret & VM_FAULT_ERROR) {
 		put_page(vmf->m, vmf->cow_page);
 		return ret;
 	}
+	major = ret & VM_FAULT_MAJOR;
 	copy_user_highpage(vmf->m, vmf->cow_page, vmf->page);
 	SetPageUptodate(vmf->cow_page);
 	ret = finish_fault(vmf);
 	put_page(vmf->m, vmf->page);
 	if (ret)
 		put_page(vmf->m, vmf->cow_page);
-	return ret;
+	return ret | major;
 }
 
 static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 {
-	vm_fault_t ret = __do_fault(vmf);
+	vm_fault_t ret = __do_fault(vmf), major;
 
-	if (ret)
+	if (ret & VM_FAULT_ERROR)
 		return ret;
+	major = ret & VM_FAULT_MAJOR;
 	ret = finish_fault(vmf);
 	if (ret) {
 		put_page(vmf->m, vmf->page);
-		return ret;
+		return ret | major;
 	}
 	SetPageDirty(vmf->page);	/* fault_dirty_shared_page */
-	return 0;
+	return major;
 }
 
 static vm_fault_t do_fault(struct vm_fault *vmf)

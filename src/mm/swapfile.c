@@ -915,6 +915,7 @@ void swap_init(struct machine *m)
 {
 	INIT_LIST_HEAD(&m->swap_active_head);
 	INIT_LIST_HEAD(&m->swap_avail_head);
+	INIT_LIST_HEAD(&m->shmem_swaplist);
 	spin_lock_init(&m->swap_lock, LOCK_SWAP);
 	m->least_priority = -1;
 }

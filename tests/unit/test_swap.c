@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fs.h"
 #include "harness.h"
 #include "mm.h"
 #include "mmsim/mmsim.h"
@@ -648,6 +649,77 @@ static void test_count_continuation(void **state)
 	mmsim_shutdown(m);
 }
 
+/* Reclaim of a shmem page: unmapped, written by shmem_writeout, freed from the swap cache. */
+static swp_entry_t shmem_swap_out(struct machine *m, struct page *page)
+{
+	swp_entry_t entry;
+
+	get_page(page);
+	assert_true(try_to_unmap(m, page));
+	assert_int_equal(shmem_writeout(m, page), 0);
+	assert_true(folio_test_swapcache(page));
+	assert_null(page->mapping);
+	entry = folio_swap_entry(page);
+	assert_int_equal(page_ref_count(page), 2);
+	__delete_from_swap_cache(m, page, NULL);
+	put_swap_folio(m, page, entry);
+	put_page(m, page);
+	return entry;
+}
+
+/* shmem pages go out as value entries in the object and come back on a fault. */
+static void test_shmem(void **state)
+{
+	(void)state;
+	for (size_t d = 0; d < ARRAY_SIZE(designs); d++) {
+		struct machine *m = boot(designs[d], NULL);
+		int p = mmsim_spawn(m, "p"), c;
+		int64_t a = mmsim_mmap(m, p, 0, 4 * PG, MMSIM_PROT_READ | MMSIM_PROT_WRITE,
+				       MMSIM_MAP_SHARED | MMSIM_MAP_ANONYMOUS, -1, 0);
+		long shmem;
+		unsigned long maj;
+		swp_entry_t e;
+
+		assert_true(a > 0);
+		fill(m, p, (uint64_t)a, 4, 37);
+		c = mmsim_fork(m, p);
+		verify(m, c, (uint64_t)a, 1, 37);
+		shmem = meminfo(m, "Shmem:");
+		e = shmem_swap_out(m, page_at(m, p, (uint64_t)a + PG));
+		assert_int_equal(__swap_count(m, e), 1);
+		assert_int_equal(meminfo(m, "Shmem:"), shmem - 4);
+		assert_int_equal(meminfo(m, "SwapFree:"), 4094 * 4);
+		assert_int_equal(smaps_kb(m, p, (uint64_t)a, "\nSwap:"), 4);
+		assert_int_equal(smaps_kb(m, c, (uint64_t)a, "\nSwap:"), 4);
+		assert_int_equal(status_kb(m, p, "VmSwap:"), 0);	/* not the process's own */
+		check_machine(m);
+		/* the child faults it back: major; the slot is freed at once */
+		maj = task(m, c)->maj_flt;
+		verify(m, c, (uint64_t)a, 1, 37);
+		assert_int_equal(task(m, c)->maj_flt, maj + 1);
+		assert_int_equal(meminfo(m, "SwapFree:"), 4095 * 4);
+		assert_int_equal(meminfo(m, "Shmem:"), shmem);
+		maj = task(m, p)->maj_flt;
+		verify(m, p, (uint64_t)a, 1, 37);
+		assert_int_equal(task(m, p)->maj_flt, maj);
+		check_machine(m);
+
+		/* swapoff brings a swapped shmem page home; exit frees another's slot */
+		shmem_swap_out(m, page_at(m, p, (uint64_t)a + 2 * PG));
+		assert_int_equal(mmsim_swapon(m, "/s2", 1 << 20, 1), 0);
+		shmem_swap_out(m, page_at(m, p, (uint64_t)a + 3 * PG));
+		assert_int_equal(mmsim_swapoff(m, "/swapfile"), 0);
+		assert_int_equal(meminfo(m, "SwapFree:"), 254 * 4);
+		check_machine(m);
+		verify(m, p, (uint64_t)a, 2, 37);
+		assert_int_equal(mmsim_exit(m, c, 0), 0);
+		assert_int_equal(mmsim_exit(m, p, 0), 0);
+		assert_int_equal(meminfo(m, "SwapFree:"), 255 * 4);
+		check_machine(m);
+		mmsim_shutdown(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -664,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_io_errors),
 		cmocka_unit_test(test_zero_pages),
 		cmocka_unit_test(test_count_continuation),
+		cmocka_unit_test(test_shmem),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -384,9 +384,18 @@ static void smaps_walk_vma(struct vm_area_struct *vma, struct mem_size_stats *ms
 	}
 }
 
-/* smap_gather_stats(): no shmem swap yet, so only the walk. */
+/*
+ * smap_gather_stats(): the walk, plus a shmem VMA's pages on swap, which no
+ * pte shows (shmem_swap_usage; a private writable mapping of a shmem file,
+ * where COW pages would hide some, is not made by anything yet).
+ */
 static void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats *mss)
 {
+	struct address_space *mapping = vma->vm_file ? vma->vm_file->f_mapping : NULL;
+
+	if (mapping && mapping->swapbacked && !mapping->hstate)
+		mss->swap += shmem_partial_swap_usage(mapping, vma->vm_pgoff,
+						      vma->vm_pgoff + vma_pages(vma));
 	if (vma->vm_mm)
 		smaps_walk_vma(vma, mss);
 }
