@@ -10,8 +10,8 @@
  * In metadata-only mode pages hold no data: nothing is read or written,
  * the counters move as if it were.
  *
- * Counters: pswpout/pswpin per page, pgpgout/pgpgin in 512-byte sectors
- * (/proc/vmstat shows them halved, in KiB, as Linux does).
+ * Counters: pswpout/pswpin per page, pgpgout/pgpgin in KiB (what
+ * /proc/vmstat shows; Linux counts sectors and halves them there).
  *
  * Errors: fault injection (the "swap_write"/"swap_read" kinds of
  * mmsim_fail_nth) or a host error. A failed write leaves the folio dirty in
@@ -80,7 +80,7 @@ int swap_writepage(struct machine *m, struct page *folio)
 		return ret;
 	}
 	count_vm_event(m, PSWPOUT);
-	count_vm_events(m, PGPGOUT, SECTORS_PER_PAGE);
+	count_vm_events(m, PGPGOUT, PAGE_SIZE >> 10);
 	return 0;
 }
 
@@ -106,6 +106,6 @@ int swap_read_folio(struct machine *m, struct page *folio)
 		return -EIO;
 	SetPageUptodate(folio);
 	count_vm_event(m, PSWPIN);
-	count_vm_events(m, PGPGIN, SECTORS_PER_PAGE);
+	count_vm_events(m, PGPGIN, PAGE_SIZE >> 10);
 	return 0;
 }
