@@ -433,18 +433,26 @@ static int madvise_willneed(struct vm_area_struct *vma, unsigned long start, uns
 			       linear_page_index(vma, end));
 		return 0;
 	}
-	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
-		pte_t *pte = walk_pte(mm, addr);
-		struct page *folio;
-		bool major;
-		int err;
+	unsigned long addr = start;
+	pmd_t *pmd;
 
-		if (!pte || !is_swap_pte(*pte) || !swap_entry_valid(m, pte_to_swp_entry(*pte)))
-			continue;
-		folio = swapin_single(m, pte_to_swp_entry(*pte), GFP_HIGHUSER_MOVABLE, vma, addr,
-				      &major, &err);
-		if (folio)
-			put_page(m, folio);
+	while ((pmd = next_pte_table(mm, &addr, end))) {
+		unsigned long next = block_end(addr, PMD_SIZE, end);
+
+		for (; addr < next && !pmd_trans_huge(*pmd); addr += PAGE_SIZE) {
+			pte_t *pte = pte_offset(mm, pmd, addr);
+			struct page *folio;
+			bool major;
+			int err;
+
+			if (!is_swap_pte(*pte) || !swap_entry_valid(m, pte_to_swp_entry(*pte)))
+				continue;
+			folio = swapin_single(m, pte_to_swp_entry(*pte), GFP_HIGHUSER_MOVABLE, vma,
+					      addr, &major, &err);
+			if (folio)
+				put_page(m, folio);
+		}
+		addr = next;
 	}
 	return 0;
 }

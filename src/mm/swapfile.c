@@ -794,13 +794,14 @@ static void unuse_pte(struct vm_area_struct *vma, pte_t *pte, unsigned long addr
 	swap_free(m, entry);
 }
 
-/* unuse_vma: every swap pte of si's type in vma brought back. 0 or -errno. */
-static int unuse_vma(struct swap_info_struct *si, struct vm_area_struct *vma)
+/* unuse_pte_range: the swap ptes of si in [addr, end), one pte table. */
+static int unuse_pte_range(struct swap_info_struct *si, struct vm_area_struct *vma,
+			   unsigned long addr, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct machine *m = mm->machine;
 
-	for (unsigned long addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
+	for (; addr < end; addr += PAGE_SIZE) {
 		pte_t *pte = walk_pte(mm, addr);
 		swp_entry_t entry;
 		struct page *folio;
@@ -825,6 +826,27 @@ static int unuse_vma(struct swap_info_struct *si, struct vm_area_struct *vma)
 		spin_unlock(&mm->page_table_lock);
 		if (folio)
 			put_page(m, folio);
+	}
+	return 0;
+}
+
+/* unuse_vma: every swap pte of si's type in vma brought back. 0 or -errno. */
+static int unuse_vma(struct swap_info_struct *si, struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long addr = vma->vm_start, end = vma->vm_end;
+	pmd_t *pmd;
+	int ret;
+
+	while ((pmd = next_pte_table(mm, &addr, end))) {
+		unsigned long next = block_end(addr, PMD_SIZE, end);
+
+		if (!pmd_trans_huge(*pmd)) {
+			ret = unuse_pte_range(si, vma, addr, next);
+			if (ret)
+				return ret;
+		}
+		addr = next;
 	}
 	return 0;
 }

@@ -720,6 +720,27 @@ static void test_shmem(void **state)
 	}
 }
 
+/* metadata_only: no bytes move, the counters and faults do. */
+static void test_metadata_only(void **state)
+{
+	struct machine *m = boot(designs[0], "metadata_only=1");
+	int p = mmsim_spawn(m, "p");
+	uint64_t a = map_anon(m, p, 2);
+	struct mmsim_fault f;
+	unsigned long maj;
+
+	(void)state;
+	assert_int_equal(mmsim_touch(m, p, a, 2 * PG, 1, &f), 0);
+	swap_out(m, p, a);
+	assert_int_equal(ev(m, PSWPOUT), 1);
+	maj = task(m, p)->maj_flt;
+	assert_int_equal(mmsim_touch(m, p, a, PG, 0, &f), 0);
+	assert_int_equal(task(m, p)->maj_flt, maj + 1);
+	assert_int_equal(ev(m, PSWPIN), 1);
+	check_machine(m);
+	mmsim_shutdown(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -737,6 +758,7 @@ int main(void)
 		cmocka_unit_test(test_zero_pages),
 		cmocka_unit_test(test_count_continuation),
 		cmocka_unit_test(test_shmem),
+		cmocka_unit_test(test_metadata_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
