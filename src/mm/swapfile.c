@@ -349,6 +349,17 @@ static unsigned long cluster_alloc_swap_entry(struct machine *m, struct swap_inf
 	return 0;
 }
 
+/*
+ * folio_free_swap on a folio found by a swap cache lookup: hold it while
+ * the cache lets go, which may drop what was its last reference.
+ */
+static void try_to_free_swap_folio(struct machine *m, struct page *folio)
+{
+	get_page(folio);
+	folio_free_swap(m, folio);
+	put_page(m, folio);
+}
+
 /* Give back swap-cache-only slots of a full device (swap_reclaim_full_clusters). */
 static void swap_reclaim_cache_only(struct machine *m, struct swap_info_struct *si)
 {
@@ -359,7 +370,7 @@ static void swap_reclaim_cache_only(struct machine *m, struct swap_info_struct *
 			continue;
 		folio = swap_cache_peek(m, swp_entry((unsigned int)si->type, off));
 		if (folio && !PageLocked(folio) && !PageWriteback(folio))
-			folio_free_swap(m, folio);
+			try_to_free_swap_folio(m, folio);
 	}
 }
 
@@ -507,8 +518,8 @@ bool folio_free_swap(struct machine *m, struct page *folio)
 		return false;
 	if (folio_swapped(m, folio))
 		return false;
-	delete_from_swap_cache(m, folio);
 	SetPageDirty(folio);	/* the only copy is in memory now */
+	delete_from_swap_cache(m, folio);
 	return true;
 }
 
@@ -534,7 +545,7 @@ void free_swap_and_cache(struct machine *m, swp_entry_t entry)
 	if (!folio || PageLocked(folio))
 		return;
 	if (!page_mapped(folio) || vm_swap_full(m))
-		folio_free_swap(m, folio);
+		try_to_free_swap_folio(m, folio);
 }
 
 long total_swap_pages(struct machine *m)
@@ -883,7 +894,7 @@ int try_to_unuse(struct machine *m, struct swap_info_struct *si)
 		struct page *folio = swap_cache_peek(m, swp_entry((unsigned int)si->type, off));
 
 		if (folio)
-			folio_free_swap(m, folio);
+			try_to_free_swap_folio(m, folio);
 	}
 	return si->inuse_pages ? -EBUSY : 0;
 }

@@ -19,6 +19,7 @@
 
 #include "fs.h"
 #include "harness.h"
+#include "memory.h"
 #include "mm.h"
 #include "mmsim/mmsim.h"
 #include "pgalloc.h"
@@ -741,6 +742,125 @@ static void test_metadata_only(void **state)
 	mmsim_shutdown(m);
 }
 
+/*
+ * Nothing lost: random writes, swap-outs (of anonymous and shmem pages),
+ * reads, forks, exits, DONTNEED, swapoff/swapon, against a model of every
+ * page's contents; the validators every few steps.
+ */
+#define R_PROCS		6
+#define R_PAGES		12
+
+struct rproc {
+	int pid;		/* 0: free */
+	uint32_t val[R_PAGES];	/* the anon page's first word (0: never written) */
+};
+
+static uint32_t read_word(struct machine *m, int pid, uint64_t addr)
+{
+	uint32_t v;
+
+	assert_int_equal(mmsim_read(m, pid, addr, &v, sizeof(v), NULL), 0);
+	return v;
+}
+
+static void random_step(struct machine *m, struct rproc *r, uint64_t a, uint64_t s,
+			uint32_t *shared, unsigned int *seed)
+{
+	unsigned int op = (unsigned int)rand_r(seed) % 9, i = (unsigned int)rand_r(seed) % R_PAGES;
+	struct rproc *p = &r[(unsigned int)rand_r(seed) % R_PROCS];
+	uint32_t v = (uint32_t)rand_r(seed) | 1;
+	pte_t *pte;
+
+	if (!p->pid)
+		return;
+	switch (op) {
+	case 0: case 1:		/* write an anon page */
+		assert_int_equal(mmsim_write(m, p->pid, a + i * PG, &v, sizeof(v), NULL), 0);
+		p->val[i] = v;
+		break;
+	case 2:			/* write a shmem page */
+		assert_int_equal(mmsim_write(m, p->pid, s + i * PG, &v, sizeof(v), NULL), 0);
+		shared[i] = v;
+		break;
+	case 3:			/* reclaim an anon page */
+		pte = walk_pte(task(m, p->pid)->mm, a + i * PG);
+		if (pte && pte_present(*pte) && !is_zero_pfn(m, pte_pfn(*pte)) &&
+		    get_nr_swap_pages(m) > 0)
+			swap_out_page(m, pfn_to_page(m, pte_pfn(*pte)));
+		break;
+	case 4:			/* reclaim a shmem page */
+		pte = walk_pte(task(m, p->pid)->mm, s + i * PG);
+		if (pte && pte_present(*pte) && get_nr_swap_pages(m) > 0)
+			shmem_swap_out(m, pfn_to_page(m, pte_pfn(*pte)));
+		break;
+	case 5:			/* read back */
+		assert_int_equal(read_word(m, p->pid, a + i * PG), p->val[i]);
+		assert_int_equal(read_word(m, p->pid, s + i * PG), shared[i]);
+		break;
+	case 6:			/* fork into a free slot, or exit */
+		for (int k = 0; k < R_PROCS; k++) {
+			if (r[k].pid)
+				continue;
+			r[k] = *p;
+			r[k].pid = mmsim_fork(m, p->pid);
+			assert_true(r[k].pid > 0);
+			return;
+		}
+		assert_int_equal(mmsim_exit(m, p->pid, 0), 0);
+		p->pid = 0;
+		break;
+	case 7:			/* DONTNEED one page */
+		assert_int_equal(mmsim_madvise(m, p->pid, a + i * PG, PG, 4), 0);
+		p->val[i] = 0;
+		break;
+	case 8:			/* swapoff and on again, now and then */
+		if (rand_r(seed) % 8 == 0) {
+			assert_int_equal(mmsim_swapoff(m, "/swapfile"), 0);
+			assert_int_equal(mmsim_swapon(m, "/swapfile", 16 << 20, -1), 0);
+		}
+		break;
+	}
+}
+
+static void test_random_nothing_lost(void **state)
+{
+	(void)state;
+	for (size_t d = 0; d < ARRAY_SIZE(designs); d++) {
+		struct machine *m = boot(designs[d], NULL);
+		struct rproc r[R_PROCS];
+		uint32_t shared[R_PAGES];
+		unsigned int seed = 1234 + (unsigned int)d;
+		uint64_t a, s;
+
+		memset(r, 0, sizeof(r));
+		memset(shared, 0, sizeof(shared));
+		r[0].pid = mmsim_spawn(m, "r");
+		a = map_anon(m, r[0].pid, R_PAGES);
+		s = (uint64_t)mmsim_mmap(m, r[0].pid, 0, R_PAGES * PG,
+					 MMSIM_PROT_READ | MMSIM_PROT_WRITE,
+					 MMSIM_MAP_SHARED | MMSIM_MAP_ANONYMOUS, -1, 0);
+		for (int step = 0; step < 1500; step++) {
+			random_step(m, r, a, s, shared, &seed);
+			if (step % 25 == 0)
+				check_machine(m);
+		}
+		for (int k = 0; k < R_PROCS; k++)
+			for (unsigned int i = 0; r[k].pid && i < R_PAGES; i++) {
+				assert_int_equal(read_word(m, r[k].pid, a + i * PG), r[k].val[i]);
+				assert_int_equal(read_word(m, r[k].pid, s + i * PG), shared[i]);
+			}
+		check_machine(m);
+		/* the run did what it is about */
+		assert_true(ev(m, PSWPOUT) > 50 && ev(m, PSWPIN) > 20 && ev(m, PGMAJFAULT) > 10);
+		for (int k = 0; k < R_PROCS; k++)
+			if (r[k].pid)
+				assert_int_equal(mmsim_exit(m, r[k].pid, 0), 0);
+		assert_int_equal(meminfo(m, "SwapFree:"), meminfo(m, "SwapTotal:"));
+		check_machine(m);
+		mmsim_shutdown(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -759,6 +879,7 @@ int main(void)
 		cmocka_unit_test(test_count_continuation),
 		cmocka_unit_test(test_shmem),
 		cmocka_unit_test(test_metadata_only),
+		cmocka_unit_test(test_random_nothing_lost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
