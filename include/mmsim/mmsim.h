@@ -226,8 +226,9 @@ int mmsim_rmap_walk_page(mmsim_machine *m, int pid, uint64_t addr, struct mmsim_
 /*
  * try_to_unmap the page mapped at addr from every process (what reclaim
  * does before freeing it): 1 if no pte maps it any more, 0 if it had to
- * stay (anonymous pages need swap unless MADV_FREE'd and clean; mlocked
- * pages stay), -ESRCH or -EFAULT.
+ * stay (an anonymous page needs its swap slot first, which reclaim's
+ * add_to_swap gives and this call does not, unless MADV_FREE'd and clean;
+ * mlocked pages stay), -ESRCH or -EFAULT.
  */
 int mmsim_try_to_unmap(mmsim_machine *m, int pid, uint64_t addr);
 
