@@ -37,7 +37,8 @@ void mmsim_config_free(mmsim_config *cfg);
  * pgtable_levels (4|5), aslr (0|1), debug_tlbflush (0|1), vmalloc_fault (0|1), kernel_image
  * (size), movablecore (size), kernelcore (size), console (0|1), sysctl
  * ("vm.KEY=VALUE", repeatable). Returns 0 or -EINVAL with a reason.
- * swap and disk parse (they are the interface) but are refused by
+ * swap ("SIZE" or "SIZE@PRIO": a swap file /swapfile at boot, see
+ * mmsim_swapon). disk parses (it is the interface) but is refused by
  * mmsim_boot: not built yet. arch i386 and i386-pae boot, but processes
  * cannot run on them yet (spawn and exec answer -ENOEXEC).
  * hugetlb: hugepagesz (2M|1G) then hugepages (N), as pairs in order like
@@ -225,8 +226,9 @@ int mmsim_rmap_walk_page(mmsim_machine *m, int pid, uint64_t addr, struct mmsim_
 /*
  * try_to_unmap the page mapped at addr from every process (what reclaim
  * does before freeing it): 1 if no pte maps it any more, 0 if it had to
- * stay (anonymous pages need swap unless MADV_FREE'd and clean; mlocked
- * pages stay), -ESRCH or -EFAULT.
+ * stay (an anonymous page needs its swap slot first, which reclaim's
+ * add_to_swap gives and this call does not, unless MADV_FREE'd and clean;
+ * mlocked pages stay), -ESRCH or -EFAULT.
  */
 int mmsim_try_to_unmap(mmsim_machine *m, int pid, uint64_t addr);
 
@@ -261,7 +263,10 @@ int mmsim_kmem_cache_free(mmsim_machine *m, mmsim_cache *c, uint64_t addr);
 void mmsim_kmem_cache_destroy(mmsim_machine *m, mmsim_cache *c);
 
 /* Fault injection: make the nth next page ("page") or slab ("slab")
- * allocation fail; repeat != 0 keeps failing after it. nth = 0 disarms. */
+ * allocation fail, or the nth next swap write ("swap_write": the page stays
+ * in memory, dirty) or swap read ("swap_read": SIGBUS for the faulting
+ * task) get an I/O error; repeat != 0 keeps failing after it. nth = 0
+ * disarms. */
 int mmsim_fail_nth(mmsim_machine *m, const char *kind, unsigned long nth, int repeat);
 
 /* ---- Simulated time (kernel/timer.c, kernel/api_clock.c) ---- */
@@ -466,6 +471,26 @@ size_t mmsim_trace_next(const mmsim_trace *tr, struct mmsim_trace_cursor *c,
  */
 int mmsim_trace_map(mmsim_machine *m, int pid, const mmsim_trace *tr, char *err,
 		    size_t errlen);
+/* ---- Swap (issue 5): swap files ---- */
+
+/*
+ * swapon(2) of a new swap file of size bytes (a multiple of 4 KiB, 40 KiB
+ * to 256 GiB): a real host file, created under $TMPDIR and unlinked at
+ * once, holding what is swapped out. path is the name /proc/swaps shows
+ * ("/swapfile2"). prio is -1 for the default (-2, -3, ... in swapon
+ * order) or 0..32767; higher priorities fill first, equal ones in turn.
+ * 0, -EINVAL, -EBUSY (path is on already), -EPERM (24 devices on),
+ * -ENOMEM, or the host's errno creating the file.
+ */
+int mmsim_swapon(mmsim_machine *m, const char *path, uint64_t size, int prio);
+/*
+ * swapoff(2): every page on the device is read back into memory (mapped
+ * where its swap ptes were, or into its shmem object), then the device
+ * goes. 0, -EINVAL (no such device), -ENOMEM or -EIO (a page could not be
+ * brought back: the device stays on).
+ */
+int mmsim_swapoff(mmsim_machine *m, const char *path);
+
 /* ---- NUMA memory policy (set_mempolicy(2), mbind(2), get_mempolicy(2)) ---- */
 
 /*

@@ -37,6 +37,9 @@ struct address_space {
 	struct hstate *hstate;
 	struct resv_map *resv_map;	/* reserved or instantiated indices */
 	unsigned long nrpages_max;
+	/* swap (issue 5): shmem pages on swap are value entries in i_pages */
+	unsigned long swapped;		/* how many (shmem_inode_info->swapped) */
+	struct list_head swaplist;	/* machine->shmem_swaplist once one went out */
 };
 
 struct file {
@@ -80,5 +83,35 @@ void shmem_truncate_range(struct address_space *mapping, unsigned long start);
  * PUNCH_HOLE, as MADV_REMOVE asks): the caller has unmapped them.
  */
 void shmem_punch_hole(struct address_space *mapping, unsigned long start, unsigned long end);
+
+/* ---- Swap (issue 5, swap owner): shmem pages out and back (shmem.c) ---- */
+
+/*
+ * CONTRACT (reclaim's pageout of a shmem folio, shmem_writeout): folio is
+ * in its object's cache, unmapped (try_to_unmap), and gets a swap slot: the
+ * cache's slot becomes the swap entry (a value entry, mapping->swapped),
+ * the folio moves to the swap cache (mapping NULL, NR_SHMEM and
+ * NR_FILE_PAGES move to NR_SWAPCACHE) and is written. Then reclaim
+ * removes it from the swap cache as for an anonymous folio
+ * (__delete_from_swap_cache, put_swap_folio). 0; -ENOMEM (no swap slot:
+ * the folio stays in its object, dirty; -EINVAL for a mapping that is not
+ * swap-backed); -EIO (written badly: it stays in the swap cache, dirty).
+ */
+int shmem_writeout(struct machine *m, struct page *folio);
+/*
+ * The page at index for a fault: shmem_get_page(create), bringing a
+ * swapped page back (*major when it had to be read: the caller counts
+ * pgmajfault). NULL with *err as shmem_get_page, or -EIO (read error).
+ */
+struct page *shmem_get_folio_fault(struct address_space *mapping, unsigned long index,
+				   struct vm_area_struct *vma, unsigned long addr, bool *major,
+				   int *err);
+/* Swapped pages of mapping at [start, end) (smaps' Swap of a shmem VMA). */
+unsigned long shmem_partial_swap_usage(struct address_space *mapping, unsigned long start,
+				       unsigned long end);
+void shmem_swap_census(struct machine *m, void (*note)(void *arg, swp_entry_t entry), void *arg);
+void shmem_willneed(struct address_space *mapping, unsigned long start, unsigned long end);
+/* swapoff: bring every shmem page on swap type back into its object. 0 or -errno. */
+int shmem_unuse(struct machine *m, int type);
 
 #endif

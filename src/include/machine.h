@@ -32,6 +32,8 @@
 
 #define MMSIM_MAX_SYSCTL_ARGS	64
 #define MMSIM_MAX_E820		16
+/* Swap devices (swap.h): 32 swap types less the 8 non-swap entry types of x86-64 6.x. */
+#define MMSIM_MAX_SWAPFILES	24
 
 enum mmsim_arch { ARCH_X86_64, ARCH_I386_PAE, ARCH_I386 };
 enum rmap_mode { RMAP_SCAN, RMAP_PTE_CHAIN, RMAP_ANON_VMA, RMAP_ANON_VMA_CHAIN };
@@ -44,6 +46,7 @@ struct boot_config {
 	int nr_nodes;
 	int nr_cpus;
 	uint64_t swap_bytes;
+	int swap_prio;			/* --swap SIZE@PRIO; -1: the default (-2) */
 	char disk[512];
 	enum rmap_mode rmap;
 	enum thp_mode thp;
@@ -86,7 +89,10 @@ struct e820_entry {
 #define E820_RESERVED	2
 
 /* Fault injection: fail the Nth allocation of a kind (1-based; 0 = off). */
-enum fail_kind { FAIL_PAGE_ALLOC, FAIL_SLAB_ALLOC, NR_FAIL_KINDS };
+enum fail_kind { FAIL_PAGE_ALLOC, FAIL_SLAB_ALLOC,
+		 /* swap (issue 5): the Nth swap write / read gets -EIO */
+		 FAIL_SWAP_WRITE, FAIL_SWAP_READ,
+		 NR_FAIL_KINDS };
 struct fault_inject {
 	unsigned long nth[NR_FAIL_KINDS];	/* fail when count reaches this */
 	unsigned long count[NR_FAIL_KINDS];	/* attempts seen since armed */
@@ -214,6 +220,16 @@ struct machine {
 		int printed, missed;
 	} oom_rs, pfoom_rs;
 	bool oom_adj_warned;		/* the oom_adj deprecation line, once */
+	/* Swap (issue 5, swap owner): mm/swapfile.c's globals (swap.h). */
+	struct swap_info_struct *swap_info[MMSIM_MAX_SWAPFILES];
+	int nr_swapfiles;			/* swap_info slots ever used */
+	long nr_swap_pages;			/* free slots of writable devices */
+	long total_swap_pages;			/* slots of writable devices */
+	int least_priority;			/* the last default priority given */
+	struct list_head swap_active_head;	/* devices on, by priority */
+	struct list_head swap_avail_head;	/* devices with free slots, by priority */
+	spinlock_t swap_lock;			/* LOCK_SWAP: the lists, nr_swap_pages */
+	struct list_head shmem_swaplist;	/* shmem objects that have swapped */
 };
 
 /* The pglist_data of node nid. */

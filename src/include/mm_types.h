@@ -357,6 +357,8 @@ struct vm_area_struct {
 	struct mempolicy *vm_policy;	/* NUMA policy, NULL: the task's (mempolicy.h) */
 	/* hugetlb (mm/hugetlb.c): a private mapping's resv_map | HPAGE_RESV_* bits */
 	void *vm_private_data;
+	/* swap (issue 5): VMA readahead's last fault address, window, hits (swap_state.c) */
+	unsigned long swap_readahead_info;
 };
 
 /* Per-mm RSS counters (enum in include/linux/mm_types_task.h). */

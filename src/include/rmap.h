@@ -132,6 +132,9 @@ void folio_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma,
 			     unsigned long address, pte_t *pte);
 void folio_add_anon_rmap_pte(struct page *page, struct vm_area_struct *vma,
 			     unsigned long address, pte_t *pte, bool exclusive);
+/* swapin of a folio not yet anonymous (swap, issue 5): see rmap.c */
+void folio_add_new_anon_rmap_swapin(struct page *page, struct vm_area_struct *vma,
+				    unsigned long address, pte_t *pte, bool exclusive);
 /* fork: +1 mapcount for the child's pte (in dst_vma), not exclusive */
 void folio_dup_anon_rmap_pte(struct page *page, struct vm_area_struct *dst_vma, pte_t *pte);
 void folio_add_file_rmap_pte(struct page *page, struct vm_area_struct *vma, pte_t *pte);

@@ -327,6 +327,11 @@ int mmsim_fail_nth(mmsim_machine *m, const char *kind, unsigned long nth, int re
 		k = FAIL_PAGE_ALLOC;
 	else if (!strcmp(kind, "slab"))
 		k = FAIL_SLAB_ALLOC;
+	/* swap (issue 5) */
+	else if (!strcmp(kind, "swap_write"))
+		k = FAIL_SWAP_WRITE;
+	else if (!strcmp(kind, "swap_read"))
+		k = FAIL_SWAP_READ;
 	else
 		return -EINVAL;
 	m->fail.nth[k] = nth;

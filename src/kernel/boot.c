@@ -144,6 +144,7 @@ struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t er
 	INIT_LIST_HEAD(&m->tasks);
 	INIT_LIST_HEAD(&m->mm_list);
 	INIT_LIST_HEAD(&m->shrinker_list);	/* dcache (issue 5) */
+	swap_init(m);	/* swap (issue 5) */
 	vm_sysctls_defaults(&m->sysctl);
 	timer_init(m);
 	calc_load_init(m);
@@ -176,6 +177,11 @@ struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t er
 	hugetlb_init(m);
 	if (apply_boot_sysctls(m, err, errlen))
 		goto fail;
+	/* swap (issue 5): --swap SIZE[@PRIO] is a swap file at /swapfile */
+	if (cfg->swap_bytes && sys_swapon(m, "/swapfile", cfg->swap_bytes, cfg->swap_prio)) {
+		snprintf(err, errlen, "--swap: cannot set up the swap file (host or memory)");
+		goto fail;
+	}
 	return m;
 fail:
 	machine_shutdown(m);
@@ -189,6 +195,7 @@ void machine_shutdown(struct machine *m)
 	api_registry_free(m);
 	api_clock_free(m);
 	processes_exit(m);
+	swap_exit(m);	/* swap (issue 5): the host files */
 	calc_load_exit(m);
 	timer_exit(m);
 	hugetlb_exit(m);
@@ -240,6 +247,7 @@ static int validate_processes(struct machine *m)
 	problems += validate_rmap(m) + validate_lru(m);
 	problems += validate_mempolicies(m);
 	problems += validate_hugetlb(m);
+	problems += validate_swap(m);	/* swap (issue 5) */
 	if (m->tlbstate)
 		problems += validate_tlb(m);
 	return problems;

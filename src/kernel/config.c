@@ -31,6 +31,7 @@
 #define MIN_NODE_BYTES		(8ULL << 20)
 #define MAX_MEM_BYTES		(64ULL << 50)	/* 64 PiB: 57-bit physical addresses */
 #define MIN_SWAP_BYTES		(40ULL << 10)	/* mkswap's minimum: 10 pages */
+#define MAX_SWAP_BYTES		(256ULL << 30)	/* swap (issue 5): see swapfile.c */
 #define I386_MAX_MEM		(4ULL << 30)
 #define I386_PAE_MAX_MEM	(64ULL << 30)
 
@@ -121,6 +122,7 @@ int boot_config_defaults(struct boot_config *cfg)
 	cfg->pcid = true;
 	cfg->pgtable_levels = 4;
 	cfg->kernel_image_bytes = 16ULL << 20;
+	cfg->swap_prio = -1;	/* swap (issue 5): the default priority */
 	return 0;
 }
 
@@ -296,6 +298,31 @@ static int parse_size_opt(const char *opt, const char *v, uint64_t *out, char *e
 	return 0;
 }
 
+/* swap (issue 5): --swap SIZE[@PRIO], PRIO 0..32767 as swapon -p takes it. */
+static int parse_swap_opt(struct boot_config *cfg, const char *opt, const char *v, char *err,
+			  size_t errlen)
+{
+	const char *at = v ? strchr(v, '@') : NULL;
+	char size[64];
+	long prio;
+	char *end;
+
+	if (!at) {
+		cfg->swap_prio = -1;
+		return parse_size_opt(opt, v, &cfg->swap_bytes, err, errlen);
+	}
+	if ((size_t)(at - v) >= sizeof(size))
+		return fail(err, errlen, "%s: give SIZE[@PRIO]", opt);
+	memcpy(size, v, (size_t)(at - v));
+	size[at - v] = '\0';
+	errno = 0;
+	prio = strtol(at + 1, &end, 10);
+	if (!at[1] || *end || errno || prio < 0 || prio > 32767)
+		return fail(err, errlen, "%s %s: PRIO must be 0..32767", opt, v);
+	cfg->swap_prio = (int)prio;
+	return parse_size_opt(opt, size, &cfg->swap_bytes, err, errlen);
+}
+
 static uint64_t node_mem_sum(const struct boot_config *cfg)
 {
 	uint64_t sum = 0;
@@ -422,7 +449,7 @@ static int set_simple(struct mmsim_config *c, const char *key, const char *opt,
 	int x = 0, ret;
 
 	if (!strcmp(key, "swap"))
-		return parse_size_opt(opt, v, &cfg->swap_bytes, err, errlen);
+		return parse_swap_opt(cfg, opt, v, err, errlen);
 	if (!strcmp(key, "kernel_image"))
 		return parse_size_opt(opt, v, &cfg->kernel_image_bytes, err, errlen);
 	if (!strcmp(key, "movablecore"))
@@ -717,6 +744,9 @@ static int check_layout(const struct boot_config *cfg, char *err, size_t errlen)
 	if (cfg->swap_bytes && (cfg->swap_bytes % PAGE_SIZE || cfg->swap_bytes < MIN_SWAP_BYTES))
 		return fail(err, errlen, "--swap %s: must be 0 or a multiple of 4K of at least 40K",
 			    fmt_size(cfg->swap_bytes, a, sizeof(a)));
+	if (cfg->swap_bytes > MAX_SWAP_BYTES)	/* swap (issue 5): cluster_info's kmalloc */
+		return fail(err, errlen, "--swap %s: at most 256G",
+			    fmt_size(cfg->swap_bytes, a, sizeof(a)));
 	return 0;
 }
 
@@ -736,8 +766,6 @@ static int check_modes(const struct boot_config *cfg, char *err, size_t errlen)
 /* Options of the interface whose machinery is not built yet: refused, not ignored. */
 static int check_unbuilt(const struct boot_config *cfg, char *err, size_t errlen)
 {
-	if (cfg->swap_bytes)
-		return fail(err, errlen, "--swap: swap devices are not built yet");
 	if (cfg->disk[0])
 		return fail(err, errlen, "--disk: the simulated disk is not built yet");
 	return 0;

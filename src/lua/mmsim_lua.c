@@ -560,7 +560,7 @@ static int m_check(lua_State *L)
 static int m_fail_nth(lua_State *L)
 {
 	struct lmachine *lm = check_machine(L, 1);
-	static const char *const kinds[] = { "page", "slab", NULL };
+	static const char *const kinds[] = { "page", "slab", "swap_write", "swap_read", NULL };
 	int kind = luaL_checkoption(L, 2, NULL, kinds);
 	lua_Number n = luaL_checknumber(L, 3);
 	int repeat = lua_type(L, 4) == LUA_TBOOLEAN ? lua_toboolean(L, 4)
@@ -2352,6 +2352,36 @@ static int m_sysfs_write(lua_State *L)
 	return push_result(L, "sysfs_write", mmsim_sysfs_write(lm->m, path, value));
 }
 
+/* ---- swap (issue 5) ---- */
+
+/* m:swapon{ size = "64M"[, path = "/swapfile2"][, prio = N] } -> true | nil, msg, errno */
+static int m_swapon(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	const char *path;
+	size_t size;
+	int prio;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lua_getfield(L, 2, "size");
+	if (lua_isnil(L, -1))
+		return luaL_argerror(L, 2, "swapon needs size");
+	size = check_size(L, -1);
+	lua_getfield(L, 2, "path");
+	path = luaL_optstring(L, -1, "/swapfile");
+	lua_getfield(L, 2, "prio");
+	prio = (int)luaL_optinteger(L, -1, -1);
+	return push_result(L, "swapon", mmsim_swapon(lm->m, path, size, prio));
+}
+
+/* m:swapoff(path) -> true | nil, msg, errno */
+static int m_swapoff(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+
+	return push_result(L, "swapoff", mmsim_swapoff(lm->m, luaL_optstring(L, 2, "/swapfile")));
+}
+
 /* ---- registration ---- */
 
 static const luaL_Reg machine_methods[] = {
@@ -2392,6 +2422,9 @@ static const luaL_Reg machine_methods[] = {
 	{ "cpu_time", m_cpu_time },
 	/* NUMA */
 	{ "sysfs_write", m_sysfs_write },
+	/* swap (issue 5) */
+	{ "swapon", m_swapon },
+	{ "swapoff", m_swapoff },
 	{ NULL, NULL },
 };
 

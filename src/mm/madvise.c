@@ -25,7 +25,7 @@
  *                             cleared, moved to the inactive file list,
  *                             pglazyfree). Until reclaim exists they stay
  *                             mapped and keep their data.
- *   willneed                  nothing to read ahead yet (no swap, no files)
+ *   willneed                  swapped pages read into the swap cache
  *   cold                      pages deactivated (inactive list, referenced
  *                             and pte young cleared), pgdeactivate
  *   pageout                   checked like Linux, then nothing: reclaim is
@@ -276,15 +276,23 @@ static void madvise_free_pte(struct mmu_gather *tlb, struct vm_area_struct *vma,
 	pte_t ptent = *pte;
 	struct page *page;
 
-	/* Swap entries would be freed here; there is no swap yet. */
-	if (!pte_present(ptent))
+	/* A swap entry: the data is not wanted, so the slot goes now. */
+	if (!pte_present(ptent)) {
+		if (pte_none(ptent))
+			return;
+		dec_mm_counter(vma->vm_mm, MM_SWAPENTS);
+		free_swap_and_cache(m, pte_to_swp_entry(ptent));
+		set_pte(pte, __pte(0));
 		return;
+	}
 	page = vm_normal_page(vma, addr, ptent);
 	if (!page)
 		return;
 	if (folio_in_swapcache(page) || PageDirty(page)) {
 		/* Another mm may still need the dirty data. */
-		if (page_mapcount(page) != 1)
+		if (page_mapcount(page) != 1 || PageLocked(page))
+			return;
+		if (folio_in_swapcache(page) && !folio_free_swap(m, page))
 			return;
 		ClearPageDirty(page);
 	}
@@ -410,10 +418,42 @@ static int madvise_pageout(struct vm_area_struct *vma)
 /* willneed, remove                                                     */
 /* ------------------------------------------------------------------ */
 
-/* Anonymous and shmem: Linux would start swap-in of swapped pages (none yet). */
-static int madvise_willneed(struct vm_area_struct *vma)
+/*
+ * Anonymous memory: start reading every swapped page of the range into the
+ * swap cache (swapin_walk_pmd_entry); nothing is mapped, no fault counted.
+ * Shmem: its swapped pages likewise (shmem_swapin_range).
+ */
+static int madvise_willneed(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
-	(void)vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct machine *m = mm->machine;
+
+	if (vma->vm_file) {
+		shmem_willneed(vma->vm_file->f_mapping, linear_page_index(vma, start),
+			       linear_page_index(vma, end));
+		return 0;
+	}
+	unsigned long addr = start;
+	pmd_t *pmd;
+
+	while ((pmd = next_pte_table(mm, &addr, end))) {
+		unsigned long next = block_end(addr, PMD_SIZE, end);
+
+		for (; addr < next && !pmd_trans_huge(*pmd); addr += PAGE_SIZE) {
+			pte_t *pte = pte_offset(mm, pmd, addr);
+			struct page *folio;
+			bool major;
+			int err;
+
+			if (!is_swap_pte(*pte) || !swap_entry_valid(m, pte_to_swp_entry(*pte)))
+				continue;
+			folio = swapin_single(m, pte_to_swp_entry(*pte), GFP_HIGHUSER_MOVABLE, vma,
+					      addr, &major, &err);
+			if (folio)
+				put_page(m, folio);
+		}
+		addr = next;
+	}
 	return 0;
 }
 
@@ -586,7 +626,7 @@ static int madvise_vma_behavior(struct vm_area_struct *vma, struct vm_area_struc
 	case MADV_REMOVE:
 		return madvise_remove(vma, start, end);
 	case MADV_WILLNEED:
-		return madvise_willneed(vma);
+		return madvise_willneed(vma, start, end);
 	case MADV_COLD:
 		return madvise_cold(vma, start, end);
 	case MADV_PAGEOUT:

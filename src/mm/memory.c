@@ -269,6 +269,9 @@ static bool wp_can_reuse_anon_page(struct page *page, struct vm_area_struct *vma
 		return false;
 	if (PageLocked(page))
 		return false;
+	/* The swap cache's reference goes if no swap pte needs the slot. */
+	if (folio_test_swapcache(page))
+		folio_free_swap(vma->vm_mm->machine, page);
 	if (page_ref_count(page) != 1)
 		return false;
 	folio_move_anon_rmap(page, vma);
@@ -377,16 +380,26 @@ static inline unsigned long mapping_nr_pages(const struct address_space *mapping
 	return DIV_ROUND_UP(mapping->size, PAGE_SIZE);
 }
 
-/* ->fault (shmem_fault): the page at vmf->pgoff, created if absent, with a reference. */
+/*
+ * ->fault (shmem_fault): the page at vmf->pgoff, created if absent, read
+ * back if on swap (a major fault), with a reference.
+ */
 static vm_fault_t __do_fault(struct vm_fault *vmf)
 {
 	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
+	vm_fault_t ret = 0;
+	bool major;
 	int err = 0;
 
-	vmf->page = shmem_get_page(mapping, vmf->pgoff, true, &err);
+	vmf->page = shmem_get_folio_fault(mapping, vmf->pgoff, vmf->vma, vmf->address, &major,
+					  &err);
+	if (major) {
+		ret = VM_FAULT_MAJOR;
+		count_vm_event(vmf->m, PGMAJFAULT);
+	}
 	if (!vmf->page)
-		return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
-	return 0;
+		return ret | (err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS);
+	return ret;
 }
 
 /*
@@ -517,7 +530,7 @@ static vm_fault_t do_fault_around(struct vm_fault *vmf)
 
 static vm_fault_t do_read_fault(struct vm_fault *vmf)
 {
-	vm_fault_t ret;
+	vm_fault_t ret, major;
 
 	/* shmem's vm_ops has map_pages (filemap_map_pages): fault around first. */
 	if (FAULT_AROUND_PAGES > 1) {
@@ -526,19 +539,20 @@ static vm_fault_t do_read_fault(struct vm_fault *vmf)
 			return ret;
 	}
 	ret = __do_fault(vmf);
-	if (ret)
+	if (ret & VM_FAULT_ERROR)
 		return ret;
+	major = ret & VM_FAULT_MAJOR;
 	ret = finish_fault(vmf);
 	if (ret)
 		put_page(vmf->m, vmf->page);
-	return ret;
+	return ret | major;
 }
 
 /* A private write: the cache page is copied into a new anonymous page. */
 static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	vm_fault_t ret;
+	vm_fault_t ret, major;
 
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
@@ -546,32 +560,34 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	if (!vmf->cow_page)
 		return VM_FAULT_OOM;
 	ret = __do_fault(vmf);
-	if (ret) {
+	if (ret & VM_FAULT_ERROR) {
 		put_page(vmf->m, vmf->cow_page);
 		return ret;
 	}
+	major = ret & VM_FAULT_MAJOR;
 	copy_user_highpage(vmf->m, vmf->cow_page, vmf->page);
 	SetPageUptodate(vmf->cow_page);
 	ret = finish_fault(vmf);
 	put_page(vmf->m, vmf->page);
 	if (ret)
 		put_page(vmf->m, vmf->cow_page);
-	return ret;
+	return ret | major;
 }
 
 static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 {
-	vm_fault_t ret = __do_fault(vmf);
+	vm_fault_t ret = __do_fault(vmf), major;
 
-	if (ret)
+	if (ret & VM_FAULT_ERROR)
 		return ret;
+	major = ret & VM_FAULT_MAJOR;
 	ret = finish_fault(vmf);
 	if (ret) {
 		put_page(vmf->m, vmf->page);
-		return ret;
+		return ret | major;
 	}
 	SetPageDirty(vmf->page);	/* fault_dirty_shared_page */
-	return 0;
+	return major;
 }
 
 static vm_fault_t do_fault(struct vm_fault *vmf)
@@ -581,6 +597,102 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 	if (!(vmf->vma->vm_flags & VM_SHARED))
 		return do_cow_fault(vmf);
 	return do_shared_fault(vmf);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Swap faults: do_swap_page                                               */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * should_try_to_free_swap: after a swapin, give the slot back at once when
+ * swap is short, the page is to stay (mlock), or a write would otherwise
+ * find the swap cache's reference and copy.
+ */
+static bool should_try_to_free_swap(struct machine *m, struct page *folio,
+				    struct vm_area_struct *vma, unsigned int flags)
+{
+	if (!folio_test_swapcache(folio))
+		return false;
+	if (vm_swap_full(m) || (vma->vm_flags & VM_LOCKED) || PageMlocked(folio))
+		return true;
+	return (flags & FAULT_FLAG_WRITE) && page_ref_count(folio) == 2;
+}
+
+/* Map the swapped-in folio at the fault's pte (page table lock held). */
+static void swapin_map_folio(struct vm_fault *vmf, struct page *folio, bool exclusive)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	pte_t pte = mk_pte(vmf->m, folio, vma->vm_page_prot);
+
+	inc_mm_counter(vmf->mm, MM_ANONPAGES);
+	dec_mm_counter(vmf->mm, MM_SWAPENTS);
+	/* do_wp_page's rule, short-cut for a page known not to be shared */
+	if (exclusive || page_ref_count(folio) == 1) {
+		if (vma->vm_flags & VM_WRITE) {
+			pte = pte_mkwrite(pte);
+			if (vmf->flags & FAULT_FLAG_WRITE) {
+				pte = pte_mkdirty(pte);
+				vmf->flags &= ~FAULT_FLAG_WRITE;
+			}
+		}
+		exclusive = true;
+	}
+	if (!PageAnon(folio))
+		folio_add_new_anon_rmap_swapin(folio, vma, vmf->address, vmf->pte, exclusive);
+	else
+		folio_add_anon_rmap_pte(folio, vma, vmf->address, vmf->pte, exclusive);
+	set_pte(vmf->pte, pte);
+	vmf->orig_pte = pte;
+}
+
+/*
+ * do_swap_page: the pte holds a swap entry. The folio comes from the swap
+ * cache (a minor fault) or is read with readahead (major: pgmajfault);
+ * the entry's count drops, the slot itself may go (should_try_to_free_swap),
+ * and the pte maps the folio, writable at once when it is known exclusive.
+ * A failed read is SIGBUS for this task only; the entry stays.
+ */
+static vm_fault_t do_swap_page(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct machine *m = vmf->m;
+	swp_entry_t entry = pte_to_swp_entry(vmf->orig_pte);
+	struct page *folio;
+	vm_fault_t ret = 0;
+	bool major, exclusive;
+	int err = 0;
+
+	if (!swap_entry_valid(m, entry)) {
+		WARN_ON_ONCE(1);	/* print_bad_pte: a non-swap entry we never make */
+		return VM_FAULT_SIGBUS;
+	}
+	if (pte_chain_prealloc(m, GFP_KERNEL))
+		return VM_FAULT_OOM;
+	folio = swapin_readahead(m, entry, vma, vmf->address, vmf->pte, &major, &err);
+	if (major) {
+		ret = VM_FAULT_MAJOR;
+		count_vm_event(m, PGMAJFAULT);
+	}
+	if (!folio) {
+		if (err == -ENOENT || pte_val(*vmf->pte) != pte_val(vmf->orig_pte))
+			return ret;	/* someone else brought it back: retry the access */
+		return ret | (err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS);
+	}
+	spin_lock(&vmf->mm->page_table_lock);
+	if (pte_val(*vmf->pte) != pte_val(vmf->orig_pte)) {
+		spin_unlock(&vmf->mm->page_table_lock);
+		put_page(m, folio);
+		return ret;
+	}
+	exclusive = pte_swp_exclusive(vmf->orig_pte);
+	swap_free(m, entry);
+	if (should_try_to_free_swap(m, folio, vma, vmf->flags))
+		folio_free_swap(m, folio);
+	swapin_map_folio(vmf, folio, exclusive);	/* our reference becomes the pte's */
+	if (vmf->flags & FAULT_FLAG_WRITE)
+		return ret | do_wp_page(vmf);	/* releases the lock */
+	spin_unlock(&vmf->mm->page_table_lock);
+	return ret;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -612,11 +724,8 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	}
 	if (pte_none(vmf->orig_pte))
 		return do_pte_missing(vmf);
-	if (!pte_present(vmf->orig_pte)) {
-		/* do_swap_page: there is no swap yet, so nothing can be here. */
-		WARN_ON_ONCE(1);
-		return VM_FAULT_SIGBUS;
-	}
+	if (!pte_present(vmf->orig_pte))
+		return do_swap_page(vmf);
 	if (pte_protnone(vmf->orig_pte) && vma_is_accessible(vmf->vma)) {
 		/* do_numa_page: NUMA hinting faults are not simulated. */
 		WARN_ON_ONCE(1);
@@ -786,10 +895,10 @@ static void zap_pte_range(struct mmu_gather *tlb, struct vm_area_struct *vma, pm
 			force_flush |= zap_present_pte(tlb, vma, pte, addr, rss);
 			continue;
 		}
-		/* A swap entry: there is no swap yet, so nothing can be here. */
-		WARN_ON_ONCE(1);
-		set_pte(pte, __pte(0));
+		/* A swap entry: its reference goes, and the cached folio if unused. */
 		rss[MM_SWAPENTS]--;
+		free_swap_and_cache(mm->machine, pte_to_swp_entry(*pte));
+		set_pte(pte, __pte(0));
 	}
 	for (int i = 0; i < NR_MM_COUNTERS; i++)
 		add_mm_counter(mm, i, rss[i]);
@@ -899,6 +1008,29 @@ static void copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_stru
 	set_pte(dst_pte, pte_mkold(pte));
 }
 
+/*
+ * A swap pte into the child: one more reference to the slot; neither
+ * side's entry is exclusive any more. 0, or -ENOMEM when the count needs
+ * a continuation (the caller allocates it unlocked and retries).
+ */
+static int copy_nonpresent_pte(struct mm_struct *dst_mm, struct mm_struct *src_mm,
+			       pte_t *dst_pte, pte_t *src_pte, long *rss)
+{
+	pte_t pte = *src_pte;
+	int ret = swap_duplicate(src_mm->machine, pte_to_swp_entry(pte));
+
+	(void)dst_mm;
+	if (ret)
+		return ret == -ENOMEM ? -ENOMEM : 0;	/* a bad entry is not copied */
+	rss[MM_SWAPENTS]++;
+	if (pte_swp_exclusive(pte)) {
+		pte = pte_swp_clear_exclusive(pte);
+		set_pte(src_pte, pte);
+	}
+	set_pte(dst_pte, pte);
+	return 0;
+}
+
 static int copy_pte_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
 			  pmd_t *dst_pmd, pmd_t *src_pmd, unsigned long addr, unsigned long end)
 {
@@ -917,8 +1049,17 @@ static int copy_pte_range(struct vm_area_struct *dst_vma, struct vm_area_struct 
 		if (pte_none(*src_pte))
 			continue;
 		if (!pte_present(*src_pte)) {
-			/* copy_nonpresent_pte: swap entries come with swap. */
-			WARN_ON_ONCE(1);
+			ret = copy_nonpresent_pte(dst_mm, src_mm, dst_pte, src_pte, rss);
+			if (ret == -ENOMEM) {	/* a count continuation, allocated unlocked */
+				spin_unlock(&src_mm->page_table_lock);
+				ret = add_swap_count_continuation(m, pte_to_swp_entry(*src_pte));
+				spin_lock(&src_mm->page_table_lock);
+				if (ret)
+					break;
+				ret = copy_nonpresent_pte(dst_mm, src_mm, dst_pte, src_pte, rss);
+			}
+			if (ret)
+				break;
 			continue;
 		}
 		/* pte_chain: a block for the child's mapping; 2.5 dropped the lock to sleep for it */

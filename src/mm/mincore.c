@@ -4,7 +4,7 @@
  *
  * mincore fills one byte per page of [start, start + len): 1 when the page
  * is resident. Anonymous memory: the pte is present (the zero page counts;
- * a swap entry will count when its page is in the swap cache). Shmem: the
+ * a swap entry counts when its page is in the swap cache). Shmem: the
  * page is in the object's cache, mapped here or not. Like Linux it works
  * VMA by VMA and stops at the first unmapped page with -ENOMEM, the bytes
  * before it already written.
@@ -23,7 +23,7 @@
 #include "mman.h"
 #include "mm.h"
 #include "pgalloc.h"
-#include "swap.h"
+#include "swap_internal.h"
 #include "tlbflush.h"
 #include "vma.h"
 
@@ -55,6 +55,14 @@ static void mincore_unmapped_range(struct vm_area_struct *vma, unsigned long add
 				      vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT) + i);
 }
 
+/* mincore_swap: the swap cache holds the entry's data, up to date. */
+static unsigned char mincore_swap(struct machine *m, swp_entry_t entry)
+{
+	struct page *folio = swap_entry_valid(m, entry) ? swap_cache_peek(m, entry) : NULL;
+
+	return folio && PageUptodate(folio);
+}
+
 static void mincore_pte_range(struct vm_area_struct *vma, pte_t *pte, unsigned long addr,
 			      unsigned long end, unsigned char *vec)
 {
@@ -65,8 +73,8 @@ static void mincore_pte_range(struct vm_area_struct *vma, pte_t *pte, unsigned l
 			mincore_unmapped_range(vma, addr, addr + PAGE_SIZE, vec);
 		else if (pte_present(ptent))
 			*vec = 1;
-		else
-			*vec = 0;	/* swapped out: no swap cache yet */
+		else	/* a swap entry: resident if its folio is in the swap cache */
+			*vec = mincore_swap(vma->vm_mm->machine, pte_to_swp_entry(ptent));
 	}
 }
 

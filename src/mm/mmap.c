@@ -40,6 +40,7 @@
 #include "mman.h"
 #include "pgalloc.h"
 #include "rmap.h"
+#include "swap.h"
 #include "tlbflush.h"
 
 #define OVERCOMMIT_GUESS	0
@@ -93,13 +94,6 @@ unsigned long vm_memory_committed(struct machine *m)
 	return m->vm_committed_pages > 0 ? (unsigned long)m->vm_committed_pages : 0;
 }
 
-/* No swap device yet (issue 5): total_swap_pages is 0. */
-static unsigned long total_swap_pages(struct machine *m)
-{
-	(void)m;
-	return 0;
-}
-
 /* vm_commit_limit: overcommit_kbytes if set, else the ratio of non-hugetlb RAM; plus swap. */
 unsigned long vm_commit_limit(struct machine *m)
 {
@@ -112,7 +106,7 @@ unsigned long vm_commit_limit(struct machine *m)
 		allowed = (unsigned long)m->sysctl.overcommit_kbytes >> (PAGE_SHIFT - 10);
 	else
 		allowed = ram * (unsigned long)m->sysctl.overcommit_ratio / 100;
-	return allowed + total_swap_pages(m);
+	return allowed + (unsigned long)total_swap_pages(m);
 }
 
 /*
@@ -141,7 +135,7 @@ int security_vm_enough_memory_mm(struct mm_struct *mm, long pages)
 	if (m->sysctl.overcommit_memory == OVERCOMMIT_ALWAYS)
 		return 0;
 	if (m->sysctl.overcommit_memory == OVERCOMMIT_GUESS) {
-		if ((unsigned long)pages <= m->totalram_pages + total_swap_pages(m))
+		if ((unsigned long)pages <= m->totalram_pages + (unsigned long)total_swap_pages(m))
 			return 0;
 		goto error;
 	}

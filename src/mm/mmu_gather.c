@@ -110,8 +110,12 @@ static void tlb_batch_pages_flush(struct mmu_gather *tlb)
 	struct machine *m = tlb->mm->machine;
 
 	for (struct mmu_gather_batch *b = &tlb->local; b && b->nr; b = b->next) {
-		for (unsigned int i = 0; i < b->nr; i++)
+		for (unsigned int i = 0; i < b->nr; i++) {
+			/* free_pages_and_swap_cache: an unmapped page's slot goes too */
+			if (folio_test_swapcache(b->pages[i]))
+				free_swap_cache(m, b->pages[i]);
 			put_page(m, b->pages[i]);
+		}
 		b->nr = 0;
 	}
 	tlb->active = &tlb->local;

@@ -58,6 +58,7 @@
 #include "oom.h"
 #include "printk.h"
 #include "sched.h"
+#include "swap.h"
 #include "tlbflush.h"
 #include "vma.h"
 #include "vmstat.h"
@@ -75,11 +76,9 @@ static const char *const oom_constraint_text[] = {
 	[CONSTRAINT_MEMCG] = "CONSTRAINT_MEMCG",
 };
 
-/* total_swap_pages: no swap device exists yet (swap.h's when swap lands). */
-static unsigned long oom_total_swap_pages(const struct machine *m)
+static unsigned long oom_total_swap_pages(struct machine *m)
 {
-	(void)m;
-	return 0;
+	return (unsigned long)total_swap_pages(m);
 }
 
 unsigned long oom_totalpages(struct machine *m)

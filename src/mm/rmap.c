@@ -63,10 +63,6 @@ void folio_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsi
 }
 
 /*
- * Map an existing anonymous page (swapin). Its anon_vma must be of vma's
- * family and its index what address says, or rmap would miss this pte.
- */
-/*
  * One more pte maps page, at pte in vma: the mapcount (the first mapping
  * counts the page as mapped), pte_chain's entry, and mlock in a locked
  * VMA (a fork child's VMAs never are: dup_mmap clears VM_LOCKED).
@@ -81,6 +77,32 @@ static void __folio_add_rmap_pte(struct page *page, struct vm_area_struct *vma, 
 		pte_chain_add(m, page, pte);
 	if ((vma->vm_flags & (VM_LOCKED | VM_SPECIAL)) == VM_LOCKED)
 		mlock_page(m, page);
+}
+
+/*
+ * A folio read from swap, mapped for the first time (do_swap_page's
+ * folio_add_new_anon_rmap with or without RMAP_EXCLUSIVE). A folio that may
+ * be shared (the swap entry was not exclusive: fork copied it) takes the
+ * root anon_vma of vma's family, the oldest one every sharer's VMA is
+ * chained to (__folio_set_anon), so the walk finds all of them. It is on
+ * the LRU already (the swap cache put it there); a locked VMA mlocks it.
+ */
+void folio_add_new_anon_rmap_swapin(struct page *page, struct vm_area_struct *vma,
+				    unsigned long address, pte_t *pte, bool exclusive)
+{
+	struct machine *m = vma_machine(vma);
+	struct anon_vma *anon_vma = vma->anon_vma;
+
+	VM_BUG_ON_PAGE(PageTail(page) || page_mapped(page) || page->mapping, m, page);
+	VM_BUG_ON(!anon_vma);
+	if (!exclusive)
+		anon_vma = anon_vma->root;
+	SetPageSwapBacked(page);
+	page->mapping = (void *)((unsigned long)anon_vma | PAGE_MAPPING_ANON);
+	page->index = linear_page_index(vma, address);
+	__folio_add_rmap_pte(page, vma, pte);
+	if (exclusive)
+		SetPageAnonExclusive(page);
 }
 
 void folio_add_anon_rmap_pte(struct page *page, struct vm_area_struct *vma,
@@ -351,10 +373,39 @@ static void folio_set_swapbacked_lru(struct machine *m, struct page *page)
 }
 
 /*
- * Unmap one pte (try_to_unmap_one). Without swap, an anonymous page can
- * leave its ptes only if it is lazyfree (MADV_FREE'd: not swap-backed) and
- * still clean; a page that was written since goes back to swap-backed and
- * stays. An mlocked mapping keeps the page.
+ * A swap-backed anonymous page in the swap cache leaves this pte for a
+ * swap pte of its entry (one more reference to the slot; exclusive if the
+ * page was). Page table lock held, the pte already cleared and flushed.
+ * False (pte restored) if the slot's count cannot grow.
+ */
+static bool try_to_unmap_swap_pte(struct mm_struct *mm, struct page *page, pte_t *pte,
+				  pte_t pteval)
+{
+	struct machine *m = mm->machine;
+	swp_entry_t entry = folio_swap_entry(page);
+	pte_t swp_pte;
+
+	if (swap_duplicate(m, entry) < 0) {
+		set_pte(pte, pteval);
+		return false;
+	}
+	swp_pte = swp_entry_to_pte(entry);
+	if (PageAnonExclusive(page)) {
+		swp_pte = pte_swp_mkexclusive(swp_pte);
+		ClearPageAnonExclusive(page);	/* folio_try_share_anon_rmap_pte */
+	}
+	dec_mm_counter(mm, MM_ANONPAGES);
+	inc_mm_counter(mm, MM_SWAPENTS);
+	set_pte(pte, swp_pte);
+	return true;
+}
+
+/*
+ * Unmap one pte (try_to_unmap_one). A swap-backed anonymous page must be
+ * in the swap cache (add_to_swap) and each pte becomes a swap pte; a
+ * lazyfree page (MADV_FREE'd: not swap-backed) leaves only if still clean,
+ * one written since goes back to swap-backed and stays. An mlocked
+ * mapping keeps the page.
  */
 static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma, unsigned long addr,
 			     pte_t *pte, void *arg)
@@ -369,14 +420,22 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma, unsi
 		return true;
 	if (vma->vm_flags & VM_LOCKED)
 		goto abort;
-	if (PageAnon(page) && PageSwapBacked(page))
-		goto abort;	/* needs a swap entry: swap is not built yet */
+	/* Reclaim calls add_to_swap first (Linux warns; mmsim_try_to_unmap may ask) */
+	if (PageAnon(page) && PageSwapBacked(page) && !folio_test_swapcache(page))
+		goto abort;
 	update_hiwater_rss(mm);
 	spin_lock(&mm->page_table_lock);
 	pteval = *pte;
 	set_pte(pte, __pte(0));
 	flush_tlb_page(vma, addr);	/* ptep_clear_flush */
-	if (PageAnon(page)) {
+	if (PageAnon(page) && PageSwapBacked(page)) {
+		if (pte_dirty(pteval))
+			SetPageDirty(page);	/* folio_mark_dirty */
+		if (!try_to_unmap_swap_pte(mm, page, pte, pteval)) {
+			spin_unlock(&mm->page_table_lock);
+			goto abort;
+		}
+	} else if (PageAnon(page)) {
 		if (pte_dirty(pteval) || PageDirty(page) ||
 		    page_ref_count(page) != page_mapcount(page) + 1) {
 			/* written (or pinned) since MADV_FREE: keep it, as swap-backed */

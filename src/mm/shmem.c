@@ -30,7 +30,7 @@
 #include "hugetlb.h"
 #include "memory.h"
 #include "mempolicy.h"
-#include "swap.h"
+#include "swap_internal.h"
 #include "vma.h"
 
 /* The internal tmpfs mount (shm_mnt) is device 00:01, as the host's maps show. */
@@ -64,6 +64,13 @@ static void shmem_delete_from_cache(struct address_space *mapping, struct page *
 	put_page(m, page);
 }
 
+/* A swapped page truncated: its slot goes (shmem_free_swap). i_pages lock held. */
+static void shmem_free_swap(struct address_space *mapping, void *entry)
+{
+	mapping->swapped--;
+	free_swap_and_cache(mapping->machine, radix_to_swp_entry(entry));
+}
+
 static void shmem_drop_range(struct address_space *mapping, unsigned long start,
 			     unsigned long end)
 {
@@ -75,7 +82,10 @@ static void shmem_drop_range(struct address_space *mapping, unsigned long start,
 	spin_lock(&mapping->i_pages_lock);
 	xa_for_each_range(&mapping->i_pages, index, entry, start, end - 1) {
 		xa_erase(mapping->machine, &mapping->i_pages, index);
-		shmem_delete_from_cache(mapping, entry);
+		if (xa_is_value(entry))
+			shmem_free_swap(mapping, entry);
+		else
+			shmem_delete_from_cache(mapping, entry);
 	}
 	spin_unlock(&mapping->i_pages_lock);
 }
@@ -134,6 +144,8 @@ struct page *shmem_get_page(struct address_space *mapping, unsigned long index, 
 	*err = 0;
 	spin_lock(&mapping->i_pages_lock);
 	page = xa_load(&mapping->i_pages, index);
+	if (xa_is_value(page))
+		page = NULL;	/* on swap: not in the cache (shmem_get_folio_fault reads it) */
 	if (page)
 		get_page(page);
 	spin_unlock(&mapping->i_pages_lock);
@@ -256,10 +268,197 @@ void fput(struct machine *m, struct file *f)
 	}
 	shmem_truncate_range(mapping, 0);
 	xa_destroy(m, &mapping->i_pages);	/* nodes a failed store left */
-	VM_BUG_ON(mapping->nrpages);
+	VM_BUG_ON(mapping->nrpages || mapping->swapped);
+	if (mapping->swaplist.next)	/* swap (issue 5) */
+		list_del(&mapping->swaplist);
 	if (!(mapping->shmem_flags & VM_NORESERVE))
 		vm_unacct_memory(m, (long)(PAGE_ALIGN(mapping->size) >> PAGE_SHIFT));
 	mpol_free_shared_policy(m, &mapping->policy);
 	kmem_cache_free(m, m->shmem_inode_cachep, mapping);
 	kmem_cache_free(m, m->filp_cachep, f);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Swap (issue 5)                                                          */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * shmem pages on swap: the object's slot holds the swap entry as a value
+ * (swp_to_radix_entry), counted in mapping->swapped; the slot's count is
+ * that one reference. An object that ever swapped is on
+ * machine->shmem_swaplist, for swapoff and validate_swap.
+ */
+
+int shmem_writeout(struct machine *m, struct page *folio)
+{
+	struct address_space *mapping = folio->mapping;
+	unsigned long index = folio->index;
+	swp_entry_t entry;
+	void *old;
+
+	VM_BUG_ON_PAGE(!mapping || PageAnon(folio) || page_mapped(folio) || PageTail(folio), m,
+		       folio);
+	if (!mapping->swapbacked || mapping->hstate)
+		return -EINVAL;
+	entry = folio_alloc_swap_slot(m);
+	if (!entry.val) {
+		SetPageDirty(folio);	/* redirty: it stays in its object */
+		return -ENOMEM;
+	}
+	swap_cache_add_folio(m, folio, entry, NULL);
+	swap_duplicate(m, entry);	/* swap_shmem_alloc: the object's reference */
+	spin_lock(&mapping->i_pages_lock);
+	xa_store(m, &mapping->i_pages, index, swp_to_radix_entry(entry), &old);
+	VM_BUG_ON(old != folio);
+	mapping->swapped++;
+	if (!mapping->swaplist.next)
+		list_add_tail(&mapping->swaplist, &m->shmem_swaplist);
+	/* shmem_delete_from_page_cache: the folio belongs to the swap cache now */
+	folio->mapping = NULL;
+	shmem_mod_stats(mapping, folio, -1);
+	spin_unlock(&mapping->i_pages_lock);
+	put_page(m, folio);	/* the object's reference */
+	SetPageDirty(folio);
+	return swap_writepage(m, folio);
+}
+
+/*
+ * shmem_swapin_folio: entry's data into a folio (from the swap cache or
+ * read) put back at index; the slot is freed and the folio leaves the
+ * swap cache, dirty. Returns it with a reference.
+ */
+static struct page *shmem_swapin(struct address_space *mapping, unsigned long index, void *value,
+				 struct vm_area_struct *vma, unsigned long addr, bool *major,
+				 int *err)
+{
+	struct machine *m = mapping->machine;
+	swp_entry_t entry = radix_to_swp_entry(value);
+	struct page *folio;
+	void *old;
+
+	*major = false;
+	if (!swap_entry_valid(m, entry)) {
+		*err = -EIO;
+		return NULL;
+	}
+	folio = swapin_single(m, entry, GFP_HIGHUSER_MOVABLE, vma, addr, major, err);
+	if (!folio)
+		return NULL;
+	spin_lock(&mapping->i_pages_lock);
+	if (xa_load(&mapping->i_pages, index) != value) {	/* truncated meanwhile */
+		spin_unlock(&mapping->i_pages_lock);
+		put_page(m, folio);
+		*err = -EAGAIN;
+		return NULL;
+	}
+	xa_store(m, &mapping->i_pages, index, folio, &old);
+	folio->mapping = mapping;
+	folio->index = index;
+	get_page(folio);	/* the object's */
+	shmem_mod_stats(mapping, folio, 1);
+	mapping->swapped--;
+	spin_unlock(&mapping->i_pages_lock);
+	delete_from_swap_cache(m, folio);
+	SetPageDirty(folio);
+	swap_free(m, entry);
+	return folio;
+}
+
+struct page *shmem_get_folio_fault(struct address_space *mapping, unsigned long index,
+				   struct vm_area_struct *vma, unsigned long addr, bool *major,
+				   int *err)
+{
+	void *entry;
+
+	*major = false;
+	for (;;) {
+		spin_lock(&mapping->i_pages_lock);
+		entry = mapping->hstate ? NULL : xa_load(&mapping->i_pages, index);
+		spin_unlock(&mapping->i_pages_lock);
+		if (!xa_is_value(entry))
+			return shmem_get_page(mapping, index, true, err);
+		entry = shmem_swapin(mapping, index, entry, vma, addr, major, err);
+		if (entry || *err != -EAGAIN)
+			return entry;
+	}
+}
+
+unsigned long shmem_partial_swap_usage(struct address_space *mapping, unsigned long start,
+				       unsigned long end)
+{
+	unsigned long index, swapped = 0;
+	void *entry;
+
+	if (!mapping->swapped || start >= end)
+		return 0;
+	xa_for_each_range(&mapping->i_pages, index, entry, start, end - 1)
+		swapped += xa_is_value(entry);
+	return swapped << PAGE_SHIFT;
+}
+
+void shmem_swap_census(struct machine *m, void (*note)(void *arg, swp_entry_t entry), void *arg)
+{
+	struct address_space *mapping;
+	unsigned long index, n;
+	void *entry;
+
+	list_for_each_entry(mapping, &m->shmem_swaplist, swaplist) {
+		n = 0;
+		xa_for_each_range(&mapping->i_pages, index, entry, 0, ULONG_MAX) {
+			if (!xa_is_value(entry))
+				continue;
+			note(arg, radix_to_swp_entry(entry));
+			n++;
+		}
+		if (n != mapping->swapped)
+			pr_err(m, "validate_swap: shmem inode %lu swapped %lu, entries %lu",
+			       mapping->ino, mapping->swapped, n);
+	}
+}
+
+/* MADV_WILLNEED (shmem_swapin_range): swapped pages read into the swap cache. */
+void shmem_willneed(struct address_space *mapping, unsigned long start, unsigned long end)
+{
+	struct machine *m = mapping->machine;
+	unsigned long index;
+	void *entry;
+
+	if (mapping->hstate || !mapping->swapped || start >= end)
+		return;
+	xa_for_each_range(&mapping->i_pages, index, entry, start, end - 1) {
+		struct page *folio;
+		bool major;
+		int err;
+
+		if (!xa_is_value(entry) || !swap_entry_valid(m, radix_to_swp_entry(entry)))
+			continue;
+		folio = swapin_single(m, radix_to_swp_entry(entry), GFP_HIGHUSER_MOVABLE, NULL, 0,
+				      &major, &err);
+		if (folio)
+			put_page(m, folio);
+	}
+}
+
+int shmem_unuse(struct machine *m, int type)
+{
+	struct address_space *mapping;
+	unsigned long index;
+	void *entry;
+
+	list_for_each_entry(mapping, &m->shmem_swaplist, swaplist) {
+		xa_for_each_range(&mapping->i_pages, index, entry, 0, ULONG_MAX) {
+			struct page *folio;
+			bool major;
+			int err = 0;
+
+			if (!xa_is_value(entry) || swp_type(radix_to_swp_entry(entry)) != (unsigned)type)
+				continue;
+			folio = shmem_swapin(mapping, index, entry, NULL, 0, &major, &err);
+			if (!folio && err != -EAGAIN)
+				return err;
+			if (folio)
+				put_page(m, folio);
+		}
+	}
+	return 0;
 }

@@ -98,7 +98,10 @@ expect_fail "--rmap bad" "anon_vma_chain" --rmap magic show meminfo
 expect_fail "--thp bad" "always.madvise.never" --thp sometimes show meminfo
 expect_fail "--cpus 0" "--cpus 0" --cpus 0 show meminfo
 expect_fail "unknown command" "unknown command 'frob'" frob
-expect_fail "--swap not built" "unknown option .--swap." --swap 1G show meminfo
+# swap (issue 5): --swap SIZE[@PRIO] makes /swapfile
+expect_ok "--swap 64M SwapTotal" "^SwapTotal: +65532 kB" --swap 64M show meminfo
+expect_ok "--swap 64M@3 /proc/swaps" "^/swapfile +file[[:space:]]+65532[[:space:]]+0[[:space:]]+3$" --swap 64M@3 show swaps
+expect_fail "--swap bad prio" "PRIO must be 0..32767" --swap 64M@x show meminfo
 expect_ok "--rmap pte_chain boots" "pte_chain" --rmap pte_chain show slabinfo
 
 # run and scenarios.

@@ -145,6 +145,9 @@ static void test_every_key_good(void **state)
 	set_ok(c, "nodes", "4");		assert_int_equal(b->nr_nodes, 4);
 	set_ok(c, "cpus", "16");		assert_int_equal(b->nr_cpus, 16);
 	set_ok(c, "swap", "1G");		assert_int_equal(b->swap_bytes, 1ULL << 30);
+	assert_int_equal(b->swap_prio, -1);
+	set_ok(c, "swap", "64M@7");		assert_int_equal(b->swap_bytes, 64ULL << 20);
+	assert_int_equal(b->swap_prio, 7);
 	set_ok(c, "disk", "/tmp/d");		assert_string_equal(b->disk, "/tmp/d");
 	set_ok(c, "rmap", "scan");		assert_int_equal(b->rmap, RMAP_SCAN);
 	set_ok(c, "rmap", "pte_chain");		assert_int_equal(b->rmap, RMAP_PTE_CHAIN);
@@ -179,6 +182,9 @@ static void test_every_key_bad(void **state)
 	set_bad("cpus", "", "--cpus");
 	set_bad("cpus", "99999999999", "--cpus");
 	set_bad("swap", "1Q", "--swap");
+	set_bad("swap", "1G@x", "PRIO must be 0..32767");
+	set_bad("swap", "1G@40000", "PRIO");
+	set_bad("swap", "1G@", "PRIO");
 	set_bad("disk", "", "--disk");
 	set_bad("rmap", "magic", "anon_vma_chain");
 	set_bad("thp", "sometimes", "always|madvise|never");
@@ -334,6 +340,7 @@ static void test_check_errors(void **state)
 	check_bad("mem=1G movablecore=1G", "--movablecore");
 	check_bad("mem=1G kernelcore=2G", "--kernelcore");
 	check_bad("swap=1000", "--swap");
+	check_bad("swap=512G", "at most 256G");
 	check_bad("arch=i386 mem=8G", "--arch i386");
 	check_bad("arch=i386-pae mem=128G", "i386-pae");
 }
@@ -350,7 +357,8 @@ static void test_check_good(void **state)
 	check_good("mem=8G kernelcore=2G");
 	check_good("arch=i386 mem=4G");
 	check_good("cpus=256 nodes=64 mem=64G");
-	check_bad("swap=40K", "not built");
+	check_good("swap=40K");
+	check_good("swap=1G@5");
 	check_bad("disk=/tmp", "not built");
 	check_good("rmap=pte_chain");
 	check_good("rmap=scan");

@@ -21,6 +21,7 @@
 #include "internal.h"
 #include "oom.h"
 #include "sched.h"
+#include "swap.h"
 
 static void proc_oom_score(struct task_struct *t, struct seq_buf *s)
 {

@@ -12,6 +12,7 @@
  * " kB" (show_val_kb); HugePages_* counts are "%-19s%5lu" without a unit.
  */
 #include "internal.h"
+#include "swap.h"
 #include "vma.h"
 
 #define VMALLOC_TOTAL_KB_X86_64	34359738367UL	/* 4-level: (32 TiB - 1) >> 10 */
@@ -72,9 +73,11 @@ static void show_top(struct machine *m, struct seq_buf *s)
 	show_val_kb(s, "Cached:", cached > 0 ? (unsigned long)cached : 0);
 	show_val_kb(s, "SwapCached:", swapcache);
 	show_lru(m, s);
-	/* si_swapinfo(): no swap device yet. */
-	show_val_kb(s, "SwapTotal:", 0);
-	show_val_kb(s, "SwapFree:", 0);
+	long freeswap, totalswap;
+
+	si_swapinfo(m, &freeswap, &totalswap);	/* swap (issue 5) */
+	show_val_kb(s, "SwapTotal:", (unsigned long)totalswap);
+	show_val_kb(s, "SwapFree:", (unsigned long)freeswap);
 	show_val_kb(s, "Zswap:", 0);	/* no zswap pool */
 	show_val_kb(s, "Zswapped:", 0);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "swap.h"
 #include "sysfs.h"
 #include "mmsim/mmsim.h"
 
@@ -39,6 +40,8 @@ static const struct proc_entry proc_root[] = {
 	{ "sys/fs/dentry-state", show_dentry_state },
 	{ "sys/fs/inode-nr", show_inode_nr },
 	{ "sys/fs/inode-state", show_inode_state },
+	/* swap (issue 5) */
+	{ "swaps", show_swaps },
 };
 
 static const char *const proc_names[] = {
@@ -49,6 +52,8 @@ static const char *const proc_names[] = {
 	"stat", "loadavg", "uptime", "cpuinfo", "sys/kernel/pid_max",
 	/* dcache (issue 5) */
 	"sys/fs/dentry-state", "sys/fs/inode-nr", "sys/fs/inode-state",
+	/* swap (issue 5) */
+	"swaps",
 	NULL,
 };
 _Static_assert(ARRAY_SIZE(proc_names) == ARRAY_SIZE(proc_root) + 1,

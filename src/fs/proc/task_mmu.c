@@ -28,6 +28,7 @@
 #include "fs.h"
 #include "huge_mm.h"
 #include "internal.h"
+#include "swap.h"
 #include "sched.h"
 #include "vma.h"
 #include "memory.h"
@@ -232,14 +233,22 @@ struct smaps_walk {
 };
 
 /*
- * A swap pte: Swap and SwapPss. Until swapfile.c exists there is no
- * swap map to ask for the entry's count (swp_swapcount), so each swap
- * entry counts as held once.
+ * A swap pte: Swap, and SwapPss shared out by the entry's count
+ * (swp_swapcount: the swap ptes and shmem entries holding the slot).
  */
-static void smaps_swap_entry(struct mem_size_stats *mss)
+static void smaps_swap_entry(struct machine *m, struct mem_size_stats *mss, pte_t pte)
 {
+	swp_entry_t entry = pte_to_swp_entry(pte);
+	int count;
+
+	if (!swap_entry_valid(m, entry))
+		return;		/* non_swap_entry: migration, markers (none made) */
 	mss->swap += PAGE_SIZE;
-	mss->swap_pss += (uint64_t)PAGE_SIZE << PSS_SHIFT;
+	count = swp_swapcount(m, entry);
+	if (count >= 2)
+		mss->swap_pss += ((uint64_t)PAGE_SIZE << PSS_SHIFT) / (uint64_t)count;
+	else
+		mss->swap_pss += (uint64_t)PAGE_SIZE << PSS_SHIFT;
 }
 
 static void smaps_pte_entry(struct smaps_walk *w, pte_t pte, unsigned long addr)
@@ -249,7 +258,7 @@ static void smaps_pte_entry(struct smaps_walk *w, pte_t pte, unsigned long addr)
 	if (pte_none(pte))
 		return;		/* shmem swap holes: no shmem swap yet */
 	if (!pte_present(pte)) {
-		smaps_swap_entry(w->mss);
+		smaps_swap_entry(w->vma->vm_mm->machine, w->mss, pte);
 		return;
 	}
 	page = vm_normal_page(w->vma, addr, pte);
@@ -375,9 +384,18 @@ static void smaps_walk_vma(struct vm_area_struct *vma, struct mem_size_stats *ms
 	}
 }
 
-/* smap_gather_stats(): no shmem swap yet, so only the walk. */
+/*
+ * smap_gather_stats(): the walk, plus a shmem VMA's pages on swap, which no
+ * pte shows (shmem_swap_usage; a private writable mapping of a shmem file,
+ * where COW pages would hide some, is not made by anything yet).
+ */
 static void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats *mss)
 {
+	struct address_space *mapping = vma->vm_file ? vma->vm_file->f_mapping : NULL;
+
+	if (mapping && mapping->swapbacked && !mapping->hstate)
+		mss->swap += shmem_partial_swap_usage(mapping, vma->vm_pgoff,
+						      vma->vm_pgoff + vma_pages(vma));
 	if (vma->vm_mm)
 		smaps_walk_vma(vma, mss);
 }
