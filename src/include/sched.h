@@ -45,6 +45,8 @@ struct task_struct {
 	struct mempolicy *mempolicy;
 	int il_prev;			/* interleave: the node used last */
 	unsigned char il_weight;	/* weighted interleave: pages left on il_prev */
+	/* Files (issue 5, filemap): the descriptor table, shared by CLONE_VM threads. */
+	struct files_struct *files;
 };
 
 /* kernel/fork.c, kernel/exit.c, fs/exec.c */

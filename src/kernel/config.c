@@ -738,8 +738,6 @@ static int check_unbuilt(const struct boot_config *cfg, char *err, size_t errlen
 {
 	if (cfg->swap_bytes)
 		return fail(err, errlen, "--swap: swap devices are not built yet");
-	if (cfg->disk[0])
-		return fail(err, errlen, "--disk: the simulated disk is not built yet");
 	return 0;
 }
 
