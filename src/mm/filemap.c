@@ -52,7 +52,7 @@
 #include "rmap.h"
 #include "sched.h"
 #include "swap.h"
-#include "tmp_xarray_filemap.h"
+#include "xarray.h"
 
 #define PAGEVEC_SIZE	31		/* a folio_batch */
 
@@ -62,18 +62,18 @@
 
 void mapping_init_pages(struct address_space *mapping)
 {
-	xa_init(MAPPING_XA(mapping));
+	mapping->i_pages = (struct xarray){ 0 };
 }
 
 void mapping_destroy_pages(struct address_space *mapping)
 {
-	xa_destroy(mapping->machine, MAPPING_XA(mapping));
+	xa_destroy(mapping->machine, &mapping->i_pages);
 }
 
 /* The folio at index (no reference), NULL for none or a value entry. */
 static struct page *cache_peek(struct address_space *mapping, unsigned long index)
 {
-	void *entry = xa_load(MAPPING_XA(mapping), index);
+	void *entry = xa_load(&mapping->i_pages, index);
 
 	return entry && !xa_is_value(entry) ? entry : NULL;
 }
@@ -127,12 +127,13 @@ int filemap_add_folio(struct address_space *mapping, struct page *folio, unsigne
 	int ret;
 
 	spin_lock(&mapping->i_pages_lock);
-	old = xa_load(MAPPING_XA(mapping), index);
+	old = xa_load(&mapping->i_pages, index);
 	if (old && !xa_is_value(old)) {
 		spin_unlock(&mapping->i_pages_lock);
 		return -EEXIST;
 	}
-	ret = xa_err(xa_store(m, MAPPING_XA(mapping), index, folio, gfp));
+	(void)gfp;
+	ret = xa_store(m, &mapping->i_pages, index, folio, NULL);
 	if (ret) {
 		spin_unlock(&mapping->i_pages_lock);
 		return ret;
@@ -155,9 +156,9 @@ void __filemap_remove_folio(struct machine *m, struct page *folio, void *shadow)
 	VM_BUG_ON_PAGE(page_mapped(folio), m, folio);
 	VM_BUG_ON_PAGE(PageDirty(folio) && mapping_is_file(mapping), m, folio);
 	if (shadow)
-		xa_store(m, MAPPING_XA(mapping), folio->index, shadow, GFP_NOWAIT);
+		xa_store(m, &mapping->i_pages, folio->index, shadow, NULL);
 	else
-		xa_erase(m, MAPPING_XA(mapping), folio->index);
+		xa_erase(m, &mapping->i_pages, folio->index);
 	folio->mapping = NULL;
 	filemap_mod_stats(mapping, folio, -folio_nr_pages(folio));
 }
@@ -280,7 +281,7 @@ int filemap_write_and_wait_range(struct address_space *mapping, long long start,
 		int err;
 
 		spin_lock(&mapping->i_pages_lock);
-		entry = xa_find(MAPPING_XA(mapping), &index, last);
+		entry = xa_find(&mapping->i_pages, &index, last);
 		folio = entry && !xa_is_value(entry) ? entry : NULL;
 		if (folio)
 			get_page(folio);
@@ -670,7 +671,7 @@ int validate_page_cache(struct machine *m)
 			       (void *)mapping->host);
 			problems++;
 		}
-		while ((entry = xa_find(MAPPING_XA(mapping), &index, ~0UL))) {
+		while ((entry = xa_find(&mapping->i_pages, &index, ~0UL))) {
 			struct page *folio = entry;
 
 			if (!xa_is_value(entry)) {

@@ -27,7 +27,7 @@
 #include "fs.h"
 #include "pagemap.h"
 #include "swap.h"
-#include "tmp_xarray_filemap.h"
+#include "xarray.h"
 
 #define DISK_IO_PAGES	(1048576UL / PAGE_SIZE)	/* bdi->io_pages: max_sectors_kb 1024 */
 
@@ -86,7 +86,7 @@ static bool page_cached(struct address_space *mapping, unsigned long index)
 	void *entry;
 
 	spin_lock(&mapping->i_pages_lock);
-	entry = xa_load(MAPPING_XA(mapping), index);
+	entry = xa_load(&mapping->i_pages, index);
 	spin_unlock(&mapping->i_pages_lock);
 	return entry && !xa_is_value(entry);
 }

@@ -22,7 +22,7 @@
 #include "fs.h"
 #include "pagemap.h"
 #include "swap.h"
-#include "tmp_xarray_filemap.h"
+#include "xarray.h"
 
 /* The next folio at or after *index, up to last, +ref; NULL when none. */
 static struct page *next_folio(struct address_space *mapping, unsigned long *index,
@@ -32,7 +32,7 @@ static struct page *next_folio(struct address_space *mapping, unsigned long *ind
 
 	spin_lock(&mapping->i_pages_lock);
 	while (*index <= last) {
-		void *entry = xa_find(MAPPING_XA(mapping), index, last);
+		void *entry = xa_find(&mapping->i_pages, index, last);
 
 		if (!entry)
 			break;
