@@ -70,6 +70,8 @@ static const struct machine_opt machine_opts[] = {
 	{ "hugepages", "hugepages", OPT_VALUE, "N", "hugetlb pages allocated at boot (1G: from memblock)" },
 	{ "default-hugepagesz", "default_hugepagesz", OPT_VALUE, "2M|1G",
 	  "the size of vm.nr_hugepages and meminfo's HugePages_* (default 2M)" },
+	/* files (issue 5) */
+	{ "disk", "disk", OPT_VALUE, "DIR", "the disk's files live in DIR (default: a fresh temporary one)" },
 };
 
 static const struct machine_opt *find_opt(const char *name, size_t len)
