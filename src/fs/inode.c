@@ -40,6 +40,9 @@ static unsigned int inode_hashfn(unsigned long long dev, unsigned long long ino)
 	return (unsigned int)(h >> 56) % INODE_HASH_SIZE;
 }
 
+static unsigned long sb_nr_cached_inodes(struct machine *m, int nid);
+static unsigned long sb_prune_icache(struct machine *m, struct shrink_control *sc);
+
 int inode_init(struct machine *m)
 {
 	INIT_LIST_HEAD(&m->inode_list);
