@@ -38,9 +38,9 @@ void mmsim_config_free(mmsim_config *cfg);
  * (size), movablecore (size), kernelcore (size), console (0|1), sysctl
  * ("vm.KEY=VALUE", repeatable). Returns 0 or -EINVAL with a reason.
  * swap ("SIZE" or "SIZE@PRIO": a swap file /swapfile at boot, see
- * mmsim_swapon). disk parses (it is the interface) but is refused by
- * mmsim_boot: not built yet. arch i386 and i386-pae boot, but processes
- * cannot run on them yet (spawn and exec answer -ENOEXEC).
+ * mmsim_swapon); disk (a host directory) is the simulated disk (see Files
+ * below). arch i386 and i386-pae boot, but processes cannot run on them
+ * yet (spawn and exec answer -ENOEXEC).
  * hugetlb: hugepagesz (2M|1G) then hugepages (N), as pairs in order like
  * the kernel command line; hugepages before any hugepagesz is the default
  * size's, which default_hugepagesz (2M|1G) sets.
@@ -594,6 +594,71 @@ int mmsim_oom_score_adj_set(mmsim_machine *m, int pid, int adj);
  * that is gone; -EACCES for a read-only file; -ENOENT for an unknown one.
  */
 int mmsim_proc_write(mmsim_machine *m, const char *path, const char *value);
+
+/* ---- Files and the page cache (issue 5) ---- */
+
+/*
+ * The machine's disk is a host directory (--disk DIR, or a fresh temporary
+ * one with /data and /tmp, removed at shutdown); paths are the simulated
+ * namespace's ("/data/f") and never leave the disk: "..", absolute or
+ * outward symlinks answer -EXDEV. Descriptors belong to a process (pid) or,
+ * with pid 0, to the machine's own table (the API's machine-wide files).
+ * Bytes move between the caller's buffer and the page cache (or the disk,
+ * with O_DIRECT: offset and length 512-byte aligned). Every call returns
+ * what Linux's returns: >= 0 or -errno. Flags and advice have Linux's
+ * x86-64 values.
+ */
+#define MMSIM_O_RDONLY		00
+#define MMSIM_O_WRONLY		01
+#define MMSIM_O_RDWR		02
+#define MMSIM_O_CREAT		0100
+#define MMSIM_O_EXCL		0200
+#define MMSIM_O_TRUNC		01000
+#define MMSIM_O_APPEND		02000
+#define MMSIM_O_DSYNC		010000
+#define MMSIM_O_DIRECT		040000
+#define MMSIM_SEEK_SET		0
+#define MMSIM_SEEK_CUR		1
+#define MMSIM_SEEK_END		2
+#define MMSIM_POSIX_FADV_NORMAL		0
+#define MMSIM_POSIX_FADV_RANDOM		1
+#define MMSIM_POSIX_FADV_SEQUENTIAL	2
+#define MMSIM_POSIX_FADV_WILLNEED	3
+#define MMSIM_POSIX_FADV_DONTNEED	4
+#define MMSIM_POSIX_FADV_NOREUSE	5
+
+int mmsim_open(mmsim_machine *m, int pid, const char *path, int flags, int mode);
+int mmsim_close(mmsim_machine *m, int pid, int fd);
+/* read(2)/write(2) at the file position (not mmsim_read/mmsim_write: those are user memory). */
+int64_t mmsim_file_read(mmsim_machine *m, int pid, int fd, void *buf, size_t count);
+int64_t mmsim_file_write(mmsim_machine *m, int pid, int fd, const void *buf, size_t count);
+int64_t mmsim_pread(mmsim_machine *m, int pid, int fd, void *buf, size_t count, int64_t off);
+int64_t mmsim_pwrite(mmsim_machine *m, int pid, int fd, const void *buf, size_t count,
+		     int64_t off);
+int64_t mmsim_lseek(mmsim_machine *m, int pid, int fd, int64_t off, int whence);
+int mmsim_ftruncate(mmsim_machine *m, int pid, int fd, int64_t length);
+int mmsim_fsync(mmsim_machine *m, int pid, int fd);
+int mmsim_fdatasync(mmsim_machine *m, int pid, int fd);
+int mmsim_fadvise(mmsim_machine *m, int pid, int fd, int64_t off, int64_t len, int advice);
+/* fstat's st_size of an open file. */
+int64_t mmsim_fsize(mmsim_machine *m, int pid, int fd);
+int mmsim_unlink(mmsim_machine *m, const char *path);
+int mmsim_mkdir(mmsim_machine *m, const char *path, int mode);
+/* Linux's fadvise names without POSIX_FADV_, lower case ("dontneed"); -1 if unknown. */
+int mmsim_fadvise_parse(const char *name);
+/*
+ * mmap(2) of a file open in another table: fd_owner is the pid whose
+ * descriptor fd is (0: the machine's table). mmsim_mmap(..., fd, off) is
+ * this with fd_owner = pid.
+ */
+int64_t mmsim_mmap_fd(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int prot,
+		      int flags, int fd_owner, int fd, uint64_t off);
+/*
+ * Disk error injection: the next n page reads (or writes) of the disk fail
+ * with EIO (a failed read: the fault's SIGBUS, the read's EIO; a failed
+ * write: fsync's EIO). 0 or -EINVAL.
+ */
+int mmsim_disk_fail(mmsim_machine *m, const char *kind, unsigned long n);
 
 #ifdef __cplusplus
 }

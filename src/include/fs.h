@@ -40,6 +40,26 @@ struct address_space {
 	/* swap (issue 5): shmem pages on swap are value entries in i_pages */
 	unsigned long swapped;		/* how many (shmem_inode_info->swapped) */
 	struct list_head swaplist;	/* machine->shmem_swaplist once one went out */
+	/* Disk files (issue 5, filemap): the inode owning this mapping (NULL
+	 * for shmem and hugetlbfs); dirty folios counted in nrdirty. */
+	struct inode *host;
+	unsigned long nrdirty;
+};
+
+/*
+ * Readahead state of one open file (struct file_ra_state, mm/readahead.c):
+ * the current window [start, start + size), of which the last async_size
+ * pages carry the PG_readahead marker's trigger; ra_pages is the maximum
+ * window, mmap_miss counts mmap faults that missed the cache (read-around
+ * stops beyond MMAP_LOTSAMISS), prev_pos the end of the last read.
+ */
+struct file_ra_state {
+	unsigned long start;
+	unsigned int size;
+	unsigned int async_size;
+	unsigned int ra_pages;
+	unsigned int mmap_miss;
+	long long prev_pos;
 };
 
 struct file {
@@ -47,6 +67,12 @@ struct file {
 	char path[256];			/* what maps shows */
 	struct address_space *f_mapping;
 	unsigned int dev_major, dev_minor;
+	/* Disk files (issue 5, filemap): NULL f_inode for shmem/hugetlbfs. */
+	struct inode *f_inode;
+	unsigned int f_flags;		/* O_* the file was opened with (O_APPEND, O_DIRECT) */
+	unsigned int f_mode;		/* FMODE_READ | FMODE_WRITE | FMODE_RANDOM */
+	long long f_pos;
+	struct file_ra_state f_ra;
 };
 
 /*
@@ -113,5 +139,168 @@ void shmem_swap_census(struct machine *m, void (*note)(void *arg, swp_entry_t en
 void shmem_willneed(struct address_space *mapping, unsigned long start, unsigned long end);
 /* swapoff: bring every shmem page on swap type back into its object. 0 or -errno. */
 int shmem_unuse(struct machine *m, int type);
+
+/* ---------------------------------------------------------------------- */
+/* Disk files (issue 5, filemap): inodes, descriptors, the file calls      */
+/* ---------------------------------------------------------------------- */
+
+/* open(2) flags, Linux's x86-64 values (the host's <fcntl.h> has the same). */
+#ifndef O_ACCMODE
+#define O_ACCMODE	00000003
+#define O_RDONLY	00000000
+#define O_WRONLY	00000001
+#define O_RDWR		00000002
+#define O_CREAT		00000100
+#define O_EXCL		00000200
+#define O_NOCTTY	00000400
+#define O_TRUNC		00001000
+#define O_APPEND	00002000
+#define O_NONBLOCK	00004000
+#define O_DSYNC		00010000
+#define O_DIRECT	00040000
+#define O_LARGEFILE	00100000
+#define O_DIRECTORY	00200000
+#define O_NOFOLLOW	00400000
+#define O_NOATIME	01000000
+#define O_CLOEXEC	02000000
+#define O_SYNC		04010000
+#define O_PATH		010000000
+#define O_TMPFILE	020200000
+#endif
+
+#define FMODE_READ	0x1
+#define FMODE_WRITE	0x2
+#define FMODE_RANDOM	0x1000	/* POSIX_FADV_RANDOM: no readahead */
+
+#ifndef SEEK_SET
+#define SEEK_SET	0
+#define SEEK_CUR	1
+#define SEEK_END	2
+#endif
+#ifndef SEEK_DATA
+#define SEEK_DATA	3
+#define SEEK_HOLE	4
+#endif
+
+#ifndef POSIX_FADV_NORMAL
+#define POSIX_FADV_NORMAL	0
+#define POSIX_FADV_RANDOM	1
+#define POSIX_FADV_SEQUENTIAL	2
+#define POSIX_FADV_WILLNEED	3
+#define POSIX_FADV_DONTNEED	4
+#define POSIX_FADV_NOREUSE	5
+#endif
+
+/* The largest file (MAX_LFS_FILESIZE on 64-bit). */
+#define MAX_LFS_FILESIZE	((long long)0x7fffffffffffffffLL)
+
+/*
+ * An inode of a regular file on the disk (fs/inode.c; ext4's
+ * ext4_inode_info, from the "ext4_inode_cache" slab). i_data is the page
+ * cache. The file's bytes live in a host file (host_fd, opened read-write
+ * when the host allows it); i_data.size is i_size, which the simulated
+ * kernel owns: the host file follows at writeback and truncate.
+ *
+ * i_count counts open files (struct file) holding it. An inode nobody
+ * holds stays cached on the machine's unused-inode LRU while it is still
+ * linked, with its pages; the inode shrinker (prune_icache) and
+ * drop_caches free it. Unlinked with no holder, it is evicted at once.
+ *
+ * Invariants: hashed by (host_dev, host_ino) exactly once; on the LRU iff
+ * i_count == 0; i_data.host == the inode.
+ */
+struct inode {
+	struct address_space i_data;
+	int i_count;
+	unsigned int i_nlink;		/* 0 once unlinked */
+	unsigned long i_state;		/* I_DIRTY_PAGES, I_FREEING */
+	int host_fd;
+	unsigned long long host_dev, host_ino;
+	struct list_head i_hash;	/* machine->inode_hash bucket */
+	struct list_head i_lru;		/* machine->inode_lru when unused */
+	struct list_head i_sb_list;	/* machine->inode_list: every inode */
+	int wb_err;			/* last writeback error (seen by fsync) */
+};
+#define I_DIRTY_PAGES	(1UL << 0)
+#define I_FREEING	(1UL << 1)
+#define I_REFERENCED	(1UL << 2)	/* the LRU gives it a second pass */
+
+static inline struct inode *file_inode(const struct file *f)
+{
+	return f->f_inode;
+}
+
+/*
+ * A descriptor table (files_struct, fs/file.c): fd -> struct file. Shared
+ * by CLONE_VM threads (CLONE_FILES), copied at fork (each file gets one
+ * more reference), closed at the last task's exit. The machine also has
+ * one of its own (machine->kernel_files), for the descriptors the API
+ * opens machine-wide (Lua's m:open).
+ */
+#define NR_OPEN_DEFAULT	64
+#define RLIMIT_NOFILE_CUR	1024
+struct files_struct {
+	int count;			/* tasks sharing it */
+	int max_fds;			/* size of fd[] */
+	struct file **fd;		/* kmalloc'd */
+};
+
+struct files_struct *files_alloc(struct machine *m);
+struct files_struct *dup_fd(struct machine *m, struct files_struct *old, int *err);
+void put_files_struct(struct machine *m, struct files_struct *files);
+/* The open file behind fd (no reference taken), or NULL. */
+struct file *fget_raw(struct files_struct *files, int fd);
+
+/* The system calls (fs/open.c, fs/read_write.c, mm/fadvise.c). -errno on failure. */
+int do_sys_open(struct machine *m, struct files_struct *files, const char *path, int flags,
+		int mode);
+int close_fd(struct machine *m, struct files_struct *files, int fd);
+long ksys_read(struct machine *m, struct files_struct *files, int fd, void *buf, size_t count);
+long ksys_write(struct machine *m, struct files_struct *files, int fd, const void *buf,
+		size_t count);
+long ksys_pread64(struct machine *m, struct files_struct *files, int fd, void *buf,
+		  size_t count, long long pos);
+long ksys_pwrite64(struct machine *m, struct files_struct *files, int fd, const void *buf,
+		   size_t count, long long pos);
+long long ksys_lseek(struct machine *m, struct files_struct *files, int fd, long long off,
+		     int whence);
+int do_sys_ftruncate(struct machine *m, struct files_struct *files, int fd, long long length);
+int do_fsync(struct machine *m, struct files_struct *files, int fd, bool datasync);
+int ksys_fadvise64_64(struct machine *m, struct files_struct *files, int fd, long long offset,
+		      long long len, int advice);
+int do_unlinkat(struct machine *m, const char *path);
+/* Truncate the inode to length through its page cache, then the host file. */
+int do_truncate(struct machine *m, struct inode *inode, long long length);
+/* fput's last reference of a disk file (open.c). */
+void disk_file_release(struct machine *m, struct file *f);
+int do_mkdirat(struct machine *m, const char *path, int mode);
+/* The size of the file behind fd (fstat's st_size), or -errno. */
+long long vfs_fstat_size(struct machine *m, struct files_struct *files, int fd);
+
+/* A disk file (not shmem, not hugetlbfs): its mapping faults through filemap_fault. */
+static inline bool file_is_disk_file(const struct file *f)
+{
+	return f && f->f_inode;
+}
+
+/* Inodes (fs/inode.c). */
+int inode_init(struct machine *m);
+void inode_exit(struct machine *m);
+struct inode *inode_find(struct machine *m, unsigned long long dev, unsigned long long ino);
+/* The inode of the host file open as fd (fd taken over), +1 i_count; NULL: no memory. */
+struct inode *iget_host(struct machine *m, int fd, unsigned long long dev,
+			unsigned long long ino, long long size);
+void inode_unlinked(struct machine *m, unsigned long long dev, unsigned long long ino);
+void ihold(struct inode *inode);
+void iput(struct machine *m, struct inode *inode);
+/* Free up to nr_to_scan unused inodes (the inode shrinker); returns how many went. */
+unsigned long prune_icache(struct machine *m, unsigned long nr_to_scan);
+unsigned long nr_inodes(const struct machine *m);
+unsigned long nr_unused_inodes(const struct machine *m);
+/* Boot / shutdown: caches and the disk; every inode goes at shutdown. */
+int files_init(struct machine *m, char *err, size_t errlen);
+void files_exit(struct machine *m);
+/* drop_caches 1 (fs/drop_caches.c's drop_pagecache_sb): every inode's clean pages. */
+void drop_pagecache(struct machine *m);
 
 #endif

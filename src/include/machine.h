@@ -30,6 +30,9 @@
 #include "hugetlb.h"
 #include "dcache.h"
 
+struct disk;
+struct files_struct;
+
 #define MMSIM_MAX_SYSCTL_ARGS	64
 #define MMSIM_MAX_E820		16
 /* Swap devices (swap.h): 32 swap types less the 8 non-swap entry types of x86-64 6.x. */
@@ -230,6 +233,15 @@ struct machine {
 	struct list_head swap_avail_head;	/* devices with free slots, by priority */
 	spinlock_t swap_lock;			/* LOCK_SWAP: the lists, nr_swap_pages */
 	struct list_head shmem_swaplist;	/* shmem objects that have swapped */
+	/* Files and the page cache (issue 5, filemap: src/fs/disk.c, inode.c, open.c). */
+	struct disk *disk;			/* the host directory (host memory) */
+	struct kmem_cache *inode_cachep;	/* "ext4_inode_cache" */
+	struct list_head *inode_hash;		/* INODE_HASH_SIZE buckets, kmalloc'd */
+	struct list_head inode_list;		/* every disk inode (sb->s_inodes) */
+	struct list_head inode_lru;		/* unused inodes, oldest at the tail */
+	unsigned long nr_inodes, nr_inodes_unused;
+	struct files_struct *kernel_files;	/* the API's machine-wide descriptors */
+	struct kmem_cache *files_cachep;	/* "files_cache" */
 };
 
 /* The pglist_data of node nid. */

@@ -48,6 +48,8 @@ struct task_struct {
 	/* OOM killer (mm/oom_kill.c, oom.h): a pending SIGKILL, and TIF_MEMDIE */
 	bool fatal_signal;		/* SIGKILL sent: exits at the end of this API call */
 	bool memdie;			/* chosen by the OOM killer: ALLOC_OOM reserves */
+	/* Files (issue 5, filemap): the descriptor table, shared by CLONE_VM threads. */
+	struct files_struct *files;
 };
 
 /* kernel/fork.c, kernel/exit.c, fs/exec.c */

@@ -5,7 +5,7 @@
  *
  * The checks here are only those a system call's entry does before the
  * kernel proper sees its arguments (a pid that exists: -ESRCH; a file
- * descriptor: -EBADF, no files yet) and the host-side ones a C caller can
+ * descriptor: -EBADF) and the host-side ones a C caller can
  * get wrong (NULL machine or buffer): nothing a caller passes may crash
  * the library. Everything else is the sys_* functions' business.
  *
@@ -109,13 +109,8 @@ size_t mmsim_pids(mmsim_machine *m, int *out, size_t max)
 int64_t mmsim_mmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len, int prot,
 		   int flags, int fd, uint64_t off)
 {
-	GET_TASK(t, m, pid);
-	/* ksys_mmap_pgoff: only anonymous mappings ignore fd; no files exist yet. */
-	if (!(flags & MAP_ANONYMOUS))
-		return -EBADF;
-	(void)fd;
-	return sys_mmap(t, addr, len, (unsigned long)(unsigned int)prot,
-			(unsigned long)(unsigned int)flags, NULL, off);
+	/* fd is pid's own descriptor (api_file.c, issue 5) */
+	return mmsim_mmap_fd(m, pid, addr, len, prot, flags, pid, fd, off);
 }
 
 int mmsim_munmap(mmsim_machine *m, int pid, uint64_t addr, uint64_t len)

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "mm.h"
+#include "pagemap.h"
 #include "api_clock.h"
 #include "memory.h"
 #include "mempolicy.h"
@@ -115,6 +116,7 @@ static void processes_exit(struct machine *m)
 {
 	exit_all_tasks(m);
 	dcache_exit(m);		/* dcache (issue 5) */
+	files_exit(m);		/* issue 5, filemap: the kernel's files, the inodes, the disk */
 	vmalloc_exit(m);	/* vmalloc (issue 7) */
 	tlb_exit(m);
 	paging_exit(m);
@@ -175,6 +177,8 @@ struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t er
 		goto fail;
 	}
 	hugetlb_init(m);
+	if (files_init(m, err, errlen))	/* issue 5, filemap: the disk and the file caches */
+		goto fail;
 	if (apply_boot_sysctls(m, err, errlen))
 		goto fail;
 	/* swap (issue 5): --swap SIZE[@PRIO] is a swap file at /swapfile */
@@ -248,6 +252,7 @@ static int validate_processes(struct machine *m)
 	problems += validate_mempolicies(m);
 	problems += validate_hugetlb(m);
 	problems += validate_swap(m);	/* swap (issue 5) */
+	problems += validate_page_cache(m);	/* issue 5, filemap */
 	if (m->tlbstate)
 		problems += validate_tlb(m);
 	return problems;

@@ -763,14 +763,6 @@ static int check_modes(const struct boot_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-/* Options of the interface whose machinery is not built yet: refused, not ignored. */
-static int check_unbuilt(const struct boot_config *cfg, char *err, size_t errlen)
-{
-	if (cfg->disk[0])
-		return fail(err, errlen, "--disk: the simulated disk is not built yet");
-	return 0;
-}
-
 /* Linux's numa_set_distance rules: 10 on the diagonal, more than that elsewhere. */
 static int check_node_distance(const struct boot_config *cfg, char *err, size_t errlen)
 {
@@ -825,8 +817,6 @@ int boot_config_check(const struct boot_config *cfg, char *err, size_t errlen)
 		ret = check_layout(cfg, err, errlen);
 	if (!ret)
 		ret = check_modes(cfg, err, errlen);
-	if (!ret)
-		ret = check_unbuilt(cfg, err, errlen);
 	if (!ret)
 		ret = check_sysctls(cfg, err, errlen);
 	if (!ret)

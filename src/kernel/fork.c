@@ -392,6 +392,7 @@ static void task_free(struct task_struct *t)
 	if (m->current == t)
 		m->current = NULL;
 	mpol_put_task_policy(t);
+	put_files_struct(m, t->files);	/* exit_files (issue 5, filemap) */
 	kmem_cache_free(m, m->task_cachep, t);
 }
 
@@ -425,6 +426,18 @@ struct task_struct *do_fork(struct task_struct *parent, unsigned long clone_flag
 	if (*err) {
 		task_free(t);
 		return NULL;
+	}
+	/* copy_files (issue 5, filemap): threads share the table (CLONE_FILES) */
+	if (clone_flags & CLONE_VM) {
+		t->files = parent->files;
+		if (t->files)
+			t->files->count++;
+	} else if (parent->files) {
+		t->files = dup_fd(m, parent->files, err);
+		if (!t->files) {
+			task_free(t);
+			return NULL;
+		}
 	}
 	if (clone_flags & CLONE_VM) {
 		/* A thread: the parent's mm and thread group. */
@@ -910,6 +923,12 @@ struct task_struct *task_spawn(struct machine *m, const char *comm, int *err)
 	if (!t)
 		return NULL;
 	set_comm(t, comm);
+	t->files = files_alloc(m);	/* issue 5, filemap: no descriptors open */
+	if (!t->files) {
+		task_free(t);
+		*err = -ENOMEM;
+		return NULL;
+	}
 	ret = exec_mmap(t, comm, t->comm);
 	if (ret) {
 		task_free(t);

@@ -53,6 +53,7 @@
 #define CACHE_MT	"mmsim.cache"
 #define PROCESS_MT	"mmsim.process"
 #define VAREA_MT	"mmsim.varea"	/* vmalloc (issue 7) */
+#define FILE_MT		"mmsim.file"	/* files (issue 5) */
 #define DEFAULTS_KEY	"mmsim.defaults"	/* registry: array of {key, value} */
 
 struct lmachine {
@@ -85,6 +86,15 @@ struct lprocess {
 	int mref;
 	int pid;
 	bool exited;		/* p:exit() was called */
+};
+
+/* files (issue 5): see mmsim.file below */
+struct lfile {
+	struct lmachine *lm;
+	int mref;
+	int pid;		/* 0: the machine's table */
+	int fd;
+	bool closed;
 };
 
 struct lpages {
@@ -135,6 +145,18 @@ static const char *errno_name(int err)
 	case ETXTBSY: return "ETXTBSY";
 	case EINTR: return "EINTR";
 	case E2BIG: return "E2BIG";
+	/* files (issue 5) */
+	case EXDEV: return "EXDEV";
+	case EISDIR: return "EISDIR";
+	case ENOTDIR: return "ENOTDIR";
+	case EMFILE: return "EMFILE";
+	case EFBIG: return "EFBIG";
+	case ESPIPE: return "ESPIPE";
+	case ENXIO: return "ENXIO";
+	case ENAMETOOLONG: return "ENAMETOOLONG";
+	case ELOOP: return "ELOOP";
+	case ENOTEMPTY: return "ENOTEMPTY";
+	case EROFS: return "EROFS";
 	default: return "EIO";
 	}
 }
@@ -1267,8 +1289,16 @@ static int pr_mmap(lua_State *L)
 	uint64_t addr = opt_addr(L, 5);
 	uint64_t off = lua_isnoneornil(L, 7) ? 0 : check_addr(L, 7);
 
-	if (!lua_isnoneornil(L, 6))
-		return luaL_argerror(L, 6, "file mappings need files, which are not simulated yet");
+	if (!lua_isnoneornil(L, 6)) {	/* a file (issue 5): m:open's or a process's */
+		struct lfile *f = luaL_checkudata(L, 6, FILE_MT);
+
+		if (f->closed)
+			return luaL_argerror(L, 6, "the file has been closed");
+		if (f->lm != p->lm)
+			return luaL_argerror(L, 6, "the file is another machine's");
+		return push_address(L, "mmap", mmsim_mmap_fd(p->lm->m, p->pid, addr, len, prot,
+							     flags, f->pid, f->fd, off));
+	}
 	return push_address(L, "mmap", mmsim_mmap(p->lm->m, p->pid, addr, len, prot, flags, -1,
 						   off));
 }
@@ -2382,6 +2412,309 @@ static int m_swapoff(lua_State *L)
 	return push_result(L, "swapoff", mmsim_swapoff(lm->m, luaL_optstring(L, 2, "/swapfile")));
 }
 
+/* ---- Files (issue 5, filemap): mmsim.file ---- */
+
+/*
+ * An open file: a descriptor of a process's table (p:open) or of the
+ * machine's own (m:open, pid 0). Keeps its machine alive; f:close()
+ * closes it, after which any use raises. __gc does not close (the
+ * simulated descriptor stays open, as a leaked fd would).
+ */
+
+static struct lfile *check_file(lua_State *L, int idx)
+{
+	struct lfile *f = luaL_checkudata(L, idx, FILE_MT);
+
+	live_machine(L, f->lm, "file");
+	if (f->closed)
+		luaL_error(L, "file (fd %d) has been closed", f->fd);
+	return f;
+}
+
+/* fopen's modes: r r+ w w+ a a+, then ",direct" ",excl" ",sync" in any number. */
+static int check_open_mode(lua_State *L, int idx)
+{
+	const char *mode = luaL_optstring(L, idx, "r"), *opt;
+	int flags;
+
+	if (!strncmp(mode, "r+", 2) || !strncmp(mode, "w+", 2) || !strncmp(mode, "a+", 2))
+		flags = MMSIM_O_RDWR;
+	else if (mode[0] == 'r')
+		flags = MMSIM_O_RDONLY;
+	else if (mode[0] == 'w' || mode[0] == 'a')
+		flags = MMSIM_O_WRONLY;
+	else
+		return luaL_argerror(L, idx, "mode is r, r+, w, w+, a or a+ (then ,direct ,excl ,sync)");
+	if (mode[0] == 'w')
+		flags |= MMSIM_O_CREAT | MMSIM_O_TRUNC;
+	if (mode[0] == 'a')
+		flags |= MMSIM_O_CREAT | MMSIM_O_APPEND;
+	opt = mode + 1 + (mode[1] == '+');
+	while (*opt == ',') {
+		size_t n = strcspn(opt + 1, ",");
+
+		if (n == 6 && !strncmp(opt + 1, "direct", 6))
+			flags |= MMSIM_O_DIRECT;
+		else if (n == 4 && !strncmp(opt + 1, "excl", 4))
+			flags |= MMSIM_O_EXCL | MMSIM_O_CREAT;
+		else if (n == 4 && !strncmp(opt + 1, "sync", 4))
+			flags |= MMSIM_O_DSYNC;
+		else
+			return luaL_argerror(L, idx, "unknown open option (direct, excl, sync)");
+		opt += 1 + n;
+	}
+	if (*opt)
+		return luaL_argerror(L, idx, "mode is r, r+, w, w+, a or a+ (then ,direct ,excl ,sync)");
+	return flags;
+}
+
+static int open_common(lua_State *L, struct lmachine *lm, int midx, int pid, int argidx)
+{
+	const char *path = luaL_checkstring(L, argidx);
+	int flags = check_open_mode(L, argidx + 1);
+	int fd = mmsim_open(lm->m, pid, path, flags, 0644);
+	struct lfile *f;
+
+	if (fd < 0)
+		return push_errno(L, "open", fd);
+	f = lua_newuserdata(L, sizeof(*f));
+	f->lm = lm;
+	f->mref = LUA_NOREF;
+	f->pid = pid;
+	f->fd = fd;
+	f->closed = false;
+	luaL_getmetatable(L, FILE_MT);
+	lua_setmetatable(L, -2);
+	f->mref = ref_value(L, midx);
+	return 1;
+}
+
+/* m:open(path, mode): a file of the machine's own table. */
+static int m_open(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+
+	return open_common(L, lm, 1, 0, 2);
+}
+
+static int m_unlink(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+
+	return push_result(L, "unlink", mmsim_unlink(lm->m, luaL_checkstring(L, 2)));
+}
+
+static int m_mkdir(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+
+	return push_result(L, "mkdir", mmsim_mkdir(lm->m, luaL_checkstring(L, 2),
+						   (int)luaL_optinteger(L, 3, 0755)));
+}
+
+/* m:disk_fail("read"|"write", n): the next n disk I/Os fail with EIO. */
+static int m_disk_fail(lua_State *L)
+{
+	struct lmachine *lm = check_machine(L, 1);
+	const char *kind = luaL_checkstring(L, 2);
+
+	if (strcmp(kind, "read") && strcmp(kind, "write"))
+		return luaL_argerror(L, 2, "\"read\" or \"write\"");
+	return push_result(L, "disk_fail", mmsim_disk_fail(lm->m, kind,
+							   (unsigned long)luaL_optinteger(L, 3, 1)));
+}
+
+/* p:open(path, mode): a descriptor of the process's own table. */
+static int pr_open(lua_State *L)
+{
+	struct lprocess *p = check_process(L, 1);
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, p->mref);
+	return open_common(L, p->lm, lua_gettop(L), p->pid, 2);
+}
+
+/* The bytes of a read, or the failure. */
+static int push_read(lua_State *L, const char *call, char *buf, int64_t n)
+{
+	if (n < 0) {
+		free(buf);
+		return push_errno(L, call, n);
+	}
+	lua_pushlstring(L, buf, (size_t)n);
+	free(buf);
+	return 1;
+}
+
+static int f_read(lua_State *L)
+{
+	struct lfile *f = check_file(L, 1);
+	size_t n = check_size(L, 2);
+	char *buf = malloc(n ? n : 1);	/* host-side: the caller's buffer */
+
+	if (!buf)
+		return luaL_error(L, "read: out of host memory");
+	return push_read(L, "read", buf, mmsim_file_read(f->lm->m, f->pid, f->fd, buf, n));
+}
+
+static int f_pread(lua_State *L)
+{
+	struct lfile *f = check_file(L, 1);
+	size_t n = check_size(L, 2);
+	uint64_t off = check_addr(L, 3);
+	char *buf = malloc(n ? n : 1);
+
+	if (!buf)
+		return luaL_error(L, "pread: out of host memory");
+	return push_read(L, "pread", buf,
+			 mmsim_pread(f->lm->m, f->pid, f->fd, buf, n, (int64_t)off));
+}
+
+/* f:write(s): bytes written, or the failure. */
+static int f_write(lua_State *L)
+{
+	struct lfile *f = check_file(L, 1);
+	size_t n;
+	const char *s = luaL_checklstring(L, 2, &n);
+
+	return push_address(L, "write", mmsim_file_write(f->lm->m, f->pid, f->fd, s, n));
+}
+
+static int f_pwrite(lua_State *L)
+{
+	struct lfile *f = check_file(L, 1);
+	size_t n;
+	const char *s = luaL_checklstring(L, 2, &n);
+	uint64_t off = check_addr(L, 3);
+
+	return push_address(L, "pwrite", mmsim_pwrite(f->lm->m, f->pid, f->fd, s, n,
+						      (int64_t)off));
+}
+
+/* f:seek(off, whence): "set" (default), "cur", "end"; the new position. */
+static int f_seek(lua_State *L)
+{
+	struct lfile *f = check_file(L, 1);
+	lua_Number off = luaL_optnumber(L, 2, 0);
+	const char *w = luaL_optstring(L, 3, "set");
+	int whence = !strcmp(w, "set") ? MMSIM_SEEK_SET : !strcmp(w, "cur") ? MMSIM_SEEK_CUR
+		   : !strcmp(w, "end") ? MMSIM_SEEK_END : -1;
+
+	if (whence < 0)
+		return luaL_argerror(L, 3, "\"set\", \"cur\" or \"end\"");
+	return push_address(L, "seek", mmsim_lseek(f->lm->m, f->pid, f->fd, (int64_t)off, whence));
+}
+
+static int f_fsync(lua_State *L)
+{
+	struct lfile *f = check_file(L, 1);
+
+	return push_result(L, "fsync", mmsim_fsync(f->lm->m, f->pid, f->fd));
+}
+
+static int f_fdatasync(lua_State *L)
+{
+	struct lfile *f = check_file(L, 1);
+
+	return push_result(L, "fdatasync", mmsim_fdatasync(f->lm->m, f->pid, f->fd));
+}
+
+static int f_truncate(lua_State *L)
+{
+	struct lfile *f = check_file(L, 1);
+
+	return push_result(L, "truncate", mmsim_ftruncate(f->lm->m, f->pid, f->fd,
+							  (int64_t)check_size(L, 2)));
+}
+
+/* f:fadvise("dontneed", off, len): len 0 or absent means to the end. */
+static int f_fadvise(lua_State *L)
+{
+	struct lfile *f = check_file(L, 1);
+	int advice = mmsim_fadvise_parse(luaL_checkstring(L, 2));
+	uint64_t off = opt_addr(L, 3);
+	uint64_t len = lua_isnoneornil(L, 4) ? 0 : check_size(L, 4);
+
+	if (advice < 0)
+		return luaL_argerror(L, 2, "normal, random, sequential, willneed, dontneed or noreuse");
+	return push_result(L, "fadvise", mmsim_fadvise(f->lm->m, f->pid, f->fd, (int64_t)off,
+						       (int64_t)len, advice));
+}
+
+static int f_size(lua_State *L)
+{
+	struct lfile *f = check_file(L, 1);
+
+	return push_address(L, "size", mmsim_fsize(f->lm->m, f->pid, f->fd));
+}
+
+static int f_close(lua_State *L)
+{
+	struct lfile *f = check_file(L, 1);
+	int ret = mmsim_close(f->lm->m, f->pid, f->fd);
+
+	f->closed = true;
+	return push_result(L, "close", ret);
+}
+
+static int f_index(lua_State *L)
+{
+	struct lfile *f = luaL_checkudata(L, 1, FILE_MT);
+	const char *key = luaL_checkstring(L, 2);
+
+	if (!strcmp(key, "fd")) {
+		lua_pushinteger(L, f->fd);
+		return 1;
+	}
+	if (!strcmp(key, "pid")) {
+		lua_pushinteger(L, f->pid);
+		return 1;
+	}
+	luaL_getmetatable(L, FILE_MT);
+	lua_getfield(L, -1, "methods");
+	lua_getfield(L, -1, key);
+	return 1;
+}
+
+static int f_gc(lua_State *L)
+{
+	struct lfile *f = luaL_checkudata(L, 1, FILE_MT);
+
+	luaL_unref(L, LUA_REGISTRYINDEX, f->mref);
+	f->mref = LUA_NOREF;
+	return 0;
+}
+
+static int f_tostring(lua_State *L)
+{
+	struct lfile *f = luaL_checkudata(L, 1, FILE_MT);
+
+	lua_pushfstring(L, "mmsim.file(fd %d of %s %d)", f->fd, f->pid ? "pid" : "machine",
+			f->pid ? f->pid : (int)f->lm->id);
+	return 1;
+}
+
+static const luaL_Reg file_methods[] = {
+	{ "read", f_read },
+	{ "write", f_write },
+	{ "pread", f_pread },
+	{ "pwrite", f_pwrite },
+	{ "seek", f_seek },
+	{ "fsync", f_fsync },
+	{ "fdatasync", f_fdatasync },
+	{ "truncate", f_truncate },
+	{ "fadvise", f_fadvise },
+	{ "size", f_size },
+	{ "close", f_close },
+	{ NULL, NULL },
+};
+
+static const luaL_Reg file_meta[] = {
+	{ "__index", f_index },
+	{ "__gc", f_gc },
+	{ "__tostring", f_tostring },
+	{ NULL, NULL },
+};
+
 /* ---- registration ---- */
 
 static const luaL_Reg machine_methods[] = {
@@ -2425,6 +2758,11 @@ static const luaL_Reg machine_methods[] = {
 	/* swap (issue 5) */
 	{ "swapon", m_swapon },
 	{ "swapoff", m_swapoff },
+	/* files (issue 5) */
+	{ "open", m_open },
+	{ "unlink", m_unlink },
+	{ "mkdir", m_mkdir },
+	{ "disk_fail", m_disk_fail },
 	{ NULL, NULL },
 };
 
@@ -2496,6 +2834,8 @@ static const luaL_Reg process_methods[] = {
 	{ "set_mempolicy_home_node", pr_set_mempolicy_home_node },
 	/* OOM killer (issue 5, oom) */
 	{ "oom_score_adj", pr_oom_score_adj },
+	/* files (issue 5) */
+	{ "open", pr_open },
 	{ NULL, NULL },
 };
 
@@ -2556,6 +2896,14 @@ int luaopen_mmsim(lua_State *L)
 	luaL_register(L, NULL, varea_meta);
 	lua_newtable(L);
 	luaL_register(L, NULL, varea_methods);
+	lua_setfield(L, -2, "methods");
+	lua_pop(L, 1);
+
+	/* files (issue 5) */
+	luaL_newmetatable(L, FILE_MT);
+	luaL_register(L, NULL, file_meta);
+	lua_newtable(L);
+	luaL_register(L, NULL, file_methods);
 	lua_setfield(L, -2, "methods");
 	lua_pop(L, 1);
 

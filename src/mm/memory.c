@@ -54,6 +54,7 @@
 #include "huge_mm.h"
 #include "memory.h"
 #include "mempolicy.h"
+#include "pagemap.h"
 #include "pgalloc.h"
 #include "rmap.h"
 #include "sched.h"
@@ -332,13 +333,27 @@ oom:
 	return VM_FAULT_OOM;
 }
 
-/* wp_page_shared: a shared mapping is written in place; the page gets dirty. */
+/*
+ * wp_page_shared: a shared mapping is written in place; the page gets
+ * dirty. A disk file's write-protected pte is write-notify at work: its
+ * page_mkwrite (ext4's: the page must still be the file's, inside i_size)
+ * runs first, and the folio is marked dirty for writeback
+ * (fault_dirty_shared_page); shmem's dirty_folio only sets the flag.
+ */
 static vm_fault_t wp_page_shared(struct vm_fault *vmf, struct page *page)
 {
+	struct address_space *mapping = page->mapping;
+
 	get_page(page);
+	if (!PageAnon(page) && mapping_is_file(mapping) &&
+	    (page->index >= DIV_ROUND_UP(mapping->size, PAGE_SIZE))) {
+		/* truncated under us: the write has no page to land in */
+		spin_unlock(&vmf->mm->page_table_lock);
+		put_page(vmf->m, page);
+		return VM_FAULT_SIGBUS;
+	}
 	wp_page_reuse(vmf);
-	/* fault_dirty_shared_page: shmem's dirty_folio only sets the flag */
-	SetPageDirty(page);
+	folio_mark_dirty(vmf->m, page);
 	put_page(vmf->m, page);
 	return 0;
 }
@@ -381,8 +396,10 @@ static inline unsigned long mapping_nr_pages(const struct address_space *mapping
 }
 
 /*
- * ->fault (shmem_fault): the page at vmf->pgoff, created if absent, read
- * back if on swap (a major fault), with a reference.
+ * ->fault: the page at vmf->pgoff with a reference. A disk file's comes
+ * from filemap_fault (read from the disk if absent: a major fault); a
+ * shmem object's is created if absent, or read back if on swap (a major
+ * fault) (shmem_fault).
  */
 static vm_fault_t __do_fault(struct vm_fault *vmf)
 {
@@ -391,6 +408,8 @@ static vm_fault_t __do_fault(struct vm_fault *vmf)
 	bool major;
 	int err = 0;
 
+	if (mapping_is_file(mapping))
+		return filemap_fault(vmf->vma, vmf->pgoff, vmf->flags, &vmf->page);
 	vmf->page = shmem_get_folio_fault(mapping, vmf->pgoff, vmf->vma, vmf->address, &major,
 					  &err);
 	if (major) {
@@ -472,7 +491,7 @@ static vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start,
 	end = min(end, nr - 1);
 	/* No table is installed unless some page is there to map (filemap_map_pmd). */
 	for (idx = start; idx <= end; idx++) {
-		page = shmem_get_page(mapping, idx, false, NULL);
+		page = filemap_get_folio(mapping, idx);
 		if (page) {
 			put_page(vmf->m, page);
 			break;
@@ -491,10 +510,11 @@ static vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start,
 	for (; idx <= end; idx++, addr += PAGE_SIZE, pte++) {
 		if (!pte_none(*pte))
 			continue;
-		page = shmem_get_page(mapping, idx, false, NULL);
+		page = filemap_get_folio(mapping, idx);
 		if (!page)
 			continue;
-		if (!PageUptodate(page) || PageLocked(page)) {
+		/* next_uptodate_folio: a readahead marker is left to a real fault */
+		if (!PageUptodate(page) || PageLocked(page) || PageReadahead(page)) {
 			put_page(vmf->m, page);
 			continue;
 		}
@@ -511,6 +531,8 @@ static vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start,
 	}
 	add_mm_counter(vmf->mm, type, rss);
 	spin_unlock(&vmf->mm->page_table_lock);
+	if (mapping_is_file(mapping))
+		filemap_map_pages_done(vma->vm_file, (unsigned long)rss);
 	return ret;
 }
 
@@ -528,20 +550,22 @@ static vm_fault_t do_fault_around(struct vm_fault *vmf)
 				 vmf->pgoff + to_pte - pte_off);
 }
 
+/* What stops a fault after ->fault: an error, or nothing left to map. */
+#define FAULT_DONE	(VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY)
+
 static vm_fault_t do_read_fault(struct vm_fault *vmf)
 {
 	vm_fault_t ret, major;
 
-	/* shmem's vm_ops has map_pages (filemap_map_pages): fault around first. */
+	/* shmem's and files' vm_ops have map_pages (filemap_map_pages): fault around first. */
 	if (FAULT_AROUND_PAGES > 1) {
 		ret = do_fault_around(vmf);
 		if (ret)
 			return ret;
 	}
-	ret = __do_fault(vmf);
-	if (ret & VM_FAULT_ERROR)
-		return ret;
-	major = ret & VM_FAULT_MAJOR;
+	major = __do_fault(vmf);
+	if (major & FAULT_DONE)
+		return major;
 	ret = finish_fault(vmf);
 	if (ret)
 		put_page(vmf->m, vmf->page);
@@ -559,10 +583,10 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 	vmf->cow_page = alloc_user_page(vmf, false);
 	if (!vmf->cow_page)
 		return VM_FAULT_OOM;
-	ret = __do_fault(vmf);
-	if (ret & VM_FAULT_ERROR) {
+	major = __do_fault(vmf);
+	if (major & FAULT_DONE) {
 		put_page(vmf->m, vmf->cow_page);
-		return ret;
+		return major;
 	}
 	major = ret & VM_FAULT_MAJOR;
 	copy_user_highpage(vmf->m, vmf->cow_page, vmf->page);
@@ -576,17 +600,16 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 
 static vm_fault_t do_shared_fault(struct vm_fault *vmf)
 {
-	vm_fault_t ret = __do_fault(vmf), major;
+	vm_fault_t ret, major = __do_fault(vmf);
 
-	if (ret & VM_FAULT_ERROR)
-		return ret;
-	major = ret & VM_FAULT_MAJOR;
+	if (major & FAULT_DONE)
+		return major;
 	ret = finish_fault(vmf);
 	if (ret) {
 		put_page(vmf->m, vmf->page);
 		return ret | major;
 	}
-	SetPageDirty(vmf->page);	/* fault_dirty_shared_page */
+	folio_mark_dirty(vmf->m, vmf->page);	/* fault_dirty_shared_page */
 	return major;
 }
 
@@ -864,7 +887,7 @@ static bool zap_present_pte(struct mmu_gather *tlb, struct vm_area_struct *vma, 
 		return false;	/* the zero page: nothing counted */
 	if (!PageAnon(page)) {
 		if (pte_dirty(ptent)) {
-			SetPageDirty(page);	/* folio_mark_dirty */
+			folio_mark_dirty(vma->vm_mm->machine, page);
 			/* tlb_delay_rmap: writes through a stale TLB entry must land first */
 			force_flush = true;
 		}
@@ -879,8 +902,13 @@ static bool zap_present_pte(struct mmu_gather *tlb, struct vm_area_struct *vma, 
 	return force_flush;
 }
 
+/*
+ * zap_details (unmap_mapping_range): skip_cows leaves the anonymous COW
+ * copies of a private file mapping alone (invalidation), as
+ * should_zap_cows says when even_cows is false.
+ */
 static void zap_pte_range(struct mmu_gather *tlb, struct vm_area_struct *vma, pmd_t *pmd,
-			  unsigned long addr, unsigned long end)
+			  unsigned long addr, unsigned long end, bool skip_cows)
 {
 	struct mm_struct *mm = tlb->mm;
 	long rss[NR_MM_COUNTERS] = { 0 };
@@ -892,6 +920,12 @@ static void zap_pte_range(struct mmu_gather *tlb, struct vm_area_struct *vma, pm
 		if (pte_none(*pte))
 			continue;
 		if (pte_present(*pte)) {
+			if (skip_cows) {
+				struct page *page = vm_normal_page(vma, addr, *pte);
+
+				if (page && PageAnon(page))
+					continue;
+			}
 			force_flush |= zap_present_pte(tlb, vma, pte, addr, rss);
 			continue;
 		}
@@ -908,7 +942,7 @@ static void zap_pte_range(struct mmu_gather *tlb, struct vm_area_struct *vma, pm
 }
 
 static void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
-			     unsigned long addr, unsigned long end)
+			     unsigned long addr, unsigned long end, bool skip_cows)
 {
 	pmd_t *pmd;
 
@@ -924,13 +958,13 @@ static void unmap_page_range(struct mmu_gather *tlb, struct vm_area_struct *vma,
 			}
 			__split_huge_pmd(vma, pmd, addr & PMD_MASK);
 		}
-		zap_pte_range(tlb, vma, pmd, addr, next);
+		zap_pte_range(tlb, vma, pmd, addr, next, skip_cows);
 		addr = next;
 	}
 }
 
 static void unmap_single_vma(struct mmu_gather *tlb, struct vm_area_struct *vma,
-			     unsigned long start_addr, unsigned long end_addr)
+			     unsigned long start_addr, unsigned long end_addr, bool skip_cows)
 {
 	unsigned long start = max(vma->vm_start, start_addr);
 	unsigned long end = min(vma->vm_end, end_addr);
@@ -941,7 +975,7 @@ static void unmap_single_vma(struct mmu_gather *tlb, struct vm_area_struct *vma,
 		__unmap_hugepage_range(tlb, vma, start, end);
 		return;
 	}
-	unmap_page_range(tlb, vma, start, end);
+	unmap_page_range(tlb, vma, start, end, skip_cows);
 }
 
 void unmap_vmas(struct mmu_gather *tlb, struct vm_area_struct *vma, unsigned long start,
@@ -951,7 +985,7 @@ void unmap_vmas(struct mmu_gather *tlb, struct vm_area_struct *vma, unsigned lon
 	if (!tlb->fullmm)
 		update_hiwater_rss(tlb->mm);
 	for (; vma && vma->vm_start < end; vma = vma_next(vma))
-		unmap_single_vma(tlb, vma, start, end);
+		unmap_single_vma(tlb, vma, start, end, false);
 }
 
 void zap_page_range_single(struct vm_area_struct *vma, unsigned long address,
@@ -961,8 +995,48 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long address,
 
 	tlb_gather_mmu(&tlb, vma->vm_mm);
 	update_hiwater_rss(vma->vm_mm);
-	unmap_single_vma(&tlb, vma, address, address + size);
+	unmap_single_vma(&tlb, vma, address, address + size, false);
 	tlb_finish_mmu(&tlb);
+}
+
+/*
+ * unmap_mapping_range: zap the ptes mapping file pages [holebegin,
+ * holebegin + holelen) (holelen 0: to the end) in every VMA of the
+ * mapping's i_mmap, the private COW copies too if even_cows (truncate:
+ * beyond the end a private mapping has nothing either). Called without
+ * mmap_lock, as Linux's truncate does; the i_mmap lock keeps the VMAs.
+ */
+void unmap_mapping_range(struct address_space *mapping, long long holebegin,
+			 long long holelen, bool even_cows)
+{
+	unsigned long first = (unsigned long)((unsigned long long)holebegin >> PAGE_SHIFT);
+	unsigned long last = ~0UL;
+	struct vm_area_struct *vma;
+
+	if (holelen > 0) {
+		unsigned long nr = (unsigned long)(((unsigned long long)holelen + PAGE_SIZE - 1)
+						   >> PAGE_SHIFT);
+
+		if (first + nr > first)
+			last = first + nr - 1;
+	}
+	if (RB_EMPTY_ROOT(&mapping->i_mmap))
+		return;
+	spin_lock(&mapping->i_mmap_lock);
+	vma_interval_tree_foreach(vma, &mapping->i_mmap, first, last) {
+		unsigned long vfirst = max(first, vma->vm_pgoff);
+		unsigned long vlast = min(last, vma->vm_pgoff + vma_pages(vma) - 1);
+		unsigned long start = vma->vm_start + ((vfirst - vma->vm_pgoff) << PAGE_SHIFT);
+		unsigned long end = vma->vm_start + ((vlast - vma->vm_pgoff + 1) << PAGE_SHIFT);
+		struct mmu_gather tlb;
+
+		tlb_gather_mmu(&tlb, vma->vm_mm);
+		update_hiwater_rss(vma->vm_mm);
+		unmap_single_vma(&tlb, vma, start, end,
+				 !even_cows && is_cow_mapping(vma->vm_flags));
+		tlb_finish_mmu(&tlb);
+	}
+	spin_unlock(&mapping->i_mmap_lock);
 }
 
 /* ---------------------------------------------------------------------- */

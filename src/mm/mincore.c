@@ -10,9 +10,10 @@
  * before it already written.
  *
  * msync validates like Linux and walks the VMAs for -ENOMEM on holes and
- * -EBUSY for MS_INVALIDATE of locked memory. Anonymous and shmem memory
- * have no backing file to write, so nothing else happens (real files come
- * with the page cache).
+ * -EBUSY for MS_INVALIDATE of locked memory. MS_SYNC writes back the
+ * dirty pages a shared disk-file mapping covers (write faults have marked
+ * them dirty already: write-notify) and reports a writeback error;
+ * anonymous and shmem memory have no backing file to write.
  *
  * Lock order: mmap_lock > page_table_lock.
  */
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include "fs.h"
+#include "pagemap.h"
 #include "mman.h"
 #include "mm.h"
 #include "pgalloc.h"
@@ -30,10 +32,8 @@
 /* Is the page at index of mapping in its cache (mincore_page)? */
 static unsigned char mincore_page(struct address_space *mapping, unsigned long index)
 {
-	struct page *page;
-	int err = 0;
+	struct page *page = filemap_get_folio(mapping, index);
 
-	page = shmem_get_page(mapping, index, false, &err);
 	if (!page)
 		return 0;
 	put_page(mapping->machine, page);
@@ -187,7 +187,21 @@ long sys_msync(struct task_struct *t, unsigned long start, unsigned long len, in
 			error = -EBUSY;
 			break;
 		}
-		/* MS_SYNC of a shared file mapping would write it back here. */
+		/* MS_SYNC of a shared disk-file mapping: vfs_fsync_range of what it maps */
+		if ((flags & MS_SYNC) && (vma->vm_flags & VM_SHARED) &&
+		    file_is_disk_file(vma->vm_file)) {
+			unsigned long fstart = (start - vma->vm_start) + (vma->vm_pgoff << PAGE_SHIFT);
+			unsigned long fend = fstart + (min(end, vma->vm_end) - start) - 1;
+			int err = filemap_write_and_wait_range(vma->vm_file->f_mapping,
+							       (long long)fstart, (long long)fend);
+
+			if (!err)
+				err = file_check_and_advance_wb_err(vma->vm_file);
+			if (err) {
+				error = err;
+				break;
+			}
+		}
 		start = vma->vm_end;
 		if (start >= end)
 			break;

@@ -607,11 +607,18 @@ static unsigned long mmap_region(struct mm_struct *mm, struct file *file, unsign
 	return addr;
 }
 
-/* The mapping type's rules for a file (shmem objects today). */
+/*
+ * The mapping type's rules for a file (shmem objects, and disk files with
+ * their open mode: a shared writable mapping needs a file open for
+ * writing, any mapping one open for reading, EACCES otherwise; a shared
+ * mapping of a read-only file can never become writable, VM_SHARED and
+ * VM_MAYWRITE go and maps still shows it "s").
+ */
 static long mmap_file_flags(struct file *file, unsigned long *flags, vm_flags_t *vm_flags,
-			    unsigned long pgoff, unsigned long len)
+			    unsigned long pgoff, unsigned long len, unsigned long prot)
 {
-	(void)file;
+	bool disk = file_is_disk_file(file);
+
 	if (!file_mmap_ok(pgoff, len))
 		return -EOVERFLOW;
 	switch (*flags & MAP_TYPE) {
@@ -621,9 +628,15 @@ static long mmap_file_flags(struct file *file, unsigned long *flags, vm_flags_t 
 	case MAP_SHARED_VALIDATE:
 		if (*flags & ~LEGACY_MAP_MASK)
 			return -EOPNOTSUPP;
+		if (disk && (prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE))
+			return -EACCES;
 		*vm_flags |= VM_SHARED | VM_MAYSHARE;
+		if (disk && !(file->f_mode & FMODE_WRITE))
+			*vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
 		/* fall through */
 	case MAP_PRIVATE:
+		if (disk && !(file->f_mode & FMODE_READ))
+			return -EACCES;
 		if (*vm_flags & VM_GROWSDOWN)
 			return -EINVAL;
 		return 0;
@@ -669,7 +682,7 @@ unsigned long do_mmap(struct task_struct *t, struct file *file, unsigned long ad
 		return -EAGAIN;
 
 	if (file) {
-		err = mmap_file_flags(file, &flags, &vm_flags, pgoff, len);
+		err = mmap_file_flags(file, &flags, &vm_flags, pgoff, len, prot);
 		if (err)
 			return (unsigned long)err;
 	} else {

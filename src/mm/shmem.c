@@ -261,6 +261,10 @@ void fput(struct machine *m, struct file *f)
 	VM_BUG_ON(f->f_count <= 0);
 	if (--f->f_count)
 		return;
+	if (f->f_inode) {		/* a disk file (fs/open.c) */
+		disk_file_release(m, f);
+		return;
+	}
 	if (mapping->hstate) {		/* a hugetlbfs file (fs/hugetlbfs/inode.c) */
 		hugetlbfs_evict_inode(m, mapping);
 		kmem_cache_free(m, m->filp_cachep, f);

@@ -36,7 +36,7 @@ assert(p:mmap(PG, "rw", "private,anonymous,fixed", a) == a)
 -- misuse raises, naming this script's line
 raises(me .. ":%d+: .*unknown mmap flag 'privat'", function() p:mmap(PG, "rw", "privat") end)
 raises("protection is any of", function() p:mmap(PG, "rwz", "private,anonymous") end)
-raises("need files, which are not simulated yet", function() p:mmap(PG, "r", "shared", nil, {}, 0) end)
+raises("mmsim.file expected", function() p:mmap(PG, "r", "shared", nil, {}, 0) end)
 raises("non%-negative integer", function() p:munmap(-4096, PG) end)
 
 -- bytes through the MMU; faults counted

@@ -72,6 +72,8 @@ static const struct machine_opt machine_opts[] = {
 	  "the size of vm.nr_hugepages and meminfo's HugePages_* (default 2M)" },
 	/* swap (issue 5) */
 	{ "swap", "swap", OPT_VALUE, "SIZE[@PRIO]", "a swap file /swapfile of SIZE (priority 0-32767)" },
+	/* files (issue 5) */
+	{ "disk", "disk", OPT_VALUE, "DIR", "the disk's files live in DIR (default: a fresh temporary one)" },
 };
 
 static const struct machine_opt *find_opt(const char *name, size_t len)
