@@ -588,7 +588,6 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 		put_page(vmf->m, vmf->cow_page);
 		return major;
 	}
-	major = ret & VM_FAULT_MAJOR;
 	copy_user_highpage(vmf->m, vmf->cow_page, vmf->page);
 	SetPageUptodate(vmf->cow_page);
 	ret = finish_fault(vmf);
