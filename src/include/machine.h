@@ -207,6 +207,10 @@ struct machine {
 	/* dcache (issue 5): mm/shrinker.c's shrinker_list, fs/dcache.c's globals. */
 	struct list_head shrinker_list;		/* registered shrinkers, in order */
 	struct dcache_state dcache;
+	/* vmscan (issue 5): per-CPU LRU batches (swap.c), reclaim context (vmscan.c) */
+	void *lru_fbatches;		/* struct cpu_fbatches, percpu area */
+	unsigned int memalloc_nest;	/* PF_MEMALLOC: reclaim is running, do not recurse */
+	bool kswapd_running;		/* current_is_kswapd() */
 };
 
 /* The pglist_data of node nid. */

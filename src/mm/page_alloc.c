@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "vmscan.h"
 
 #define PCP_BATCH_SCALE_MAX	5	/* CONFIG_PCP_BATCH_SCALE_MAX */
 #define MIN_PERCPU_PAGELIST_HIGH_FRACTION 8
@@ -1008,13 +1009,6 @@ static noinline struct page *rmqueue_buddy(struct machine *m, struct zone *prefe
 	return page;
 }
 
-/* Hook: kswapd arrives with reclaim; until then waking it does nothing. */
-static void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order,
-			  enum zone_type highest_zoneidx)
-{
-	(void)zone; (void)gfp; (void)order; (void)highest_zoneidx;
-}
-
 static inline struct page *rmqueue(struct machine *m, struct zone *preferred,
 				   struct zone *zone, unsigned int order, gfp_t gfp,
 				   unsigned int alloc_flags, int mt)
@@ -1311,11 +1305,13 @@ static unsigned int gfp_to_alloc_flags(gfp_t gfp, unsigned int order)
 	return alloc_flags;
 }
 
-static unsigned int __gfp_pfmemalloc_flags(gfp_t gfp)
+static unsigned int __gfp_pfmemalloc_flags(const struct machine *m, gfp_t gfp)
 {
 	if (unlikely(gfp & __GFP_NOMEMALLOC))
 		return 0;
 	if (gfp & __GFP_MEMALLOC)
+		return ALLOC_NO_WATERMARKS;
+	if (m->memalloc_nest)	/* PF_MEMALLOC: reclaim itself (vmscan.h) */
 		return ALLOC_NO_WATERMARKS;
 	return 0;
 }
@@ -1345,12 +1341,11 @@ static struct page *__alloc_pages_direct_compact(struct machine *m, gfp_t gfp,
 	return NULL;
 }
 
-/* Hook: vmscan's try_to_free_pages; no reclaim yet, so no progress. */
+/* vmscan's direct reclaim, as the allocating task (PF_MEMALLOC inside). */
 static unsigned long __perform_reclaim(struct machine *m, gfp_t gfp, unsigned int order,
 				       const struct alloc_context *ac)
 {
-	(void)m; (void)gfp; (void)order; (void)ac;
-	return 0;
+	return try_to_free_pages(m, ac->zonelist, order, gfp, ac->nodemask);
 }
 
 static struct page *__alloc_pages_direct_reclaim(struct machine *m, gfp_t gfp,
@@ -1374,18 +1369,6 @@ retry:
 		goto retry;
 	}
 	return page;
-}
-
-/* What reclaim could free in this zone (vmscan.c's zone_reclaimable_pages). */
-static unsigned long zone_reclaimable_pages(struct machine *m, struct zone *zone)
-{
-	unsigned long nr = (unsigned long)(zone_page_state(zone, NR_ZONE_INACTIVE_FILE) +
-					   zone_page_state(zone, NR_ZONE_ACTIVE_FILE));
-
-	if (m->cfg.swap_bytes)
-		nr += (unsigned long)(zone_page_state(zone, NR_ZONE_INACTIVE_ANON) +
-				      zone_page_state(zone, NR_ZONE_ACTIVE_ANON));
-	return nr;
 }
 
 static bool should_reclaim_retry(struct machine *m, unsigned int order,
@@ -1512,7 +1495,7 @@ static noinline struct page *__alloc_pages_slowpath(struct machine *m, gfp_t gfp
 		return page;
 	if (can_direct_reclaim && can_compact &&
 	    (costly_order || (order > 0 && ac->migratetype != MIGRATE_MOVABLE)) &&
-	    !__gfp_pfmemalloc_flags(gfp)) {
+	    !__gfp_pfmemalloc_flags(m, gfp)) {
 		page = __alloc_pages_direct_compact(m, gfp, order, alloc_flags, ac);
 		if (page)
 			return page;
@@ -1529,7 +1512,7 @@ retry:
 	}
 	if (alloc_flags & ALLOC_KSWAPD)
 		wake_all_kswapds(m, order, gfp, ac);
-	reserve_flags = __gfp_pfmemalloc_flags(gfp);
+	reserve_flags = __gfp_pfmemalloc_flags(m, gfp);
 	if (reserve_flags)
 		alloc_flags = reserve_flags | (alloc_flags & ALLOC_KSWAPD);
 	page = get_page_from_freelist(m, gfp, order, alloc_flags, ac);
@@ -1537,6 +1520,8 @@ retry:
 		return page;
 	if (!can_direct_reclaim)
 		goto nopage;
+	if (m->memalloc_nest)
+		goto nopage;	/* reclaim's own allocation: no recursion */
 	page = __alloc_pages_direct_reclaim(m, gfp, order, alloc_flags, ac, &did_some_progress);
 	if (page)
 		return page;
