@@ -70,6 +70,14 @@ long nr_swap_pages_free(struct machine *m);
 unsigned long zone_reclaimable_pages(struct machine *m, struct zone *zone);
 
 /*
+ * get_scan_count's anon/file split when both can be reclaimed (SCAN_FRACT):
+ * fraction[0] anon, fraction[1] file, out of *denominator, from
+ * vm.swappiness (0-200) and the lruvec's anon/file reclaim cost.
+ */
+void scan_fraction(int swappiness, unsigned long anon_cost, unsigned long file_cost,
+		   uint64_t fraction[2], uint64_t *denominator);
+
+/*
  * MADV_PAGEOUT: reclaim the folios on folio_list (isolated by the caller,
  * each with its isolation reference), ignoring their references; what is
  * not reclaimed goes back to the LRU. Returns pages reclaimed.

@@ -579,8 +579,8 @@ static unsigned long shrink_list(struct machine *m, enum lru_list lru, unsigned 
  * pressure on a side is swappiness (anon) or 200 - swappiness (file),
  * divided by that side's cost. fraction[0] anon, fraction[1] file.
  */
-static void scan_fraction(int swappiness, unsigned long sc_anon_cost, unsigned long sc_file_cost,
-			  uint64_t fraction[2], uint64_t *denominator)
+void scan_fraction(int swappiness, unsigned long sc_anon_cost, unsigned long sc_file_cost,
+		   uint64_t fraction[2], uint64_t *denominator)
 {
 	unsigned long total_cost = sc_anon_cost + sc_file_cost;
 	unsigned long anon_cost = total_cost + sc_anon_cost;
