@@ -67,6 +67,7 @@
 #include "mm.h"
 #include "printk.h"
 #include "rmap.h"
+#include "shrinker.h"
 #include "swap.h"
 #include "timer.h"
 #include "vmscan.h"
@@ -769,6 +770,27 @@ static void snapshot_refaults(pg_data_t *pgdat)
 	lruvec->refaults[1] = (unsigned long)lruvec_page_state(lruvec, WORKINGSET_ACTIVATE_FILE);
 }
 
+/* The node's slab pages (both kinds), for what the shrinkers give back. */
+static long node_slab_pages(pg_data_t *pgdat)
+{
+	return (pgdat->vm_stat[NR_SLAB_RECLAIMABLE_B] + pgdat->vm_stat[NR_SLAB_UNRECLAIMABLE_B]) >>
+	       PAGE_SHIFT;
+}
+
+/*
+ * shrink_slab after the LRU (shrink_node_memcgs), and the slab pages it
+ * freed counted as reclaimed (Linux's reclaim_state, flush_reclaim_state).
+ */
+static void shrink_slab_account(struct machine *m, pg_data_t *pgdat, struct scan_control *sc)
+{
+	long before = node_slab_pages(pgdat), after;
+
+	shrink_slab(m, sc->gfp_mask, pgdat->node_id, sc->priority);
+	after = node_slab_pages(pgdat);
+	if (after < before)
+		sc->nr_reclaimed += (unsigned long)(before - after);
+}
+
 static void shrink_node(struct machine *m, pg_data_t *pgdat, struct scan_control *sc)
 {
 	unsigned long nr_reclaimed = sc->nr_reclaimed;
@@ -776,7 +798,7 @@ static void shrink_node(struct machine *m, pg_data_t *pgdat, struct scan_control
 	memset(&sc->nr, 0, sizeof(sc->nr));
 	prepare_scan_control(m, pgdat, sc);
 	shrink_lruvec(m, &pgdat->__lruvec, sc);
-	/* shrink_slab(m, sc->gfp_mask, pgdat->node_id, sc->priority): the shrinkers' branch */
+	shrink_slab_account(m, pgdat, sc);
 	if (current_is_kswapd(m)) {
 		if (sc->nr.writeback && sc->nr.writeback == sc->nr.taken)
 			pgdat->flags |= 1UL << PGDAT_WRITEBACK;

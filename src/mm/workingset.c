@@ -29,6 +29,7 @@
 #include "machine.h"
 #include "swap.h"
 #include "vmscan.h"
+#include "xarray.h"
 
 #ifndef BITS_PER_LONG
 #define BITS_PER_LONG		64
@@ -40,29 +41,23 @@
 				 NODES_SHIFT + MEM_CGROUP_ID_SHIFT)
 #define EVICTION_MASK		(~0UL >> EVICTION_SHIFT)
 
-/* An xarray value entry (xa_mk_value's encoding: the low bit set). */
-static inline void *shadow_mk_value(unsigned long v)
-{
-	return (void *)((v << 1) | 1);
-}
-
 static void *pack_shadow(int nid, unsigned long eviction, bool workingset)
 {
 	eviction &= EVICTION_MASK;
 	eviction <<= MEM_CGROUP_ID_SHIFT;		/* memcg id 0 */
 	eviction = (eviction << NODES_SHIFT) | (unsigned long)nid;
 	eviction = (eviction << WORKINGSET_SHIFT) | workingset;
-	return shadow_mk_value(eviction);
+	return xa_mk_value(eviction);
 }
 
 bool workingset_unpack_shadow(const void *shadow, int *nid, unsigned long *age,
 			      bool *workingset)
 {
-	unsigned long entry = (unsigned long)shadow;
+	unsigned long entry;
 
-	if (!(entry & 1))
+	if (!xa_is_value(shadow))
 		return false;		/* not a value entry: no shadow */
-	entry >>= 1;
+	entry = xa_to_value(shadow);
 	*workingset = entry & ((1UL << WORKINGSET_SHIFT) - 1);
 	entry >>= WORKINGSET_SHIFT;
 	*nid = (int)(entry & ((1UL << NODES_SHIFT) - 1));
