@@ -23,13 +23,15 @@
  *   free                      private anonymous only: ptes made clean and
  *                             old, pages lazily freeable (PG_swapbacked
  *                             cleared, moved to the inactive file list,
- *                             pglazyfree). Until reclaim exists they stay
- *                             mapped and keep their data.
+ *                             pglazyfree); reclaim drops them while
+ *                             they stay clean (pglazyfreed).
  *   willneed                  nothing to read ahead yet (no swap, no files)
  *   cold                      pages deactivated (inactive list, referenced
  *                             and pte young cleared), pgdeactivate
- *   pageout                   checked like Linux, then nothing: reclaim is
- *                             not simulated yet
+ *   pageout                   the range's folios mapped here only are
+ *                             isolated and reclaimed now (reclaim_pages,
+ *                             references ignored); without swap an anon
+ *                             folio cannot go and is activated, as Linux
  *   populate_read/write       fault the range in, as GUP does
  *   remove                    shared writable shmem only: punch a hole
  *   collapse                  anonymous 2 MiB blocks become THPs (madvise_collapse)
