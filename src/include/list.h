@@ -19,6 +19,7 @@ struct list_head {
 #define LIST_POISON2 ((struct list_head *)0x122)
 
 #define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 
 static inline void INIT_LIST_HEAD(struct list_head *l)
 {
@@ -79,6 +80,19 @@ static inline void list_move_tail(struct list_head *e, struct list_head *head)
 static inline bool list_empty(const struct list_head *head)
 {
 	return head->next == head;
+}
+
+/* Join list onto the front of head (list itself is left stale). */
+static inline void list_splice(const struct list_head *list, struct list_head *head)
+{
+	struct list_head *first = list->next, *last = list->prev, *at = head->next;
+
+	if (list->next == list)
+		return;
+	first->prev = head;
+	head->next = first;
+	last->next = at;
+	at->prev = last;
 }
 
 static inline bool list_is_singular(const struct list_head *head)

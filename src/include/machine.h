@@ -242,6 +242,10 @@ struct machine {
 	unsigned long nr_inodes, nr_inodes_unused;
 	struct files_struct *kernel_files;	/* the API's machine-wide descriptors */
 	struct kmem_cache *files_cachep;	/* "files_cache" */
+	/* vmscan (issue 5): per-CPU LRU batches (swap.c), reclaim context (vmscan.c) */
+	void *lru_fbatches;		/* struct cpu_fbatches, percpu area */
+	unsigned int memalloc_nest;	/* PF_MEMALLOC: reclaim is running, do not recurse */
+	bool kswapd_running;		/* current_is_kswapd() */
 };
 
 /* The pglist_data of node nid. */

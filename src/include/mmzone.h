@@ -22,6 +22,7 @@
 #define MMSIM_MMZONE_H
 
 #include "mm_types.h"
+#include "timer.h"
 #include "vmstat.h"
 
 #define MAX_PAGE_ORDER		10
@@ -227,6 +228,11 @@ struct lruvec {
 	struct list_head lists[NR_LRU_LISTS];
 	unsigned long nr_pages[NR_LRU_LISTS];
 	spinlock_t lru_lock;		/* LOCK_LRU */
+	/* vmscan (issue 5): reclaim cost and workingset history */
+	unsigned long anon_cost;	/* lru_note_cost: IO and rotations, decayed */
+	unsigned long file_cost;
+	unsigned long nonresident_age;	/* workingset: evictions + activations */
+	unsigned long refaults[2];	/* WORKINGSET_ACTIVATE_* at the last snapshot */
 };
 
 typedef struct pglist_data {
@@ -247,6 +253,12 @@ typedef struct pglist_data {
 	enum zone_type kswapd_highest_zoneidx;
 	int kswapd_failures;
 	bool kswapd_awake;
+	/* vmscan (issue 5): kswapd on the simulated clock (vmscan.c) */
+	struct sim_timer kswapd_timer;	/* a run (woken) or the end of a nap */
+	int kswapd_state;		/* enum kswapd_state, vmscan.h */
+	int kswapd_reclaim_order;	/* kswapd's own: the order it balanced for */
+	int kswapd_classzone;		/* kswapd's own: the highest zone it balanced */
+	unsigned long flags;		/* PGDAT_* (vmscan.h) */
 } pg_data_t;
 
 static inline bool zone_is_first_populated(const pg_data_t *pgdat, const struct zone *z)

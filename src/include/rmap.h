@@ -185,6 +185,8 @@ pte_t *page_vma_mapped_pte(struct page *page, struct vm_area_struct *vma, unsign
  * afterwards. The caller holds a reference on the page.
  */
 int folio_referenced(struct machine *m, struct page *page);
+/* vmscan (issue 5): the same, with the vm_flags of the VMAs that referenced it. */
+int folio_referenced_vmflags(struct machine *m, struct page *page, unsigned long *vm_flags);
 int page_mkclean(struct machine *m, struct page *page);
 bool try_to_unmap(struct machine *m, struct page *page);
 

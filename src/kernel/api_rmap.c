@@ -116,6 +116,8 @@ int mmsim_try_to_unmap(mmsim_machine *m, int pid, uint64_t addr)
 	if (!page)
 		return -EFAULT;
 	API_CHARGE(m, NULL, 0);
+	/* as reclaim does: queued LRU moves land, batch references go */
+	lru_add_drain_all(m);
 	get_page(page);
 	unmapped = try_to_unmap(m, page);
 	put_page(m, page);

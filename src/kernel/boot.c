@@ -30,6 +30,7 @@
 #include "tlbflush.h"
 #include "vma.h"
 #include "xarray.h"
+#include "vmscan.h"
 
 uint64_t machine_random(struct machine *m)
 {
@@ -102,6 +103,9 @@ static int processes_init(struct machine *m)
 	if (paging_init(m) || tlb_init(m) || vmalloc_init(m) || radix_tree_init(m) ||
 	    anon_vma_init(m) || proc_caches_init(m) || numa_policy_init(m))
 		return -ENOMEM;
+	/* vmscan (issue 5): LRU batches and each node's kswapd */
+	if (vmscan_init(m))
+		return -ENOMEM;
 	/* vmalloc (issue 7): smp_init's idle tasks leave their vmalloc'd stacks. */
 	if (idle_threads_init(m))
 		return -ENOMEM;
@@ -115,6 +119,7 @@ static int processes_init(struct machine *m)
 static void processes_exit(struct machine *m)
 {
 	exit_all_tasks(m);
+	vmscan_exit(m);		/* vmscan (issue 5): batches drained, kswapd stopped */
 	dcache_exit(m);		/* dcache (issue 5) */
 	files_exit(m);		/* issue 5, filemap: the kernel's files, the inodes, the disk */
 	vmalloc_exit(m);	/* vmalloc (issue 7) */

@@ -23,21 +23,24 @@
  *   free                      private anonymous only: ptes made clean and
  *                             old, pages lazily freeable (PG_swapbacked
  *                             cleared, moved to the inactive file list,
- *                             pglazyfree). Until reclaim exists they stay
- *                             mapped and keep their data.
+ *                             pglazyfree); reclaim drops them while
+ *                             they stay clean (pglazyfreed).
  *   willneed                  swapped pages read into the swap cache
  *   cold                      pages deactivated (inactive list, referenced
  *                             and pte young cleared), pgdeactivate
- *   pageout                   checked like Linux, then nothing: reclaim is
- *                             not simulated yet
+ *   pageout                   the range's folios mapped here only are
+ *                             isolated and reclaimed now (reclaim_pages,
+ *                             references ignored); without swap an anon
+ *                             folio cannot go and is activated, as Linux
  *   populate_read/write       fault the range in, as GUP does
  *   remove                    shared writable shmem only: punch a hole
  *   collapse                  anonymous 2 MiB blocks become THPs (madvise_collapse)
  *   guard_install/remove,     -EINVAL (not simulated; the host accepts the
  *   hwpoison, soft_offline    guard ones)
- * Linux batches LRU moves per CPU (lru_deactivate, lru_lazyfree); mmsim
- * moves pages at once, so LazyFree and the LRU counters show the result
- * immediately where Linux shows it after the next drain.
+ * The LRU moves of cold and free go through the per-CPU batches
+ * (lru_deactivate, lru_lazyfree in swap.c), as Linux's do: pgdeactivate,
+ * pglazyfree, LazyFree and the LRU counters show them after the next
+ * drain (each of these calls drains this CPU's batches first).
  *
  * Lock order: mmap_lock > page_table_lock (per pte table) > lru (swap.c).
  */
@@ -53,6 +56,7 @@
 #include "swap.h"
 #include "tlbflush.h"
 #include "vma.h"
+#include "vmscan.h"
 
 /* ------------------------------------------------------------------ */
 /* Names                                                                */
@@ -169,45 +173,6 @@ static pte_t *pte_table_at(struct mm_struct *mm, unsigned long addr, unsigned lo
 static bool folio_in_swapcache(const struct page *page)
 {
 	return PageSwapBacked(page) && test_bit_flag(page, PG_swapcache);
-}
-
-/* Take a page off its LRU list and put it back where its flags now say. */
-static void lru_move(struct machine *m, struct page *page, void (*change)(struct page *))
-{
-	lruvec_del_folio(m, page);
-	change(page);
-	folio_add_lru(m, page);
-}
-
-static void deactivate_flags(struct page *page)
-{
-	ClearPageActive(page);
-	ClearPageReferenced(page);
-}
-
-static void lazyfree_flags(struct page *page)
-{
-	deactivate_flags(page);
-	ClearPageSwapBacked(page);	/* a clean anon page that may simply be dropped */
-}
-
-/* folio_deactivate: an active evictable page moves to its inactive list. */
-static void folio_deactivate(struct machine *m, struct page *page)
-{
-	if (!PageLRU(page) || PageUnevictable(page) || !PageActive(page))
-		return;
-	lru_move(m, page, deactivate_flags);
-	count_vm_event(m, PGDEACTIVATE);
-}
-
-/* folio_mark_lazyfree: a swap-backed anon page goes to the inactive file list. */
-static void folio_mark_lazyfree(struct machine *m, struct page *page)
-{
-	if (!PageLRU(page) || !PageAnon(page) || !PageSwapBacked(page) || folio_in_swapcache(page) ||
-	    PageUnevictable(page))
-		return;
-	lru_move(m, page, lazyfree_flags);
-	count_vm_event(m, PGLAZYFREE);
 }
 
 /* ------------------------------------------------------------------ */
@@ -333,6 +298,7 @@ static int madvise_free(struct vm_area_struct *vma, unsigned long start, unsigne
 	if (!vma_is_anonymous(vma))
 		return -EINVAL;
 	update_hiwater_rss(vma->vm_mm);
+	lru_add_drain(vma->vm_mm->machine);	/* the previous call's moves land now */
 	madvise_walk_ptes(vma, start, end, madvise_free_pte);
 	return 0;
 }
@@ -402,15 +368,60 @@ static int madvise_cold(struct vm_area_struct *vma, unsigned long start, unsigne
 {
 	if (!can_madv_lru_vma(vma))
 		return -EINVAL;
+	lru_add_drain(vma->vm_mm->machine);
 	madvise_walk_ptes(vma, start, end, madvise_cold_pte);
 	return 0;
 }
 
-/* MADV_PAGEOUT: Linux's checks; the reclaim itself waits for vmscan. */
-static int madvise_pageout(struct vm_area_struct *vma)
+/*
+ * One pte of MADV_PAGEOUT: a folio only this mm maps is isolated for
+ * reclaim_pages (an unevictable one goes straight back). Its references
+ * are ignored by reclaim, so the young bit may stay.
+ */
+static void madvise_pageout_pte(struct vm_area_struct *vma, pte_t *pte, unsigned long addr,
+				struct list_head *folio_list)
 {
+	struct machine *m = vma->vm_mm->machine;
+	struct page *page;
+
+	if (!pte_present(*pte))
+		return;
+	page = vm_normal_page(vma, addr, *pte);
+	if (!page || !PageLRU(page) || page_mapcount(page) != 1)
+		return;
+	ClearPageReferenced(page);
+	if (PageActive(page))
+		SetPageWorkingset(page);
+	if (!folio_isolate_lru(m, page))
+		return;
+	if (PageUnevictable(page))
+		folio_putback_lru(m, page);
+	else
+		list_add(&page->lru, folio_list);
+}
+
+/* MADV_PAGEOUT (madvise_pageout): isolate the range's folios, reclaim them now. */
+static int madvise_pageout(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long addr, next;
+	LIST_HEAD(folio_list);
+
 	if (!can_madv_lru_vma(vma))
 		return -EINVAL;
+	lru_add_drain(mm->machine);
+	for (addr = start; addr < end; addr = next) {
+		pte_t *pte = pte_table_at(mm, addr, end, &next);
+
+		if (!pte)
+			continue;
+		spin_lock(&mm->page_table_lock);
+		for (; addr < next; addr += PAGE_SIZE, pte++)
+			madvise_pageout_pte(vma, pte, addr, &folio_list);
+		spin_unlock(&mm->page_table_lock);
+	}
+	/* reclaim walks the rmap: no page table lock may be held */
+	reclaim_pages(mm->machine, &folio_list);
 	return 0;
 }
 
@@ -630,7 +641,7 @@ static int madvise_vma_behavior(struct vm_area_struct *vma, struct vm_area_struc
 	case MADV_COLD:
 		return madvise_cold(vma, start, end);
 	case MADV_PAGEOUT:
-		return madvise_pageout(vma);
+		return madvise_pageout(vma, start, end);
 	case MADV_FREE:
 	case MADV_DONTNEED:
 	case MADV_DONTNEED_LOCKED:

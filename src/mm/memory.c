@@ -107,29 +107,6 @@ static inline pte_t mk_pte(const struct machine *m, const struct page *page, pgp
 	return pfn_pte(page_to_pfn(m, page), prot);
 }
 
-/*
- * folio_mark_accessed: the first access marks the page referenced, the
- * next one moves an inactive evictable page to the active list (Linux
- * queues that move on a per-CPU batch; there are no batches here).
- */
-void mark_page_accessed(struct machine *m, struct page *page)
-{
-	page = compound_head(page);
-	if (!PageReferenced(page)) {
-		SetPageReferenced(page);
-	} else if (PageUnevictable(page)) {
-		/* the unevictable list is never rotated: nothing to gain */
-	} else if (!PageActive(page)) {
-		if (PageLRU(page)) {	/* folio_activate */
-			lruvec_del_folio(m, page);
-			SetPageActive(page);
-			folio_add_lru(m, page);
-			count_vm_event(m, PGACTIVATE);
-		}
-		ClearPageReferenced(page);
-	}
-}
-
 /* ---------------------------------------------------------------------- */
 /* User page contents                                                      */
 /* ---------------------------------------------------------------------- */
@@ -266,6 +243,9 @@ static bool wp_can_reuse_anon_page(struct page *page, struct vm_area_struct *vma
 {
 	if (page_ref_count(page) > 3)
 		return false;
+	/* a reference may be an LRU batch's: this CPU's batches are drained */
+	if (!PageLRU(page))
+		lru_add_drain(vma->vm_mm->machine);
 	if (page_ref_count(page) > 1 + (int)test_bit_flag(page, PG_swapcache))
 		return false;
 	if (PageLocked(page))
@@ -992,6 +972,7 @@ void zap_page_range_single(struct vm_area_struct *vma, unsigned long address,
 {
 	struct mmu_gather tlb;
 
+	lru_add_drain(vma->vm_mm->machine);	/* batched pages can be freed at once */
 	tlb_gather_mmu(&tlb, vma->vm_mm);
 	update_hiwater_rss(vma->vm_mm);
 	unmap_single_vma(&tlb, vma, address, address + size, false);

@@ -91,6 +91,7 @@ static void mlock_vma_pages_range(struct vm_area_struct *vma, unsigned long star
 	unsigned long addr, next;
 
 	vma->vm_flags = newflags;
+	lru_add_drain(m);	/* pages still in this CPU's batches reach the LRU first */
 	for (addr = start; addr < end; addr = next) {
 		pte_t *pte = pte_table_at(mm, addr, end, &next);
 

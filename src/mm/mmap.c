@@ -33,6 +33,7 @@
  */
 #include <errno.h>
 
+#include "swap.h"
 #include "vma.h"
 #include "fs.h"
 #include "hugetlb.h"
@@ -399,6 +400,7 @@ static void vms_complete(struct mm_struct *mm, struct vma_munmap_struct *vms, bo
 	struct mmu_gather tlb;
 
 	mm->locked_vm -= vms->st.locked;
+	lru_add_drain(m);	/* batched pages can be freed at once */
 	tlb_gather_mmu(&tlb, mm);
 	update_hiwater_rss(mm);
 	unmap_vmas(&tlb, vms->first, vms->start, vms->end);
@@ -981,6 +983,7 @@ void exit_mmap(struct mm_struct *mm)
 	spin_lock(&mm->mmap_lock);
 	vma = vma_first(mm);
 	if (vma) {
+		lru_add_drain(mm->machine);	/* batched pages can be freed at once */
 		tlb_gather_mmu_fullmm(&tlb, mm);
 		unmap_vmas(&tlb, vma, 0, ~0UL);
 		free_pgtables(&tlb, vma, FIRST_USER_ADDRESS, USER_PGTABLES_CEILING);

@@ -38,6 +38,7 @@
 
 #include "internal.h"
 #include "oom.h"
+#include "vmscan.h"
 
 #define PCP_BATCH_SCALE_MAX	5	/* CONFIG_PCP_BATCH_SCALE_MAX */
 #define MIN_PERCPU_PAGELIST_HIGH_FRACTION 8
@@ -1009,13 +1010,6 @@ static noinline struct page *rmqueue_buddy(struct machine *m, struct zone *prefe
 	return page;
 }
 
-/* Hook: kswapd arrives with reclaim; until then waking it does nothing. */
-static void wakeup_kswapd(struct zone *zone, gfp_t gfp, unsigned int order,
-			  enum zone_type highest_zoneidx)
-{
-	(void)zone; (void)gfp; (void)order; (void)highest_zoneidx;
-}
-
 static inline struct page *rmqueue(struct machine *m, struct zone *preferred,
 				   struct zone *zone, unsigned int order, gfp_t gfp,
 				   unsigned int alloc_flags, int mt)
@@ -1318,6 +1312,8 @@ static unsigned int __gfp_pfmemalloc_flags(struct machine *m, gfp_t gfp)
 		return 0;
 	if (gfp & __GFP_MEMALLOC)
 		return ALLOC_NO_WATERMARKS;
+	if (m->memalloc_nest)	/* PF_MEMALLOC: reclaim itself (vmscan.h) */
+		return ALLOC_NO_WATERMARKS;
 	/* oom_reserves_allowed: an OOM victim may dip below min to die */
 	if (tsk_is_oom_victim(m->current))
 		return ALLOC_OOM;
@@ -1349,12 +1345,11 @@ static struct page *__alloc_pages_direct_compact(struct machine *m, gfp_t gfp,
 	return NULL;
 }
 
-/* Hook: vmscan's try_to_free_pages; no reclaim yet, so no progress. */
+/* vmscan's direct reclaim, as the allocating task (PF_MEMALLOC inside). */
 static unsigned long __perform_reclaim(struct machine *m, gfp_t gfp, unsigned int order,
 				       const struct alloc_context *ac)
 {
-	(void)m; (void)gfp; (void)order; (void)ac;
-	return 0;
+	return try_to_free_pages(m, ac->zonelist, order, gfp, ac->nodemask);
 }
 
 static struct page *__alloc_pages_direct_reclaim(struct machine *m, gfp_t gfp,
@@ -1378,18 +1373,6 @@ retry:
 		goto retry;
 	}
 	return page;
-}
-
-/* What reclaim could free in this zone (vmscan.c's zone_reclaimable_pages). */
-static unsigned long zone_reclaimable_pages(struct machine *m, struct zone *zone)
-{
-	unsigned long nr = (unsigned long)(zone_page_state(zone, NR_ZONE_INACTIVE_FILE) +
-					   zone_page_state(zone, NR_ZONE_ACTIVE_FILE));
-
-	if (m->cfg.swap_bytes)
-		nr += (unsigned long)(zone_page_state(zone, NR_ZONE_INACTIVE_ANON) +
-				      zone_page_state(zone, NR_ZONE_ACTIVE_ANON));
-	return nr;
 }
 
 static bool should_reclaim_retry(struct machine *m, unsigned int order,
@@ -1554,6 +1537,8 @@ retry:
 		return page;
 	if (!can_direct_reclaim)
 		goto nopage;
+	if (m->memalloc_nest)
+		goto nopage;	/* reclaim's own allocation: no recursion */
 	page = __alloc_pages_direct_reclaim(m, gfp, order, alloc_flags, ac, &did_some_progress);
 	if (page)
 		return page;

@@ -276,6 +276,7 @@ struct referenced_arg {
 	int mapcount;		/* ptes still to find: the walk stops at 0 */
 	int referenced;
 	bool locked;
+	unsigned long vm_flags;	/* of the VMAs that referenced it (VM_LOCKED, VM_EXEC) */
 };
 
 static bool folio_referenced_one(struct page *page, struct vm_area_struct *vma,
@@ -290,6 +291,7 @@ static bool folio_referenced_one(struct page *page, struct vm_area_struct *vma,
 	if (vma->vm_flags & VM_LOCKED) {
 		pra->locked = true;	/* an mlocked page counts as used: stop */
 		pra->referenced++;
+		pra->vm_flags |= vma->vm_flags;
 		return false;
 	}
 	spin_lock(&mm->page_table_lock);
@@ -297,20 +299,30 @@ static bool folio_referenced_one(struct page *page, struct vm_area_struct *vma,
 	if (pte_young(*pte)) {
 		set_pte(pte, pte_mkold(*pte));
 		pra->referenced++;
+		pra->vm_flags |= vma->vm_flags;
 	}
 	spin_unlock(&mm->page_table_lock);
 	return --pra->mapcount > 0;
 }
 
-int folio_referenced(struct machine *m, struct page *page)
+int folio_referenced_vmflags(struct machine *m, struct page *page, unsigned long *vm_flags)
 {
 	struct referenced_arg pra = { .mapcount = page_mapcount(compound_head(page)) };
 	struct rmap_walk_control rwc = { .arg = &pra, .rmap_one = folio_referenced_one };
 
+	*vm_flags = 0;
 	if (!pra.mapcount)
 		return 0;
 	rmap_walk(m, page, &rwc);
+	*vm_flags = pra.vm_flags;
 	return pra.referenced;
+}
+
+int folio_referenced(struct machine *m, struct page *page)
+{
+	unsigned long vm_flags;
+
+	return folio_referenced_vmflags(m, page, &vm_flags);
 }
 
 /* ------------------------------------------------------------------ */

@@ -23,33 +23,40 @@
  * nr_mlock. A page mlocked while off the LRU gets PG_mlocked and NR_MLOCK
  * only; folio_add_lru then puts it on the unevictable list.
  *
- * Departure: Linux gathers LRU additions and mlock moves in per-CPU folio
- * batches of 15 (lru_add, mlock_fbatch) and moves them under one lock
- * acquisition, so a page can sit in a batch, off the lists, for a while;
- * here every move happens at once (issue 5 adds the batches). Counters at
- * a given moment may therefore differ from a host's by up to 15 pages per
- * CPU, never in the end state after lru_add_drain.
+ * Per-CPU folio batches (Linux 6.10+'s cpu_fbatches, 31 folios each):
+ * folio_add_lru, folio_activate (mark_page_accessed's second step),
+ * folio_deactivate (MADV_COLD), folio_deactivate_file, folio_mark_lazyfree
+ * (MADV_FREE) and folio_rotate_reclaimable queue the folio on the running
+ * CPU's batch, holding a reference; the move happens when the batch fills,
+ * when a large folio joins it, or at lru_add_drain (reclaim, munmap, exit,
+ * MADV_PAGEOUT, COW reuse ... call it, as Linux does). So between drains a
+ * new page is off every list (PG_lru clear) and counted nowhere, and a
+ * queued move shows later, exactly as a host shows it. A batch's
+ * reference keeps a page alive: a page unmapped while queued is freed at
+ * the drain. mlock's own batch (mlock_fbatch) is not simulated: mlock moves
+ * happen at once.
  *
  * Lock order: page table lock > lru_lock > pcp->lock > zone->lock.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "mm.h"
 #include "swap.h"
 #include "hugetlb.h"
+#include "machine.h"
+#include "percpu.h"
+#include "vmscan.h"
 
 BUILD_BUG_ON(NR_ACTIVE_ANON != NR_INACTIVE_ANON + LRU_ACTIVE_ANON);
 BUILD_BUG_ON(NR_UNEVICTABLE != NR_INACTIVE_ANON + LRU_UNEVICTABLE);
 BUILD_BUG_ON(NR_ZONE_ACTIVE_FILE != NR_ZONE_INACTIVE_ANON + LRU_ACTIVE_FILE);
 BUILD_BUG_ON(NR_ZONE_UNEVICTABLE != NR_ZONE_INACTIVE_ANON + LRU_UNEVICTABLE);
 
-static inline long folio_nr_pages(const struct page *page)
-{
-	return 1L << compound_order(page);
-}
-
-static inline struct lruvec *folio_lruvec(struct machine *m, const struct page *page)
+/* The node's lruvec (one per node: no memcg). */
+struct lruvec *folio_lruvec(struct machine *m, const struct page *page)
 {
 	return &page_pgdat(m, page)->__lruvec;
 }
@@ -76,8 +83,8 @@ enum lru_list folio_lru_list(const struct page *page)
 }
 
 /* The lruvec's, the node's and the zone's count of one list, together. */
-static void update_lru_size(struct machine *m, struct lruvec *lruvec, const struct page *page,
-			    enum lru_list lru, long nr)
+void update_lru_size(struct machine *m, struct lruvec *lruvec, const struct page *page,
+		     enum lru_list lru, long nr)
 {
 	pg_data_t *pgdat = page_pgdat(m, page);
 
@@ -88,7 +95,7 @@ static void update_lru_size(struct machine *m, struct lruvec *lruvec, const stru
 }
 
 /* Linux's lruvec_add_folio: the list from the flags; PG_lru is the caller's. */
-static void __lruvec_add_folio(struct machine *m, struct lruvec *lruvec, struct page *page)
+void __lruvec_add_folio(struct machine *m, struct lruvec *lruvec, struct page *page)
 {
 	enum lru_list lru = folio_lru_list(page);
 
@@ -97,8 +104,18 @@ static void __lruvec_add_folio(struct machine *m, struct lruvec *lruvec, struct 
 		list_add(&page->lru, &lruvec->lists[lru]);
 }
 
+/* lruvec_add_folio_tail: the end reclaim takes first. */
+void __lruvec_add_folio_tail(struct machine *m, struct lruvec *lruvec, struct page *page)
+{
+	enum lru_list lru = folio_lru_list(page);
+
+	update_lru_size(m, lruvec, page, lru, folio_nr_pages(page));
+	if (lru != LRU_UNEVICTABLE)
+		list_add_tail(&page->lru, &lruvec->lists[lru]);
+}
+
 /* Linux's lruvec_del_folio: off its list and counts; flags untouched. */
-static void __lruvec_del_folio(struct machine *m, struct lruvec *lruvec, struct page *page)
+void __lruvec_del_folio(struct machine *m, struct lruvec *lruvec, struct page *page)
 {
 	enum lru_list lru = folio_lru_list(page);
 
@@ -121,12 +138,17 @@ void lruvec_del_folio(struct machine *m, struct page *page)
 	spin_unlock(&lruvec->lru_lock);
 }
 
-/* Linux's lru_add (the per-CPU batch's move function), for one page. */
+/* ------------------------------------------------------------------ */
+/* Per-CPU folio batches (cpu_fbatches)                                */
+/* ------------------------------------------------------------------ */
+
+/* Linux's lru_add (the lru_add batch's move function). */
 static void lru_add(struct machine *m, struct lruvec *lruvec, struct page *page)
 {
 	bool was_unevictable = PageUnevictable(page);
 	long nr = folio_nr_pages(page);
 
+	VM_BUG_ON_PAGE(PageLRU(page), m, page);
 	ClearPageUnevictable(page);
 	if (folio_evictable(page)) {
 		if (was_unevictable)
@@ -141,31 +163,355 @@ static void lru_add(struct machine *m, struct lruvec *lruvec, struct page *page)
 			count_vm_events(m, UNEVICTABLE_PGS_CULLED, nr);
 	}
 	__lruvec_add_folio(m, lruvec, page);
-	SetPageLRU(page);
 }
 
-void folio_add_lru(struct machine *m, struct page *page)
+/* Writeback ended on a folio reclaim wanted: to the tail, reclaimed next. */
+static void lru_move_tail(struct machine *m, struct lruvec *lruvec, struct page *page)
 {
-	struct lruvec *lruvec;
-
-	page = compound_head(page);
-	VM_BUG_ON_PAGE(PageActive(page) && PageUnevictable(page), m, page);
-	VM_BUG_ON_PAGE(PageLRU(page), m, page);
-	lruvec = folio_lruvec(m, page);
-	spin_lock(&lruvec->lru_lock);
-	lru_add(m, lruvec, page);
-	spin_unlock(&lruvec->lru_lock);
+	if (PageUnevictable(page))
+		return;
+	__lruvec_del_folio(m, lruvec, page);
+	ClearPageActive(page);
+	__lruvec_add_folio_tail(m, lruvec, page);
+	count_vm_events(m, PGROTATED, folio_nr_pages(page));
 }
 
-/* No per-CPU batches yet: every move above is already on the lists. */
+static void lru_activate(struct machine *m, struct lruvec *lruvec, struct page *page)
+{
+	if (PageActive(page) || PageUnevictable(page))
+		return;
+	__lruvec_del_folio(m, lruvec, page);
+	SetPageActive(page);
+	__lruvec_add_folio(m, lruvec, page);
+	count_vm_events(m, PGACTIVATE, folio_nr_pages(page));
+}
+
+/*
+ * A clean unmapped file folio goes to the inactive tail (reclaimed next);
+ * a dirty one to the inactive head with PG_reclaim (the flusher writes it
+ * first, then lru_move_tail); a mapped one stays (someone uses it).
+ */
+static void lru_deactivate_file(struct machine *m, struct lruvec *lruvec, struct page *page)
+{
+	bool active = PageActive(page);
+	long nr = folio_nr_pages(page);
+
+	if (PageUnevictable(page) || page_mapped(page))
+		return;
+	__lruvec_del_folio(m, lruvec, page);
+	ClearPageActive(page);
+	ClearPageReferenced(page);
+	if (PageWriteback(page) || PageDirty(page)) {
+		__lruvec_add_folio(m, lruvec, page);
+		SetPageReclaim(page);
+	} else {
+		__lruvec_add_folio_tail(m, lruvec, page);
+		count_vm_events(m, PGROTATED, nr);
+	}
+	if (active)
+		count_vm_events(m, PGDEACTIVATE, nr);
+}
+
+static void lru_deactivate(struct machine *m, struct lruvec *lruvec, struct page *page)
+{
+	if (PageUnevictable(page) || !PageActive(page))
+		return;
+	__lruvec_del_folio(m, lruvec, page);
+	ClearPageActive(page);
+	ClearPageReferenced(page);
+	__lruvec_add_folio(m, lruvec, page);
+	count_vm_events(m, PGDEACTIVATE, folio_nr_pages(page));
+}
+
+/* MADV_FREE: a clean anon folio without swap backing, on the inactive file list. */
+static void lru_lazyfree(struct machine *m, struct lruvec *lruvec, struct page *page)
+{
+	if (!PageAnon(page) || !PageSwapBacked(page) || test_bit_flag(page, PG_swapcache) ||
+	    PageUnevictable(page))
+		return;
+	__lruvec_del_folio(m, lruvec, page);
+	ClearPageActive(page);
+	ClearPageReferenced(page);
+	ClearPageSwapBacked(page);
+	__lruvec_add_folio(m, lruvec, page);
+	count_vm_events(m, PGLAZYFREE, folio_nr_pages(page));
+}
+
+typedef void (*move_fn_t)(struct machine *m, struct lruvec *lruvec, struct page *page);
+
+/* cpu_fbatches' members, in Linux's order (lru_add_drain_cpu drains them so). */
+enum fbatch_kind {
+	FB_LRU_ADD,
+	FB_MOVE_TAIL,
+	FB_DEACTIVATE_FILE,
+	FB_DEACTIVATE,
+	FB_LAZYFREE,
+	FB_ACTIVATE,
+	NR_FBATCHES
+};
+
+static const move_fn_t fbatch_move_fn[NR_FBATCHES] = {
+	[FB_LRU_ADD] = lru_add,
+	[FB_MOVE_TAIL] = lru_move_tail,
+	[FB_DEACTIVATE_FILE] = lru_deactivate_file,
+	[FB_DEACTIVATE] = lru_deactivate,
+	[FB_LAZYFREE] = lru_lazyfree,
+	[FB_ACTIVATE] = lru_activate,
+};
+
+struct folio_batch {
+	unsigned char nr;
+	struct page *folios[FOLIO_BATCH_SIZE];
+};
+
+struct cpu_fbatches {
+	struct folio_batch fb[NR_FBATCHES];
+};
+
+static struct cpu_fbatches *cpu_fbatches(struct machine *m, int cpu)
+{
+	return (struct cpu_fbatches *)((char *)m->lru_fbatches + (size_t)cpu * m->pcpu.unit_size);
+}
+
+/*
+ * folio_batch_move_lru: each folio still on the LRU (or, for lru_add, not
+ * yet on it) is moved under its lruvec's lock; then the batch's references
+ * go, which may free a folio unmapped meanwhile. The batch is emptied
+ * before anything runs, so a move may queue more.
+ */
+static void folio_batch_move_lru(struct machine *m, struct folio_batch *fbatch,
+				 enum fbatch_kind kind)
+{
+	struct page *folios[FOLIO_BATCH_SIZE];
+	int nr = fbatch->nr;
+
+	memcpy(folios, fbatch->folios, sizeof(folios[0]) * (size_t)nr);
+	fbatch->nr = 0;
+	for (int i = 0; i < nr; i++) {
+		struct page *page = folios[i];
+		struct lruvec *lruvec = folio_lruvec(m, page);
+
+		if (kind != FB_LRU_ADD && !PageLRU(page))
+			continue;	/* isolated or freed meanwhile */
+		spin_lock(&lruvec->lru_lock);
+		ClearPageLRU(page);
+		fbatch_move_fn[kind](m, lruvec, page);
+		SetPageLRU(page);
+		spin_unlock(&lruvec->lru_lock);
+	}
+	for (int i = 0; i < nr; i++)
+		put_page(m, folios[i]);		/* folios_put */
+}
+
+/* Queue on this CPU's batch (with a reference); move at 31, or now if large. */
+static void folio_batch_add_and_move(struct machine *m, struct page *page, enum fbatch_kind kind)
+{
+	struct folio_batch *fbatch = &cpu_fbatches(m, m->cpu)->fb[kind];
+
+	get_page(page);
+	fbatch->folios[fbatch->nr++] = page;
+	/* folio_may_be_lru_cached: large folios never wait in a batch */
+	if (fbatch->nr == FOLIO_BATCH_SIZE || PageHead(page))
+		folio_batch_move_lru(m, fbatch, kind);
+}
+
+int lru_batches_init(struct machine *m)
+{
+	m->lru_fbatches = __alloc_percpu(m, sizeof(struct cpu_fbatches), sizeof(void *));
+	return m->lru_fbatches ? 0 : -ENOMEM;
+}
+
+void lru_batches_exit(struct machine *m)
+{
+	if (!m->lru_fbatches)
+		return;
+	lru_add_drain_all(m);
+	free_percpu(m, m->lru_fbatches);
+	m->lru_fbatches = NULL;
+}
+
+/* lru_add_drain_cpu: every batch of one CPU, in Linux's order. */
+static void lru_add_drain_cpu(struct machine *m, int cpu)
+{
+	if (!m->lru_fbatches)
+		return;
+	for (int k = 0; k < NR_FBATCHES; k++) {
+		struct folio_batch *fbatch = &cpu_fbatches(m, cpu)->fb[k];
+
+		if (fbatch->nr)
+			folio_batch_move_lru(m, fbatch, (enum fbatch_kind)k);
+	}
+}
+
 void lru_add_drain(struct machine *m)
 {
-	(void)m;
+	lru_add_drain_cpu(m, m->cpu);
 }
 
 void lru_add_drain_all(struct machine *m)
 {
+	int cpu;
+
+	for_each_cpu(m, cpu)
+		lru_add_drain_cpu(m, cpu);
+}
+
+/* How many folios wait in one CPU's batches (tests, validate_lru). */
+int lru_batches_pending(struct machine *m, int cpu)
+{
+	int n = 0;
+
+	if (!m->lru_fbatches)
+		return 0;
+	for (int k = 0; k < NR_FBATCHES; k++)
+		n += cpu_fbatches(m, cpu)->fb[k].nr;
+	return n;
+}
+
+void folio_add_lru(struct machine *m, struct page *page)
+{
+	page = compound_head(page);
+	VM_BUG_ON_PAGE(PageActive(page) && PageUnevictable(page), m, page);
+	VM_BUG_ON_PAGE(PageLRU(page), m, page);
+	if (unlikely(!m->lru_fbatches)) {	/* before boot finished: straight on */
+		struct lruvec *lruvec = folio_lruvec(m, page);
+
+		spin_lock(&lruvec->lru_lock);
+		lru_add(m, lruvec, page);
+		SetPageLRU(page);
+		spin_unlock(&lruvec->lru_lock);
+		return;
+	}
+	folio_batch_add_and_move(m, page, FB_LRU_ADD);
+}
+
+/* Put an isolated folio back (folio_putback_lru): to a batch, isolation ref dropped. */
+void folio_putback_lru(struct machine *m, struct page *page)
+{
+	folio_add_lru(m, page);
+	put_page(m, page);
+}
+
+void folio_activate(struct machine *m, struct page *page)
+{
+	page = compound_head(page);
+	if (PageActive(page) || PageUnevictable(page) || !PageLRU(page))
+		return;
+	folio_batch_add_and_move(m, page, FB_ACTIVATE);
+}
+
+void folio_deactivate(struct machine *m, struct page *page)
+{
+	page = compound_head(page);
+	if (PageUnevictable(page) || !PageLRU(page) || !PageActive(page))
+		return;
+	folio_batch_add_and_move(m, page, FB_DEACTIVATE);
+}
+
+void folio_deactivate_file(struct machine *m, struct page *page)
+{
+	page = compound_head(page);
+	if (PageUnevictable(page) || !PageLRU(page))
+		return;
+	folio_batch_add_and_move(m, page, FB_DEACTIVATE_FILE);
+}
+
+void folio_mark_lazyfree(struct machine *m, struct page *page)
+{
+	page = compound_head(page);
+	if (!PageAnon(page) || !PageSwapBacked(page) || !PageLRU(page) ||
+	    test_bit_flag(page, PG_swapcache) || PageUnevictable(page))
+		return;
+	folio_batch_add_and_move(m, page, FB_LAZYFREE);
+}
+
+void folio_rotate_reclaimable(struct machine *m, struct page *page)
+{
+	page = compound_head(page);
+	if (PageLocked(page) || PageDirty(page) || PageUnevictable(page) || !PageLRU(page))
+		return;
+	folio_batch_add_and_move(m, page, FB_MOVE_TAIL);
+}
+
+/*
+ * A folio not on the LRU may wait in this CPU's lru_add batch: mark it
+ * active there, so it lands on the active list (__lru_cache_activate_folio).
+ */
+static void __lru_cache_activate_folio(struct machine *m, struct page *page)
+{
+	struct folio_batch *fbatch;
+
+	if (!m->lru_fbatches)
+		return;
+	fbatch = &cpu_fbatches(m, m->cpu)->fb[FB_LRU_ADD];
+	for (int i = fbatch->nr - 1; i >= 0; i--) {
+		if (fbatch->folios[i] == page) {
+			SetPageActive(page);
+			break;
+		}
+	}
+}
+
+/*
+ * folio_mark_accessed, the two steps: inactive,unreferenced ->
+ * inactive,referenced -> active,unreferenced (queued on the activate
+ * batch); active,unreferenced -> active,referenced. Unevictable folios
+ * are never rotated.
+ */
+void mark_page_accessed(struct machine *m, struct page *page)
+{
+	page = compound_head(page);
+	if (!PageReferenced(page)) {
+		SetPageReferenced(page);
+	} else if (PageUnevictable(page)) {
+		/* the unevictable list is never rotated: nothing to gain */
+	} else if (!PageActive(page)) {
+		if (PageLRU(page))
+			folio_activate(m, page);
+		else
+			__lru_cache_activate_folio(m, page);
+		ClearPageReferenced(page);
+		workingset_activation(m, page);
+	}
+	if (test_bit_flag(page, PG_idle))
+		page->flags &= ~(1UL << PG_idle);
+}
+
+/*
+ * lru_note_cost: what reclaiming from one side cost (pages written out,
+ * times SWAP_CLUSTER_MAX, plus pages rotated back), decayed by half once
+ * both sides' sum passes a quarter of the LRU, so recent cost weighs most.
+ * get_scan_count balances anon against file by it. Called with the lru lock.
+ */
+void lru_note_cost(struct machine *m, struct lruvec *lruvec, bool file, unsigned long nr_io,
+		   unsigned long nr_rotated)
+{
+	pg_data_t *pgdat = container_of(lruvec, pg_data_t, __lruvec);
+	unsigned long cost = nr_io * SWAP_CLUSTER_MAX + nr_rotated, lrusize;
+
 	(void)m;
+	if (!cost)
+		return;
+	if (file)
+		lruvec->file_cost += cost;
+	else
+		lruvec->anon_cost += cost;
+	lrusize = (unsigned long)(pgdat->vm_stat[NR_INACTIVE_ANON] + pgdat->vm_stat[NR_ACTIVE_ANON] +
+				  pgdat->vm_stat[NR_INACTIVE_FILE] + pgdat->vm_stat[NR_ACTIVE_FILE]);
+	if (lruvec->file_cost + lruvec->anon_cost > lrusize / 4) {
+		lruvec->file_cost /= 2;
+		lruvec->anon_cost /= 2;
+	}
+}
+
+/* A refault costs like a page written out (lru_note_cost_refault). */
+void lru_note_cost_refault(struct machine *m, struct page *page)
+{
+	struct lruvec *lruvec = folio_lruvec(m, page);
+
+	spin_lock(&lruvec->lru_lock);
+	lru_note_cost(m, lruvec, !PageSwapBacked(page), (unsigned long)folio_nr_pages(page), 0);
+	spin_unlock(&lruvec->lru_lock);
 }
 
 /* ------------------------------------------------------------------ */

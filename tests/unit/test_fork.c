@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fs.h"
+#include "swap.h"
 #include "harness.h"
 #include "mem_snapshot.h"
 #include "mm.h"
@@ -235,6 +236,7 @@ static void test_fork_cow(void **state)
 	assert_int_equal(task(m, c)->mm->data_vm, task(m, p)->mm->data_vm);
 	assert_int_equal(task(m, c)->mm->map_count, task(m, p)->mm->map_count);
 	/* Shared: same frame, both ptes read-only, two maps, two references. */
+	lru_add_drain_all(m);	/* the LRU batches' references go first */
 	for (unsigned long i = 0; i < n; i++) {
 		pg = page_at(m, p, a + i * PG, &pte);
 		assert_false(pte_write(pte));

@@ -86,6 +86,7 @@ static void test_anon_and_file_lists(void **state)
 	(void)state;
 	assert_lru_size(m, anon, LRU_INACTIVE_ANON, 0);
 	folio_add_lru(m, anon);
+	lru_add_drain(m);	/* the per-CPU batch onto the list */
 	assert_true(PageLRU(anon));
 	assert_int_equal(folio_lru_list(anon), LRU_INACTIVE_ANON);
 	assert_true(on_list(&lruvec_of(m, anon)->lists[LRU_INACTIVE_ANON], anon));
@@ -94,6 +95,7 @@ static void test_anon_and_file_lists(void **state)
 	assert_int_equal(meminfo_kb(m, "Inactive(anon):"), inactive_anon_kb + 4);
 
 	folio_add_lru(m, file);
+	lru_add_drain(m);	/* the per-CPU batch onto the list */
 	assert_int_equal(folio_lru_list(file), LRU_INACTIVE_FILE);
 	assert_true(on_list(&lruvec_of(m, file)->lists[LRU_INACTIVE_FILE], file));
 	assert_false(on_list(&lruvec_of(m, file)->lists[LRU_INACTIVE_ANON], file));
@@ -112,6 +114,7 @@ static void test_anon_and_file_lists(void **state)
 	/* back as an active page: the active list */
 	SetPageActive(anon);
 	folio_add_lru(m, anon);
+	lru_add_drain(m);	/* the per-CPU batch onto the list */
 	assert_int_equal(folio_lru_list(anon), LRU_ACTIVE_ANON);
 	assert_lru_size(m, anon, LRU_ACTIVE_ANON, 1);
 	assert_lru_size(m, anon, LRU_INACTIVE_ANON, 0);
@@ -135,6 +138,7 @@ static void test_validate_lru_catches(void **state)
 
 	(void)state;
 	folio_add_lru(m, page);
+	lru_add_drain(m);	/* the per-CPU batch onto the list */
 	check_lru(m);
 	pgdat->__lruvec.nr_pages[LRU_INACTIVE_ANON]++;
 	assert_int_not_equal(validate_lru(m), 0);
@@ -175,6 +179,7 @@ static void test_put_page_frees_once(void **state)
 		pages[i]->mapping = (void *)(0x1000UL | PAGE_MAPPING_ANON);
 		SetPageAnonExclusive(pages[i]);
 		folio_add_lru(m, pages[i]);
+		lru_add_drain(m);	/* the per-CPU batch onto the list */
 		get_page(pages[i]);	/* a second reference: two ptes, or a pin */
 	}
 	assert_int_equal(drained_free(m), free0 - N);
@@ -217,6 +222,7 @@ static void test_put_page_compound(void **state)
 	assert_int_equal(drained_free(m), free0 - 4);
 	SetPageSwapBacked(head);
 	folio_add_lru(m, head + 3);	/* a tail page names its head */
+	lru_add_drain(m);	/* the per-CPU batch onto the list */
 	assert_true(PageLRU(head));
 	assert_lru_size(m, head, LRU_INACTIVE_ANON, 4);
 	get_page(head + 1);
@@ -250,6 +256,7 @@ static void test_mlock_munlock(void **state)
 	(void)state;
 	/* a new page of a locked VMA goes straight to the unevictable list */
 	folio_add_lru_vma(m, page, &locked);
+	lru_add_drain(m);	/* the per-CPU batch onto the list */
 	assert_mlocked(m, page, 1);
 	assert_lru_size(m, page, LRU_UNEVICTABLE, 1);
 	assert_lru_size(m, page, LRU_INACTIVE_ANON, 0);
@@ -289,6 +296,7 @@ static void test_mlock_munlock(void **state)
 	lruvec_del_folio(m, page);
 	SetPageActive(page);
 	folio_add_lru(m, page);
+	lru_add_drain(m);	/* the per-CPU batch onto the list */
 	assert_lru_size(m, page, LRU_ACTIVE_ANON, 1);
 	mlock_page(m, page);
 	assert_mlocked(m, page, 1);
@@ -319,6 +327,7 @@ static void test_mlock_off_lru(void **state)
 	assert_false(PageLRU(page) || PageUnevictable(page));
 	assert_int_equal(global_zone_page_state(m, NR_MLOCK), 1);
 	folio_add_lru(m, page);
+	lru_add_drain(m);	/* the per-CPU batch onto the list */
 	assert_true(PageUnevictable(page) && PageLRU(page));
 	assert_int_equal(page->mlock_count, 0);	/* Linux undercounts here */
 	assert_lru_size(m, page, LRU_UNEVICTABLE, 1);
@@ -339,6 +348,7 @@ static void test_mlock_off_lru(void **state)
 	assert_int_equal(global_zone_page_state(m, NR_MLOCK), 0);
 	/* put back: evictable now, rescued */
 	folio_add_lru(m, page);
+	lru_add_drain(m);	/* the per-CPU batch onto the list */
 	assert_false(PageUnevictable(page));
 	assert_lru_size(m, page, LRU_INACTIVE_ANON, 1);
 	assert_lru_size(m, page, LRU_UNEVICTABLE, 0);
@@ -346,6 +356,7 @@ static void test_mlock_off_lru(void **state)
 
 	/* VM_LOCKED with VM_SPECIAL is not mlocked */
 	folio_add_lru_vma(m, io, &special);
+	lru_add_drain(m);	/* the per-CPU batch onto the list */
 	assert_false(PageMlocked(io) || PageUnevictable(io));
 	assert_lru_size(m, io, LRU_INACTIVE_ANON, 2);
 	put_page(m, page);
@@ -370,7 +381,9 @@ static void test_lru_per_node(void **state)
 	SetPageSwapBacked(p0);
 	SetPageSwapBacked(p1);
 	folio_add_lru(m, p0);
+	lru_add_drain(m);	/* the per-CPU batch onto the list */
 	folio_add_lru_vma(m, p1, &locked);
+	lru_add_drain(m);	/* the per-CPU batch onto the list */
 	assert_lru_size(m, p0, LRU_INACTIVE_ANON, 1);
 	assert_lru_size(m, p0, LRU_UNEVICTABLE, 0);
 	assert_lru_size(m, p1, LRU_INACTIVE_ANON, 0);

@@ -8,6 +8,7 @@
  * Expected layouts, flags and errno were checked on the host (Linux 6.18,
  * THP off) with the same calls at the same relative addresses.
  */
+#include "swap.h"
 #include "mman.h"
 #include "syscall_test.h"
 
@@ -80,6 +81,10 @@ static void test_madv_free(void **state)
 	assert_int_equal(smaps_kb(st, 0, "Private_Dirty"), 16);
 	lazy0 = vmstat_count(st, "pglazyfree");
 	assert_int_equal(madv(st, 0, 4, MADV_FREE), 0);
+	/* the moves wait in the per-CPU lazyfree batch, as on Linux */
+	assert_int_equal(vmstat_count(st, "pglazyfree") - lazy0, 0);
+	assert_int_equal(smaps_kb(st, 0, "LazyFree"), 0);
+	lru_add_drain_all(st->m);
 	assert_int_equal(vmstat_count(st, "pglazyfree") - lazy0, 4);
 	assert_int_equal(smaps_kb(st, 0, "Private_Dirty"), 0);
 	assert_int_equal(smaps_kb(st, 0, "Private_Clean"), 16);
