@@ -94,11 +94,6 @@ struct page *filemap_get_folio(struct address_space *mapping, unsigned long inde
 /* Adding and removing                                                     */
 /* ---------------------------------------------------------------------- */
 
-static inline long folio_nr_pages(const struct page *folio)
-{
-	return 1L << compound_order(folio);
-}
-
 static void filemap_mod_stats(struct address_space *mapping, struct page *folio, long nr)
 {
 	pg_data_t *pgdat = page_pgdat(mapping->machine, folio);
