@@ -105,6 +105,7 @@ static swp_entry_t swap_out_page(struct machine *m, struct page *page)
 {
 	swp_entry_t entry;
 
+	lru_add_drain_all(m);	/* isolation finds it on a list, not in a batch */
 	get_page(page);		/* isolation's reference */
 	assert_int_equal(add_to_swap(m, page), 0);
 	assert_true(folio_test_swapcache(page));
@@ -249,7 +250,12 @@ static void test_out_and_back(void **state)
 	}
 }
 
-/* A write fault on a swapped page: swapped in, slot freed, no second fault. */
+/*
+ * A write fault on a swapped page: swapped in, mapped writable, no second
+ * fault. The slot stays: the new folio waits in this CPU's lru_add batch,
+ * whose reference makes should_try_to_free_swap's count 3, not 2 (as on
+ * Linux 6.18, where folio_add_lru batches the swapped-in folio too).
+ */
 static void test_write_fault_frees_slot(void **state)
 {
 	struct machine *m = boot(designs[0], NULL);
@@ -265,8 +271,8 @@ static void test_write_fault_frees_slot(void **state)
 	fill(m, pid, a, 1, 4);
 	assert_int_equal(task(m, pid)->maj_flt, maj + 1);
 	assert_int_equal(task(m, pid)->min_flt, min);
-	assert_int_equal(meminfo(m, "SwapCached:"), 0);
-	assert_int_equal(meminfo(m, "SwapFree:"), 4095 * 4);
+	assert_int_equal(meminfo(m, "SwapCached:"), 4);
+	assert_int_equal(meminfo(m, "SwapFree:"), 4094 * 4);
 	verify(m, pid, a, 0, 4);
 	verify(m, pid, a, 1, 3);
 	check_machine(m);
@@ -655,6 +661,7 @@ static swp_entry_t shmem_swap_out(struct machine *m, struct page *page)
 {
 	swp_entry_t entry;
 
+	lru_add_drain_all(m);	/* isolation finds it on a list, not in a batch */
 	get_page(page);
 	assert_true(try_to_unmap(m, page));
 	assert_int_equal(shmem_writeout(m, page), 0);
