@@ -247,6 +247,10 @@ typedef struct pglist_data {
 	enum zone_type kswapd_highest_zoneidx;
 	int kswapd_failures;
 	bool kswapd_awake;
+	/* THP (huge_memory.c): partially mapped THPs waiting for the deferred split shrinker */
+	spinlock_t split_queue_lock;
+	struct list_head split_queue;
+	unsigned long split_queue_len;
 } pg_data_t;
 
 static inline bool zone_is_first_populated(const pg_data_t *pgdat, const struct zone *z)

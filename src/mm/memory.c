@@ -1093,7 +1093,16 @@ static void upv_check_pte(struct upv *v, struct vm_area_struct *vma, unsigned lo
 	page = vm_normal_page(vma, addr, pte);
 	if (!page)
 		return;
-	if (page_ref_count(page) <= 0 || PageTail(page) || page_has_type(page, PGTY_buddy) ||
+	if (PageCompound(page) && !folio_test_anon_thp(compound_head(page))) {
+		upv_problem(v, "pte at %#lx maps pfn %#lx of a compound page that is no THP",
+			    addr, pte_pfn(pte));
+		return;
+	}
+	if (PageCompound(page)) {	/* a subpage of a pte-mapped THP: the folio counts */
+		if (page_ref_count(compound_head(page)) <= 0)
+			upv_problem(v, "pte at %#lx maps a THP subpage of a free folio", addr);
+	} else if (page_ref_count(page) <= 0 || PageTail(page) ||
+	    page_has_type(page, PGTY_buddy) ||
 	    page_has_type(page, PGTY_table) || page_has_type(page, PGTY_slab)) {
 		upv_problem(v, "pte at %#lx maps pfn %#lx that is not a user page (ref %d, type %#x)",
 			    addr, pte_pfn(pte), page_ref_count(page), page->page_type);
@@ -1139,13 +1148,37 @@ static void upv_check_thp(struct upv *v, unsigned long pfn, long nr)
 	if (folio_entire_mapcount(head) != nr)
 		upv_problem(v, "THP pfn %#lx: entire mapcount %ld but %ld leaves", pfn,
 			    folio_entire_mapcount(head), nr);
-	if (page_ref_count(head) < nr)
-		upv_problem(v, "THP pfn %#lx: refcount %d below %ld", pfn, page_ref_count(head), nr);
 	if (PageAnonExclusive(head) && nr > 1)
 		upv_problem(v, "THP pfn %#lx: exclusive but mapped %ld times", pfn, nr);
-	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
-		if (page_mapped(head + i))
-			upv_problem(v, "THP pfn %#lx: subpage %lu pte-mapped too", pfn, i);
+}
+
+/*
+ * A THP's own counts, whoever maps it: the large mapcount is the entire
+ * mapcount plus the subpages' pte mappings, nr_pages_mapped the subpages
+ * with any, the refcount at least the mappings; a partially mapped folio
+ * no PMD maps waits on its node's split queue.
+ */
+static void upv_check_thp_folio(struct upv *v, unsigned long pfn)
+{
+	struct page *head = pfn_to_page(v->m, pfn);
+	long ptes = 0, mapped = 0;
+
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		ptes += page_mapcount(head + i);
+		mapped += page_mapped(head + i);
+	}
+	if (folio_large_mapcount(head) != folio_entire_mapcount(head) + ptes)
+		upv_problem(v, "THP pfn %#lx: large mapcount %ld, entire %ld + ptes %ld", pfn,
+			    folio_large_mapcount(head), folio_entire_mapcount(head), ptes);
+	if (folio_nr_pages_mapped(head) != mapped)
+		upv_problem(v, "THP pfn %#lx: nr_pages_mapped %ld but %ld subpages mapped", pfn,
+			    folio_nr_pages_mapped(head), mapped);
+	if (page_ref_count(head) < folio_large_mapcount(head))
+		upv_problem(v, "THP pfn %#lx: refcount %d below %ld mappings", pfn,
+			    page_ref_count(head), folio_large_mapcount(head));
+	if (!folio_entire_mapcount(head) && mapped && mapped < (long)HPAGE_PMD_NR &&
+	    !(folio_on_deferred_list(head) && folio_test_partially_mapped(head)))
+		upv_problem(v, "THP pfn %#lx: partially mapped (%ld) but not queued", pfn, mapped);
 }
 
 static void upv_check_vma(struct upv *v, struct vm_area_struct *vma, long *rss)
@@ -1219,6 +1252,8 @@ static void upv_check_page(struct upv *v, unsigned long pfn, long nr)
 		floor++;	/* the page cache's reference */
 	if (test_bit_flag(page, PG_swapcache))
 		floor++;
+	if (PageCompound(page))
+		floor = 0;	/* a THP's subpage: upv_check_thp_folio counts the folio's */
 	if (page_ref_count(page) < floor)
 		upv_problem(v, "pfn %#lx: refcount %d below %ld", pfn, page_ref_count(page), floor);
 	if (PageAnonExclusive(page) && nr > 1)
@@ -1235,6 +1270,14 @@ static void upv_check_frame(struct upv *v, unsigned long pfn)
 {
 	struct page *page = pfn_to_page(v->m, pfn);
 
+	if (PageHead(page) && folio_test_anon_thp(page) && page_ref_count(page) > 0)
+		upv_check_thp_folio(v, pfn);
+	if (PageTail(page) && page_mapped(page) && folio_test_anon_thp(compound_head(page))) {
+		if (!upv_pte_maps(v, pfn))	/* a THP subpage's own pte mappings */
+			upv_problem(v, "THP subpage pfn %#lx: _mapcount %d but no pte maps it",
+				    pfn, page->_mapcount);
+		return;
+	}
 	/* A typed page's word reads negative; an uninitialised one has no references. */
 	if (page_ref_count(page) <= 0 || PageTail(page) || !page_mapped(page))
 		return;
