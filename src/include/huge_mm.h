@@ -162,4 +162,13 @@ struct page *follow_trans_huge_pmd(struct vm_area_struct *vma, unsigned long add
  */
 int madvise_collapse(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 
+/*
+ * collapse_huge_page: copy the 2 MiB block at haddr (its ptes map anon
+ * pages, none or the zero page; at least one page) into a new THP from
+ * gfp and map it with one PMD, the old pte table deposited. 0, -ENOMEM
+ * (no order-9 page: thp_collapse_alloc_failed) or -EAGAIN (the block
+ * changed while allocating). The caller checked its own rules first.
+ */
+int collapse_huge_page(struct vm_area_struct *vma, pmd_t *pmd, unsigned long haddr, gfp_t gfp);
+
 #endif

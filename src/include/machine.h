@@ -29,6 +29,7 @@
 #include "mempolicy_types.h"
 #include "hugetlb.h"
 #include "dcache.h"
+#include "khugepaged.h"
 
 #define MMSIM_MAX_SYSCTL_ARGS	64
 #define MMSIM_MAX_E820		16
@@ -207,6 +208,9 @@ struct machine {
 	/* dcache (issue 5): mm/shrinker.c's shrinker_list, fs/dcache.c's globals. */
 	struct list_head shrinker_list;		/* registered shrinkers, in order */
 	struct dcache_state dcache;
+
+	/* THP (issue 7): the khugepaged thread and its knobs (mm/khugepaged.c). */
+	struct khugepaged_state khugepaged;
 };
 
 /* The pglist_data of node nid. */

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "khugepaged.h"
 #include "mm.h"
 #include "api_clock.h"
 #include "memory.h"
@@ -174,6 +175,7 @@ struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t er
 		goto fail;
 	}
 	hugetlb_init(m);
+	khugepaged_init(m);	/* THP: the khugepaged thread's state (issue 7) */
 	if (apply_boot_sysctls(m, err, errlen))
 		goto fail;
 	return m;

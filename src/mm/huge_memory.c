@@ -1,8 +1,8 @@
 /*
  * huge_memory.c - anonymous transparent huge pages: the PMD-mapped fault,
  * its COW, fork, tear-down and split (Linux 6.x mm/huge_memory.c), and
- * MADV_COLLAPSE (mm/khugepaged.c's madvise_collapse; there is no
- * khugepaged thread).
+ * MADV_COLLAPSE (mm/khugepaged.c's madvise_collapse and the collapse
+ * khugepaged.c's thread shares), the deferred split queue.
  *
  * Eligibility (thp_vma_allowable): a private anonymous VMA, --thp always,
  * or madvise with MADV_HUGEPAGE (VM_HUGEPAGE); never with VM_NOHUGEPAGE,
@@ -25,6 +25,7 @@
 #include <errno.h>
 
 #include "huge_mm.h"
+#include "khugepaged.h"
 #include "mempolicy.h"
 #include "pgalloc.h"
 #include "rmap.h"
@@ -122,6 +123,7 @@ vm_fault_t do_huge_pmd_anonymous_page(struct vm_area_struct *vma, unsigned long 
 	(void)flags;
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
+	khugepaged_enter_vma(vma, vma->vm_flags);
 	head = vma_alloc_folio(GFP_TRANSHUGE, HPAGE_PMD_ORDER, vma, haddr);
 	if (!head) {
 		count_vm_event(m, THP_FAULT_FALLBACK);
@@ -642,22 +644,32 @@ static int collapse_scan(struct vm_area_struct *vma, pte_t *pte, unsigned long h
 	return 0;
 }
 
-/* collapse_huge_page: copy the block into a new THP and map it with the old table deposited. */
-static int collapse_block(struct vm_area_struct *vma, pmd_t *pmd, unsigned long haddr)
+int collapse_huge_page(struct vm_area_struct *vma, pmd_t *pmd, unsigned long haddr, gfp_t gfp)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct machine *m = mm->machine;
-	struct page *head, *table = pfn_to_page(m, pmd_pfn(*pmd)), *old[HPAGE_PMD_NR];
-	pte_t *pte = page_address(m, table);
+	struct page *head, *table, *old[HPAGE_PMD_NR];
+	pte_t *pte;
 	unsigned long nr_old = 0;
+	bool present;
 	pmd_t entry;
 
-	head = vma_alloc_folio(GFP_TRANSHUGE, HPAGE_PMD_ORDER, vma, haddr);
+	if (anon_vma_prepare(vma))
+		return -ENOMEM;
+	head = vma_alloc_folio(gfp, HPAGE_PMD_ORDER, vma, haddr);
 	if (!head) {
 		count_vm_event(m, THP_COLLAPSE_ALLOC_FAILED);
 		return -ENOMEM;
 	}
 	count_vm_event(m, THP_COLLAPSE_ALLOC);
+	/* hugepage_vma_revalidate: the allocation may have reclaimed from this block */
+	if (pmd_none(*pmd) || pmd_trans_huge(*pmd) ||
+	    collapse_scan(vma, pte_offset(mm, pmd, haddr), haddr, &present) || !present) {
+		put_page(m, head);
+		return -EAGAIN;
+	}
+	table = pfn_to_page(m, pmd_pfn(*pmd));
+	pte = page_address(m, table);
 	entry = __pmd(((pteval_t)page_to_pfn(m, head) << PAGE_SHIFT) |
 		      pgprot_val(vma->vm_page_prot) | _PAGE_PSE | _PAGE_DIRTY | _PAGE_SOFT_DIRTY);
 	if (vma->vm_flags & VM_WRITE)
@@ -721,10 +733,8 @@ int madvise_collapse(struct vm_area_struct *vma, unsigned long start, unsigned l
 		ret = collapse_scan(vma, pte_offset(mm, pmd, haddr), haddr, &present);
 		if (!ret && !present)
 			ret = -EINVAL;	/* only none or zero ptes: SCAN_EXCEED_NONE_PTE */
-		if (!ret && anon_vma_prepare(vma))
-			ret = -ENOMEM;
 		if (!ret)
-			ret = collapse_block(vma, pmd, haddr);
+			ret = collapse_huge_page(vma, pmd, haddr, GFP_TRANSHUGE);
 		if (ret)
 			last_fail = ret;
 	}
