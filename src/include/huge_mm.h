@@ -120,7 +120,7 @@ int split_folio(struct machine *m, struct page *head);
 
 /* Rmap of a pte mapping a subpage of a THP (rmap.c calls these for compound pages). */
 void thp_add_rmap_pte(struct machine *m, struct page *page);
-void thp_remove_rmap_pte(struct machine *m, struct page *page);
+void thp_remove_rmap_ptes(struct machine *m, struct page *page, int nr);
 
 /*
  * The deferred split queue of the THP's node: queue a partially mapped

@@ -292,20 +292,27 @@ void thp_add_rmap_pte(struct machine *m, struct page *page)
 }
 
 /*
- * __folio_remove_rmap, RMAP_LEVEL_PTE: one pte less. A folio no PMD maps
- * whose subpages are now mapped only in part is queued for the split.
+ * __folio_remove_rmap, RMAP_LEVEL_PTE: nr ptes mapping page and the nr - 1
+ * subpages after it go at once (folio_remove_rmap_ptes). A folio no PMD
+ * maps that this call left mapped only in part is queued for the split;
+ * one that lost its last pte mapping is not (so a zap of a whole
+ * pte-mapped THP, batched as Linux batches it, queues nothing).
  */
-void thp_remove_rmap_pte(struct machine *m, struct page *page)
+void thp_remove_rmap_ptes(struct machine *m, struct page *page, int nr)
 {
 	struct page *head = compound_head(page);
+	long unmapped = 0;
 
-	head[1]._large_mapcount--;
-	if (--page->_mapcount >= 0)
+	for (int i = 0; i < nr; i++) {
+		head[1]._large_mapcount--;
+		if (--page[i]._mapcount < 0) {
+			head[1]._nr_pages_mapped--;
+			unmapped++;
+		}
+	}
+	if (!unmapped || folio_entire_mapcount(head))
 		return;
-	head[1]._nr_pages_mapped--;
-	if (folio_entire_mapcount(head))
-		return;
-	mod_node_page_state(page_pgdat(m, head), NR_ANON_PAGES, -1);
+	mod_node_page_state(page_pgdat(m, head), NR_ANON_PAGES, -unmapped);
 	if (folio_nr_pages_mapped(head))
 		deferred_split_folio(m, head, true);
 }

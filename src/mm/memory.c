@@ -770,6 +770,42 @@ static bool zap_present_pte(struct mmu_gather *tlb, struct vm_area_struct *vma, 
 	return force_flush;
 }
 
+/*
+ * folio_pte_batch: how many ptes from pte (at addr, before end) map the
+ * subpages of one THP in a row, from the subpage pte maps; 1 for others.
+ */
+static int thp_pte_batch(struct vm_area_struct *vma, pte_t *pte, unsigned long addr,
+			 unsigned long end)
+{
+	struct page *page = vm_normal_page(vma, addr, *pte), *head;
+	unsigned long pfn = pte_pfn(*pte);
+	int n = 1, max;
+
+	if (!page || !PageCompound(page) || !folio_test_anon_thp(compound_head(page)))
+		return 1;
+	head = compound_head(page);
+	max = (int)min((end - addr) >> PAGE_SHIFT, HPAGE_PMD_NR - (unsigned long)(page - head));
+	while (n < max && pte_present(pte[n]) && pte_pfn(pte[n]) == pfn + (unsigned long)n)
+		n++;
+	return n;
+}
+
+/* zap_present_folio_ptes: nr ptes of one THP, its rmap dropped as one batch. */
+static void zap_present_thp_ptes(struct mmu_gather *tlb, struct vm_area_struct *vma, pte_t *pte,
+				 unsigned long addr, int nr, long *rss)
+{
+	struct page *page = vm_normal_page(vma, addr, *pte);
+
+	for (int i = 0; i < nr; i++) {
+		set_pte(pte + i, __pte(0));
+		tlb_remove_tlb_entry(tlb, addr + (unsigned long)i * PAGE_SIZE);
+	}
+	rss[MM_ANONPAGES] -= nr;
+	folio_remove_rmap_ptes(page, nr, vma, pte);
+	for (int i = 0; i < nr; i++)
+		__tlb_remove_page(tlb, page + i);	/* each pte held a folio reference */
+}
+
 static void zap_pte_range(struct mmu_gather *tlb, struct vm_area_struct *vma, pmd_t *pmd,
 			  unsigned long addr, unsigned long end)
 {
@@ -783,6 +819,14 @@ static void zap_pte_range(struct mmu_gather *tlb, struct vm_area_struct *vma, pm
 		if (pte_none(*pte))
 			continue;
 		if (pte_present(*pte)) {
+			int nr = thp_pte_batch(vma, pte, addr, end);
+
+			if (nr > 1) {	/* THP: the run of one folio's ptes at once */
+				zap_present_thp_ptes(tlb, vma, pte, addr, nr, rss);
+				addr += (unsigned long)(nr - 1) * PAGE_SIZE;
+				pte += nr - 1;
+				continue;
+			}
 			force_flush |= zap_present_pte(tlb, vma, pte, addr, rss);
 			continue;
 		}

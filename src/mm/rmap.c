@@ -135,9 +135,23 @@ void folio_remove_rmap_pte(struct page *page, struct vm_area_struct *vma, pte_t 
 	if (m->cfg.rmap == RMAP_PTE_CHAIN)
 		pte_chain_remove(m, page, pte);
 	if (PageCompound(page))		/* a subpage of a THP (may queue it for the split) */
-		thp_remove_rmap_pte(m, page);
+		thp_remove_rmap_ptes(m, page, 1);
 	else if (--page->_mapcount < 0)
 		page_mod_mapped_stat(m, page, -1);
+	if (unlikely(vma->vm_flags & VM_LOCKED))
+		munlock_page(m, page);
+}
+
+/* THP: nr ptes (from pte on) mapping page and the subpages after it, in one call. */
+void folio_remove_rmap_ptes(struct page *page, int nr, struct vm_area_struct *vma, pte_t *pte)
+{
+	struct machine *m = vma_machine(vma);
+
+	VM_BUG_ON_PAGE(!PageCompound(page) || !page_mapped(page), m, page);
+	if (m->cfg.rmap == RMAP_PTE_CHAIN)
+		for (int i = 0; i < nr; i++)
+			pte_chain_remove(m, page + i, pte + i);
+	thp_remove_rmap_ptes(m, page, nr);
 	if (unlikely(vma->vm_flags & VM_LOCKED))
 		munlock_page(m, page);
 }
