@@ -1361,6 +1361,31 @@ static void upv_check_zone(struct upv *v, const struct zone *z)
 	}
 }
 
+/* THP: each node's deferred split queue holds its length of partially mapped THPs. */
+static void upv_check_split_queues(struct upv *v)
+{
+	for (int nid = 0; nid < v->m->nr_nodes; nid++) {
+		pg_data_t *pgdat = NODE_DATA(v->m, nid);
+		unsigned long n = 0;
+		struct list_head *pos;
+
+		if (!pgdat)
+			continue;
+		list_for_each(pos, &pgdat->split_queue) {
+			struct page *head = container_of(pos, struct page, _deferred_list) - 2;
+
+			n++;
+			if (!folio_test_anon_thp(head) || page_to_nid(head) != nid ||
+			    page_ref_count(head) <= 0)
+				upv_problem(v, "split queue of node %d: pfn %#lx is no live anon THP",
+					    nid, page_to_pfn(v->m, head));
+		}
+		if (n != pgdat->split_queue_len)
+			upv_problem(v, "split queue of node %d: %lu folios, split_queue_len %lu", nid,
+				    n, pgdat->split_queue_len);
+	}
+}
+
 static void upv_check_unmapped(struct upv *v)
 {
 	struct zone *zone;
@@ -1393,6 +1418,7 @@ int validate_user_pages(struct machine *m)
 			upv_check_page(&v, v.pfns[i], (long)(j - i));
 	}
 	upv_check_unmapped(&v);
+	upv_check_split_queues(&v);
 	free(v.pfns);
 	return v.problems;
 }
