@@ -22,7 +22,8 @@
  * ptes then leave part of the folio unmapped (no PMD left), the folio is
  * partially mapped: it goes on its node's deferred split queue
  * (deferred_split_folio, thp_deferred_split_page), and the queue's
- * shrinker (deferred_split_scan) splits it into 512 order-0 pages
+ * shrinker ("thp-deferred_split": deferred_split_scan, run by shrink_slab
+ * from reclaim and drop_caches 2) splits it into 512 order-0 pages
  * (split_folio, thp_split_page), freeing those nobody maps. Callers that
  * need 4 KiB pages now (mlock, MADV_FREE/COLD/PAGEOUT, migration) split
  * PMD and folio at once (split_huge_pmd_range).
@@ -136,6 +137,13 @@ void folio_unqueue_deferred_split(struct machine *m, struct page *head);
  */
 unsigned long deferred_split_count(struct machine *m, int nid);
 unsigned long deferred_split_scan(struct machine *m, int nid, unsigned long nr_to_scan);
+/*
+ * Boot (hugepage_init's thp_shrinker_init): register those two as the
+ * NUMA-aware shrinker "thp-deferred_split", so reclaim's shrink_slab and
+ * drop_caches 2 split queued folios. Shutdown frees it.
+ */
+void thp_shrinker_init(struct machine *m);
+void thp_shrinker_exit(struct machine *m);
 
 /* The deposited tables (pgtable_trans_huge_deposit/withdraw), in pgtable.c. */
 void pgtable_trans_huge_deposit(struct mm_struct *mm, struct page *table);

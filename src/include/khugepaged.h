@@ -29,6 +29,7 @@
 struct machine;
 struct mm_struct;
 struct seq_buf;
+struct shrinker;
 struct vm_area_struct;
 
 /* One registered mm (struct khugepaged_mm_slot), kmalloc'd. */
@@ -53,6 +54,7 @@ struct khugepaged_state {
 	unsigned long pages_collapsed;
 	unsigned long full_scans;
 	bool initialised;
+	struct shrinker *deferred_split_shrinker;	/* huge_memory.c: "thp-deferred_split" */
 };
 
 /* Boot: the defaults (4096 pages, 10 s, 60 s, 511, 64, 256, defrag 1). */

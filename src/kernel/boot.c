@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "huge_mm.h"
 #include "khugepaged.h"
 #include "mm.h"
 #include "api_clock.h"
@@ -116,6 +117,7 @@ static void processes_exit(struct machine *m)
 {
 	exit_all_tasks(m);
 	dcache_exit(m);		/* dcache (issue 5) */
+	thp_shrinker_exit(m);	/* THP (issue 7) */
 	vmalloc_exit(m);	/* vmalloc (issue 7) */
 	tlb_exit(m);
 	paging_exit(m);
@@ -176,6 +178,7 @@ struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t er
 	}
 	hugetlb_init(m);
 	khugepaged_init(m);	/* THP: the khugepaged thread's state (issue 7) */
+	thp_shrinker_init(m);	/* THP: the deferred split queue's shrinker */
 	if (apply_boot_sysctls(m, err, errlen))
 		goto fail;
 	return m;

@@ -26,6 +26,8 @@
 
 #include "huge_mm.h"
 #include "khugepaged.h"
+#include "machine.h"
+#include "shrinker.h"
 #include "mempolicy.h"
 #include "pgalloc.h"
 #include "rmap.h"
@@ -390,6 +392,40 @@ unsigned long deferred_split_scan(struct machine *m, int nid, unsigned long nr_t
 		put_page(m, head);
 	}
 	return split;
+}
+
+static unsigned long deferred_split_shrinker_count(struct shrinker *s, struct shrink_control *sc)
+{
+	return deferred_split_count(s->machine, sc->nid);
+}
+
+static unsigned long deferred_split_shrinker_scan(struct shrinker *s, struct shrink_control *sc)
+{
+	unsigned long split = deferred_split_scan(s->machine, sc->nid, sc->nr_to_scan);
+
+	/* nothing split and nothing left (freed meanwhile): stop asking */
+	if (!split && !deferred_split_count(s->machine, sc->nid))
+		return SHRINK_STOP;
+	return split;
+}
+
+void thp_shrinker_init(struct machine *m)
+{
+	struct shrinker *s = shrinker_alloc(m, "thp-deferred_split");
+
+	if (!s)
+		return;	/* then only split_folio's callers split (Linux: no THP at all) */
+	s->flags |= SHRINKER_NUMA_AWARE;
+	s->count_objects = deferred_split_shrinker_count;
+	s->scan_objects = deferred_split_shrinker_scan;
+	shrinker_register(s);
+	m->khugepaged.deferred_split_shrinker = s;
+}
+
+void thp_shrinker_exit(struct machine *m)
+{
+	shrinker_free(m->khugepaged.deferred_split_shrinker);
+	m->khugepaged.deferred_split_shrinker = NULL;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -11,7 +11,8 @@
  * The deferred split (6.x): a partial munmap/DONTNEED leaves the folio
  * large, mapped by ptes, and queued on its node (thp_deferred_split_page,
  * as the host counts the same calls); the queue's shrinker scan (called
- * directly here) splits it and frees the unmapped subpages.
+ * directly, and through drop_caches 2 as on the host) splits it and frees
+ * the unmapped subpages.
  */
 #include "syscall_test.h"
 #include "huge_mm.h"
@@ -513,6 +514,29 @@ static void test_deferred_split_pinned(void **state)
 	st_free(st);
 }
 
+/* Host (6.18): drop_caches 2 runs the shrinkers, "thp-deferred_split" among them. */
+static void test_deferred_split_shrinker(void **state)
+{
+	struct st *st = one_thp("mem=256M cpus=2");
+	long long sp0 = vmstat_count(st, "thp_split_page");
+	char err[128];
+
+	(void)state;
+	write_byte(st, 3, 0x33);
+	assert_int_equal(mmsim_munmap(st->m, st->pid, A(HPAGES - 16), 16 * PG), 0);
+	assert_int_equal(deferred_split_count(st->m, 0), 1);
+	assert_int_equal(vmstat_count(st, "thp_split_page") - sp0, 0);
+	assert_int_equal(mmsim_sysctl_set(st->m, "vm.drop_caches", "2", err, sizeof(err)), 0);
+	assert_int_equal(vmstat_count(st, "thp_split_page") - sp0, 1);
+	assert_int_equal(deferred_split_count(st->m, 0), 0);
+	assert_int_equal(read_byte(st, 3), 0x33);
+	check_machine(st->m);
+	/* nothing queued: the shrinker has nothing to count */
+	assert_int_equal(mmsim_sysctl_set(st->m, "vm.drop_caches", "2", err, sizeof(err)), 0);
+	assert_int_equal(vmstat_count(st, "thp_split_page") - sp0, 1);
+	st_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -531,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_deferred_split_dontneed_mprotect),
 		cmocka_unit_test(test_deferred_split_fork),
 		cmocka_unit_test(test_deferred_split_pinned),
+		cmocka_unit_test(test_deferred_split_shrinker),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
