@@ -130,6 +130,12 @@ void thp_remove_rmap_ptes(struct machine *m, struct page *page, int nr);
 void deferred_split_folio(struct machine *m, struct page *head, bool partially_mapped);
 void folio_unqueue_deferred_split(struct machine *m, struct page *head);
 /*
+ * The last reference of an anonymous THP goes (put_page): off the queue,
+ * and the flags its subpages took while pte-mapped (PG_anon_exclusive,
+ * PG_dirty, ...) cleared, as free_pages_prepare clears tails' flags.
+ */
+void thp_folio_free(struct machine *m, struct page *head);
+/*
  * The deferred split shrinker's two calls for node nid: the queue's
  * length (count_objects), and a scan splitting up to nr_to_scan queued
  * folios (scan_objects; returns the folios split). A folio that cannot be

@@ -355,6 +355,13 @@ void folio_unqueue_deferred_split(struct machine *m, struct page *head)
 	spin_unlock(&pgdat->split_queue_lock);
 }
 
+void thp_folio_free(struct machine *m, struct page *head)
+{
+	folio_unqueue_deferred_split(m, head);
+	for (unsigned long i = 1; i < HPAGE_PMD_NR; i++)
+		head[i].flags &= ~((1UL << NODES_PGSHIFT) - 1);	/* zone and node stay */
+}
+
 unsigned long deferred_split_count(struct machine *m, int nid)
 {
 	if (nid < 0 || nid >= m->nr_nodes || !NODE_DATA(m, nid))

@@ -349,7 +349,7 @@ void put_page(struct machine *m, struct page *page)
 		return;
 	}
 	if (PageHead(page) && PageAnon(page) && compound_order(page) == HPAGE_PMD_ORDER)
-		folio_unqueue_deferred_split(m, page);	/* THP: off the deferred split queue */
+		thp_folio_free(m, page);	/* THP: off the split queue, subpage flags cleared */
 	__page_cache_release(m, page);
 	VM_BUG_ON_PAGE(PageLRU(page) || page_mapped(page) || page->mapping, m, page);
 	__free_pages(m, page, compound_order(page));	/* drops the last reference */

@@ -537,6 +537,31 @@ static void test_deferred_split_shrinker(void **state)
 	st_free(st);
 }
 
+/* A queued folio unmapped whole is freed whole: off the queue, its subpages' flags cleared. */
+static void test_deferred_split_freed(void **state)
+{
+	struct st *st = one_thp("mem=256M cpus=2");
+	long long sp0 = vmstat_count(st, "thp_split_page");
+	struct page *head;
+
+	(void)state;
+	assert_int_equal(mmsim_munmap(st->m, st->pid, A(0), 16 * PG), 0);
+	head = queued_head(st);
+	assert_non_null(head);
+	assert_true(PageAnonExclusive(head + 100));	/* the PMD's exclusive flag, per subpage */
+	assert_int_equal(mmsim_munmap(st->m, st->pid, A(16), (HPAGES - 16) * PG), 0);
+	assert_int_equal(deferred_split_count(st->m, 0), 0);
+	assert_int_equal(vmstat_count(st, "thp_split_page") - sp0, 0);
+	assert_false(PageAnonExclusive(head + 100));
+	assert_int_equal(page_ref_count(head), 0);
+	check_machine(st->m);
+	/* the frames come back as small pages without complaint */
+	map_at(st, 1024, 4 * HPAGES, RW, ANON);
+	assert_int_equal(touch(st, 1024, 4 * HPAGES, 1), 0);
+	check_machine(st->m);
+	st_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_deferred_split_fork),
 		cmocka_unit_test(test_deferred_split_pinned),
 		cmocka_unit_test(test_deferred_split_shrinker),
+		cmocka_unit_test(test_deferred_split_freed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
