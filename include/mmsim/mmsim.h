@@ -90,6 +90,13 @@ const char *const *mmsim_sysctl_names(void);
  * -EINVAL. They read back through mmsim_proc_read(), as do
  * free_hugepages, resv_hugepages and surplus_hugepages. The page sizes of
  * MMSIM_MAP_HUGETLB:
+ *
+ * THP: "/sys/kernel/mm/transparent_hugepage/enabled" (read-write),
+ * ".../hpage_pmd_size" and khugepaged's ".../khugepaged/{pages_to_scan,
+ * scan_sleep_millisecs, alloc_sleep_millisecs, max_ptes_none, max_ptes_swap,
+ * max_ptes_shared, defrag}" (read-write, Linux's bounds: -EINVAL beyond),
+ * ".../khugepaged/{pages_collapsed, full_scans}" (read-only: -EACCES) work
+ * the same way.
  */
 #define MMSIM_MAP_HUGE_SHIFT	26
 #define MMSIM_MAP_HUGE_2MB	(21 << MMSIM_MAP_HUGE_SHIFT)

@@ -7,17 +7,26 @@
  * it (pgtable_trans_huge_deposit), counted in VmPTE/PageTables as Linux
  * counts it, so that a later split never has to allocate.
  *
- * Counts of a PMD-mapped THP: the entire mapcount (one per PMD mapping)
- * lives in head[1].index (folio->_entire_mapcount); the subpages'
- * _mapcount stay -1 while the folio is only PMD-mapped; the head's
- * refcount is one per PMD mapping (plus any transient reference).
- * NR_ANON_THPS and NR_ANON_PAGES count 512 pages while it is mapped.
+ * Counts (Linux 6.18 with CONFIG_PAGE_MAPCOUNT): head[1]._entire_mapcount
+ * counts the PMD mappings, each subpage's _mapcount its pte mappings,
+ * head[1]._nr_pages_mapped the subpages mapped by at least one pte, and
+ * head[1]._large_mapcount all of them (a PMD counts one, a pte one). The
+ * head's refcount holds one reference per mapping of either kind (plus
+ * any transient one). NR_ANON_PAGES counts 512 pages while any PMD maps
+ * the folio, else its pte-mapped subpages; NR_ANON_THPS (AnonHugePages)
+ * 512 only while a PMD maps it.
  *
- * Splitting is done at once and whole: __split_huge_pmd turns every PMD
- * mapping of the folio into 512 ptes (thp_split_pmd each) and then splits
- * the folio into 512 order-0 pages (split_huge_page, thp_split_page).
- * Linux 6.18 splits only the PMD asked for and queues the folio on the
- * deferred split queue; here there is no deferred split queue.
+ * Splitting (6.x): a partial unmap, a VMA split inside the block, a
+ * partial mprotect/mremap or the COW of a shared THP splits only the PMD
+ * asked for (__split_huge_pmd: 512 ptes of the still large folio). When
+ * ptes then leave part of the folio unmapped (no PMD left), the folio is
+ * partially mapped: it goes on its node's deferred split queue
+ * (deferred_split_folio, thp_deferred_split_page), and the queue's
+ * shrinker ("thp-deferred_split": deferred_split_scan, run by shrink_slab
+ * from reclaim and drop_caches 2) splits it into 512 order-0 pages
+ * (split_folio, thp_split_page), freeing those nobody maps. Callers that
+ * need 4 KiB pages now (mlock, MADV_FREE/COLD/PAGEOUT, migration) split
+ * PMD and folio at once (split_huge_pmd_range).
  *
  * THP is available only with rmap=anon_vma_chain or rmap=anon_vma (2.5's
  * pte_chain and 2.4's scan designs had none), and not in VM_LOCKED VMAs.
@@ -33,7 +42,37 @@
 /* folio_entire_mapcount: PMD mappings of the THP whose head is head. */
 static inline long folio_entire_mapcount(const struct page *head)
 {
-	return (long)head[1].index;
+	return head[1]._entire_mapcount;
+}
+
+/* folio_large_mapcount: every mapping of the THP (PMD or pte). */
+static inline long folio_large_mapcount(const struct page *head)
+{
+	return head[1]._large_mapcount;
+}
+
+/* Subpages mapped by at least one pte. */
+static inline long folio_nr_pages_mapped(const struct page *head)
+{
+	return head[1]._nr_pages_mapped;
+}
+
+/* An anonymous THP (not hugetlb, not a kmalloc or slab compound page)? */
+static inline bool folio_test_anon_thp(const struct page *head)
+{
+	return PageHead(head) && compound_order(head) == HPAGE_PMD_ORDER &&
+	       !PageHugetlb(head) && PageAnon(head);
+}
+
+/* Is the THP on its node's deferred split queue / counted partially mapped? */
+static inline bool folio_on_deferred_list(const struct page *head)
+{
+	return head[2]._deferred_list.next != NULL &&
+	       !list_empty(&head[2]._deferred_list);
+}
+static inline bool folio_test_partially_mapped(const struct page *head)
+{
+	return head[2]._partially_mapped != 0;
 }
 
 /* Is a PMD leaf of a non-hugetlb VMA a THP (not a hugetlb page)? */
@@ -61,10 +100,56 @@ void zap_huge_pmd(struct mmu_gather *tlb, struct vm_area_struct *vma, pmd_t *pmd
 int copy_huge_pmd(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
 		  pmd_t *dst_pmd, pmd_t *src_pmd, unsigned long haddr);
 
-/* Split the THP mapped at pmd (and the folio, see above). No locks held. */
+/* Turn the THP leaf at pmd into 512 ptes of the (still large) folio. No locks held. */
 void __split_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long haddr);
-/* Split every THP leaf of vma that meets [start, end) (vma_adjust_trans_huge and friends). */
+/* ... every THP leaf of vma that meets [start, end) (vma_adjust_trans_huge and friends). */
+void split_huge_pmd_only_range(struct vm_area_struct *vma, unsigned long start,
+			       unsigned long end);
+/*
+ * Split every THP leaf meeting [start, end) and every large folio a pte
+ * of the range maps into order-0 pages now (for walks that need 4 KiB).
+ */
 void split_huge_pmd_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+
+/*
+ * split_folio: every PMD mapping of the THP (rmap walk) becomes ptes, then
+ * the folio becomes 512 order-0 pages; subpages nobody maps are freed. The
+ * caller holds a reference on head (kept by the head page). 0, or -EAGAIN
+ * when other references pin it (thp_split_page_failed). No locks held.
+ */
+int split_folio(struct machine *m, struct page *head);
+
+/* Rmap of a pte mapping a subpage of a THP (rmap.c calls these for compound pages). */
+void thp_add_rmap_pte(struct machine *m, struct page *page);
+void thp_remove_rmap_ptes(struct machine *m, struct page *page, int nr);
+
+/*
+ * The deferred split queue of the THP's node: queue a partially mapped
+ * folio (counts thp_deferred_split_page once), take a freed one off.
+ */
+void deferred_split_folio(struct machine *m, struct page *head, bool partially_mapped);
+void folio_unqueue_deferred_split(struct machine *m, struct page *head);
+/*
+ * The last reference of an anonymous THP goes (put_page): off the queue,
+ * and the flags its subpages took while pte-mapped (PG_anon_exclusive,
+ * PG_dirty, ...) cleared, as free_pages_prepare clears tails' flags.
+ */
+void thp_folio_free(struct machine *m, struct page *head);
+/*
+ * The deferred split shrinker's two calls for node nid: the queue's
+ * length (count_objects), and a scan splitting up to nr_to_scan queued
+ * folios (scan_objects; returns the folios split). A folio that cannot be
+ * split stays queued.
+ */
+unsigned long deferred_split_count(struct machine *m, int nid);
+unsigned long deferred_split_scan(struct machine *m, int nid, unsigned long nr_to_scan);
+/*
+ * Boot (hugepage_init's thp_shrinker_init): register those two as the
+ * NUMA-aware shrinker "thp-deferred_split", so reclaim's shrink_slab and
+ * drop_caches 2 split queued folios. Shutdown frees it.
+ */
+void thp_shrinker_init(struct machine *m);
+void thp_shrinker_exit(struct machine *m);
 
 /* The deposited tables (pgtable_trans_huge_deposit/withdraw), in pgtable.c. */
 void pgtable_trans_huge_deposit(struct mm_struct *mm, struct page *table);
@@ -90,5 +175,14 @@ struct page *follow_trans_huge_pmd(struct vm_area_struct *vma, unsigned long add
  * not use), -ENOMEM (no order-9 page).
  */
 int madvise_collapse(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+
+/*
+ * collapse_huge_page: copy the 2 MiB block at haddr (its ptes map anon
+ * pages, none or the zero page; at least one page) into a new THP from
+ * gfp and map it with one PMD, the old pte table deposited. 0, -ENOMEM
+ * (no order-9 page: thp_collapse_alloc_failed) or -EAGAIN (the block
+ * changed while allocating). The caller checked its own rules first.
+ */
+int collapse_huge_page(struct vm_area_struct *vma, pmd_t *pmd, unsigned long haddr, gfp_t gfp);
 
 #endif

@@ -29,6 +29,7 @@
 #include "mempolicy_types.h"
 #include "hugetlb.h"
 #include "dcache.h"
+#include "khugepaged.h"
 
 struct disk;
 struct files_struct;
@@ -246,6 +247,9 @@ struct machine {
 	void *lru_fbatches;		/* struct cpu_fbatches, percpu area */
 	unsigned int memalloc_nest;	/* PF_MEMALLOC: reclaim is running, do not recurse */
 	bool kswapd_running;		/* current_is_kswapd() */
+
+	/* THP (issue 7): the khugepaged thread and its knobs (mm/khugepaged.c). */
+	struct khugepaged_state khugepaged;
 };
 
 /* The pglist_data of node nid. */

@@ -20,6 +20,8 @@
 #ifndef MMSIM_MM_TYPES_H
 #define MMSIM_MM_TYPES_H
 
+#include <stddef.h>
+
 #include "list.h"
 #include "rbtree.h"
 #include "spinlock.h"
@@ -129,6 +131,20 @@ struct page {
 		struct {	/* tail pages of a compound page */
 			unsigned long compound_head;	/* head | 1 */
 			unsigned char compound_order;	/* first tail only */
+			/*
+			 * First tail of a THP (huge_mm.h), over mapping, index
+			 * and private: all mappings (a PMD counts 1, a pte 1),
+			 * the PMD mappings, the subpages mapped by ptes.
+			 */
+			long _large_mapcount;
+			long _entire_mapcount;
+			long _nr_pages_mapped;
+		};
+		struct {	/* second tail of a THP: the deferred split queue */
+			unsigned long __compound_head_2;
+			unsigned long __unused_2;
+			struct list_head _deferred_list;	/* over mapping, index */
+			unsigned long _partially_mapped;	/* over private */
 		};
 	};
 	union {
@@ -138,6 +154,11 @@ struct page {
 	int _refcount;
 	unsigned long memcg_data;	/* rmap=pte_chain: the chain or direct pte */
 };
+/* The THP fields of the first two tails lie over mapping/index/private (huge_mm.h). */
+BUILD_BUG_ON(offsetof(struct page, _large_mapcount) != offsetof(struct page, mapping));
+BUILD_BUG_ON(offsetof(struct page, _entire_mapcount) != offsetof(struct page, index));
+BUILD_BUG_ON(offsetof(struct page, _nr_pages_mapped) != offsetof(struct page, private));
+BUILD_BUG_ON(offsetof(struct page, _partially_mapped) != offsetof(struct page, private));
 _Static_assert(sizeof(struct page) == 64, "struct page must stay 64 bytes");
 
 static inline bool test_bit_flag(const struct page *p, int bit)
@@ -257,7 +278,10 @@ static inline void set_page_links(struct page *p, unsigned int zone, int nid)
 #define PAGE_MAPPING_ANON	0x1UL
 static inline bool PageAnon(const struct page *p)
 {
-	return ((unsigned long)p->mapping & PAGE_MAPPING_ANON) != 0;
+	/* a THP's subpages are anonymous as their folio is (the tails' words are its counts) */
+	const struct page *head = compound_head((struct page *)p);
+
+	return ((unsigned long)head->mapping & PAGE_MAPPING_ANON) != 0;
 }
 
 /* _mapcount is -1 when no pte maps the page; page_mapcount counts ptes. */

@@ -259,6 +259,10 @@ typedef struct pglist_data {
 	int kswapd_reclaim_order;	/* kswapd's own: the order it balanced for */
 	int kswapd_classzone;		/* kswapd's own: the highest zone it balanced */
 	unsigned long flags;		/* PGDAT_* (vmscan.h) */
+	/* THP (huge_memory.c): partially mapped THPs waiting for the deferred split shrinker */
+	spinlock_t split_queue_lock;
+	struct list_head split_queue;
+	unsigned long split_queue_len;
 } pg_data_t;
 
 static inline bool zone_is_first_populated(const pg_data_t *pgdat, const struct zone *z)

@@ -140,6 +140,8 @@ void folio_dup_anon_rmap_pte(struct page *page, struct vm_area_struct *dst_vma, 
 void folio_add_file_rmap_pte(struct page *page, struct vm_area_struct *vma, pte_t *pte);
 void folio_dup_file_rmap_pte(struct page *page, struct vm_area_struct *dst_vma, pte_t *pte);
 void folio_remove_rmap_pte(struct page *page, struct vm_area_struct *vma, pte_t *pte);
+/* THP: nr consecutive ptes mapping page and the subpages after it, as one batch. */
+void folio_remove_rmap_ptes(struct page *page, int nr, struct vm_area_struct *vma, pte_t *pte);
 /* mremap moved the pte mapping page from old to new (same mapcount). */
 void folio_move_rmap_pte(struct page *page, struct vm_area_struct *vma, pte_t *old,
 			 pte_t *new);

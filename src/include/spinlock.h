@@ -30,6 +30,7 @@ enum lock_class {
 	LOCK_SHARED_POLICY = 55,	/* a shmem object's shared policy tree (sp->lock) */
 	LOCK_I_PAGES = 60,
 	LOCK_LRU = 70,
+	LOCK_SPLIT_QUEUE = 72,	/* THP: a node's deferred split queue (split_queue_lock) */
 	LOCK_VMAP_NODE = 74,	/* vmalloc: a vmap node's busy, lazy and pool locks */
 	LOCK_VMAP_FREE = 76,	/* vmalloc: free_vmap_area_lock */
 	LOCK_LIST_LRU = 78,	/* dcache: a list_lru node's lock (dentry/inode LRUs) */

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "huge_mm.h"
+#include "khugepaged.h"
 #include "mm.h"
 #include "pagemap.h"
 #include "api_clock.h"
@@ -122,6 +124,7 @@ static void processes_exit(struct machine *m)
 	vmscan_exit(m);		/* vmscan (issue 5): batches drained, kswapd stopped */
 	dcache_exit(m);		/* dcache (issue 5) */
 	files_exit(m);		/* issue 5, filemap: the kernel's files, the inodes, the disk */
+	thp_shrinker_exit(m);	/* THP (issue 7) */
 	vmalloc_exit(m);	/* vmalloc (issue 7) */
 	tlb_exit(m);
 	paging_exit(m);
@@ -184,6 +187,8 @@ struct machine *machine_boot(const struct boot_config *cfg, char *err, size_t er
 	hugetlb_init(m);
 	if (files_init(m, err, errlen))	/* issue 5, filemap: the disk and the file caches */
 		goto fail;
+	khugepaged_init(m);	/* THP: the khugepaged thread's state (issue 7) */
+	thp_shrinker_init(m);	/* THP: the deferred split queue's shrinker */
 	if (apply_boot_sysctls(m, err, errlen))
 		goto fail;
 	/* swap (issue 5): --swap SIZE[@PRIO] is a swap file at /swapfile */

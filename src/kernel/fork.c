@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "khugepaged.h"
 #include "mm.h"
 #include "fs.h"
 #include "mman.h"
@@ -279,6 +280,7 @@ static struct mm_struct *dup_mm(struct task_struct *tsk, struct mm_struct *oldmm
 		mmput(mm);
 		return NULL;
 	}
+	khugepaged_fork(mm, oldmm);	/* THP: registered as the parent is */
 	/* dup_mm: the child's peaks start from what it has now. */
 	mm->hiwater_rss = get_mm_rss(mm);
 	mm->hiwater_vm = mm->total_vm;

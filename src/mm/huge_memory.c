@@ -1,8 +1,8 @@
 /*
  * huge_memory.c - anonymous transparent huge pages: the PMD-mapped fault,
  * its COW, fork, tear-down and split (Linux 6.x mm/huge_memory.c), and
- * MADV_COLLAPSE (mm/khugepaged.c's madvise_collapse; there is no
- * khugepaged thread).
+ * MADV_COLLAPSE (mm/khugepaged.c's madvise_collapse and the collapse
+ * khugepaged.c's thread shares), the deferred split queue.
  *
  * Eligibility (thp_vma_allowable): a private anonymous VMA, --thp always,
  * or madvise with MADV_HUGEPAGE (VM_HUGEPAGE); never with VM_NOHUGEPAGE,
@@ -12,17 +12,22 @@
  * none it counts thp_fault_fallback and the 4 KiB path runs. The huge zero
  * page is not built: a read fault allocates a THP as with use_zero_page=0.
  *
- * Invariants (validate_user_pages): a THP leaf's head has entire mapcount
- * equal to the PMD leaves mapping it and refcount at least that; its
- * subpages have no pte mappings; every THP leaf of an mm has one
- * deposited table on mm->pmd_huge_pte.
+ * Invariants (validate_user_pages): a THP's entire mapcount equals the
+ * PMD leaves mapping it, each subpage's mapcount the ptes mapping it, its
+ * large mapcount their sum, its refcount at least that; every THP leaf of
+ * an mm has one deposited table on mm->pmd_huge_pte; a folio with no PMD
+ * mapping and some subpages unmapped is on its node's split queue.
  *
- * Locks: mmap_lock (caller) > anon_vma lock > page table lock. A split
- * walks the folio's rmap, so it is called with no page table lock held.
+ * Locks: mmap_lock (caller) > anon_vma lock > page table lock >
+ * split_queue_lock. A split walks the folio's rmap, so it is called with
+ * no page table lock held.
  */
 #include <errno.h>
 
 #include "huge_mm.h"
+#include "khugepaged.h"
+#include "machine.h"
+#include "shrinker.h"
 #include "mempolicy.h"
 #include "pgalloc.h"
 #include "rmap.h"
@@ -36,7 +41,17 @@
 
 static inline void set_entire_mapcount(struct page *head, long n)
 {
-	head[1].index = (unsigned long)n;
+	head[1]._entire_mapcount = n;
+}
+
+/* A new THP's counts: one PMD mapping, no ptes, on no queue. */
+static void thp_init_counts(struct page *head)
+{
+	head[1]._large_mapcount = 1;
+	head[1]._entire_mapcount = 1;
+	head[1]._nr_pages_mapped = 0;
+	INIT_LIST_HEAD(&head[2]._deferred_list);
+	head[2]._partially_mapped = 0;
 }
 
 bool thp_vma_allowable(const struct vm_area_struct *vma)
@@ -92,7 +107,7 @@ static void thp_add_new_anon_rmap(struct machine *m, struct page *head,
 	SetPageSwapBacked(head);
 	head->mapping = (void *)((unsigned long)vma->anon_vma | PAGE_MAPPING_ANON);
 	head->index = ((haddr - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
-	set_entire_mapcount(head, 1);
+	thp_init_counts(head);
 	SetPageAnonExclusive(head);
 	mod_node_page_state(page_pgdat(m, head), NR_ANON_PAGES, (long)HPAGE_PMD_NR);
 	mod_node_page_state(page_pgdat(m, head), NR_ANON_THPS, (long)HPAGE_PMD_NR);
@@ -110,6 +125,7 @@ vm_fault_t do_huge_pmd_anonymous_page(struct vm_area_struct *vma, unsigned long 
 	(void)flags;
 	if (anon_vma_prepare(vma))
 		return VM_FAULT_OOM;
+	khugepaged_enter_vma(vma, vma->vm_flags);
 	head = vma_alloc_folio(GFP_TRANSHUGE, HPAGE_PMD_ORDER, vma, haddr);
 	if (!head) {
 		count_vm_event(m, THP_FAULT_FALLBACK);
@@ -194,6 +210,21 @@ vm_fault_t huge_pmd_fault(struct vm_area_struct *vma, unsigned long address, pmd
 /* Tear-down and fork                                                      */
 /* ---------------------------------------------------------------------- */
 
+/*
+ * The last PMD mapping went: AnonHugePages drops; only the pte-mapped
+ * subpages stay counted mapped; if some are and some are not, the folio is
+ * partially mapped (__folio_remove_rmap's RMAP_LEVEL_PMD case).
+ */
+static void thp_last_pmd_gone(struct machine *m, struct page *head)
+{
+	long ptemapped = folio_nr_pages_mapped(head);
+
+	mod_node_page_state(page_pgdat(m, head), NR_ANON_THPS, -(long)HPAGE_PMD_NR);
+	mod_node_page_state(page_pgdat(m, head), NR_ANON_PAGES, -((long)HPAGE_PMD_NR - ptemapped));
+	if (ptemapped && ptemapped < (long)HPAGE_PMD_NR)
+		deferred_split_folio(m, head, true);
+}
+
 void zap_huge_pmd(struct mmu_gather *tlb, struct vm_area_struct *vma, pmd_t *pmd,
 		  unsigned long haddr)
 {
@@ -210,10 +241,9 @@ void zap_huge_pmd(struct mmu_gather *tlb, struct vm_area_struct *vma, pmd_t *pmd
 	add_mm_counter(mm, MM_ANONPAGES, -(long)HPAGE_PMD_NR);
 	left = folio_entire_mapcount(head) - 1;		/* folio_remove_rmap_pmd */
 	set_entire_mapcount(head, left);
-	if (!left) {
-		mod_node_page_state(page_pgdat(m, head), NR_ANON_PAGES, -(long)HPAGE_PMD_NR);
-		mod_node_page_state(page_pgdat(m, head), NR_ANON_THPS, -(long)HPAGE_PMD_NR);
-	}
+	head[1]._large_mapcount--;
+	if (!left)
+		thp_last_pmd_gone(m, head);
 	spin_unlock(&mm->page_table_lock);
 	(void)vma;
 	tlb_remove_page(tlb, head);
@@ -234,6 +264,7 @@ int copy_huge_pmd(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma
 	head = pmd_folio(src_mm->machine, pmd);
 	head->_refcount++;				/* folio_get */
 	set_entire_mapcount(head, folio_entire_mapcount(head) + 1);	/* dup_anon_rmap_pmd */
+	head[1]._large_mapcount++;
 	ClearPageAnonExclusive(head);
 	add_mm_counter(dst_mm, MM_ANONPAGES, (long)HPAGE_PMD_NR);
 	pgtable_trans_huge_deposit(dst_mm, table);
@@ -245,10 +276,174 @@ int copy_huge_pmd(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma
 }
 
 /* ---------------------------------------------------------------------- */
+/* Rmap of pte-mapped subpages                                             */
+/* ---------------------------------------------------------------------- */
+
+/* __folio_add_rmap, RMAP_LEVEL_PTE: one more pte maps page, a subpage of a THP. */
+void thp_add_rmap_pte(struct machine *m, struct page *page)
+{
+	struct page *head = compound_head(page);
+
+	head[1]._large_mapcount++;
+	if (++page->_mapcount == 0) {
+		head[1]._nr_pages_mapped++;
+		/* while a PMD maps the folio, all 512 are counted already */
+		if (!folio_entire_mapcount(head))
+			mod_node_page_state(page_pgdat(m, head), NR_ANON_PAGES, 1);
+	}
+}
+
+/*
+ * __folio_remove_rmap, RMAP_LEVEL_PTE: nr ptes mapping page and the nr - 1
+ * subpages after it go at once (folio_remove_rmap_ptes). A folio no PMD
+ * maps that this call left mapped only in part is queued for the split;
+ * one that lost its last pte mapping is not (so a zap of a whole
+ * pte-mapped THP, batched as Linux batches it, queues nothing).
+ */
+void thp_remove_rmap_ptes(struct machine *m, struct page *page, int nr)
+{
+	struct page *head = compound_head(page);
+	long unmapped = 0;
+
+	for (int i = 0; i < nr; i++) {
+		head[1]._large_mapcount--;
+		if (--page[i]._mapcount < 0) {
+			head[1]._nr_pages_mapped--;
+			unmapped++;
+		}
+	}
+	if (!unmapped || folio_entire_mapcount(head))
+		return;
+	mod_node_page_state(page_pgdat(m, head), NR_ANON_PAGES, -unmapped);
+	if (folio_nr_pages_mapped(head))
+		deferred_split_folio(m, head, true);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The deferred split queue                                                */
+/* ---------------------------------------------------------------------- */
+
+void deferred_split_folio(struct machine *m, struct page *head, bool partially_mapped)
+{
+	pg_data_t *pgdat = page_pgdat(m, head);
+
+	spin_lock(&pgdat->split_queue_lock);
+	if (partially_mapped && !folio_test_partially_mapped(head)) {
+		head[2]._partially_mapped = 1;
+		count_vm_event(m, THP_DEFERRED_SPLIT_PAGE);
+	}
+	if (!folio_on_deferred_list(head)) {
+		list_add_tail(&head[2]._deferred_list, &pgdat->split_queue);
+		pgdat->split_queue_len++;
+	}
+	spin_unlock(&pgdat->split_queue_lock);
+}
+
+/* Off the queue (a split or the last put); the words go back to the tail page. */
+void folio_unqueue_deferred_split(struct machine *m, struct page *head)
+{
+	pg_data_t *pgdat = page_pgdat(m, head);
+
+	spin_lock(&pgdat->split_queue_lock);
+	if (folio_on_deferred_list(head)) {
+		list_del(&head[2]._deferred_list);
+		pgdat->split_queue_len--;
+	}
+	head[2]._deferred_list.next = NULL;
+	head[2]._deferred_list.prev = NULL;
+	head[2]._partially_mapped = 0;
+	spin_unlock(&pgdat->split_queue_lock);
+}
+
+void thp_folio_free(struct machine *m, struct page *head)
+{
+	folio_unqueue_deferred_split(m, head);
+	for (unsigned long i = 1; i < HPAGE_PMD_NR; i++)
+		head[i].flags &= ~((1UL << NODES_PGSHIFT) - 1);	/* zone and node stay */
+}
+
+unsigned long deferred_split_count(struct machine *m, int nid)
+{
+	if (nid < 0 || nid >= m->nr_nodes || !NODE_DATA(m, nid))
+		return 0;
+	return NODE_DATA(m, nid)->split_queue_len;
+}
+
+/*
+ * deferred_split_scan: take up to nr_to_scan folios off the queue's head,
+ * split the partially mapped ones; one that fails goes back to the tail.
+ * (6.12+'s splitting of underused, fully mapped THPs is not built: only
+ * partially mapped folios are ever queued.)
+ */
+unsigned long deferred_split_scan(struct machine *m, int nid, unsigned long nr_to_scan)
+{
+	pg_data_t *pgdat;
+	unsigned long split = 0;
+
+	if (nid < 0 || nid >= m->nr_nodes || !(pgdat = NODE_DATA(m, nid)))
+		return 0;
+	for (unsigned long n = pgdat->split_queue_len; n && nr_to_scan; n--, nr_to_scan--) {
+		struct page *head;
+
+		spin_lock(&pgdat->split_queue_lock);
+		head = list_first_entry(&pgdat->split_queue, struct page, _deferred_list) - 2;
+		list_del_init(&head[2]._deferred_list);
+		pgdat->split_queue_len--;
+		head->_refcount++;	/* folio_try_get: it is not freed under us */
+		spin_unlock(&pgdat->split_queue_lock);
+		if (folio_test_partially_mapped(head) && !split_folio(m, head)) {
+			split++;
+		} else if (PageHead(head)) {	/* still large: back on the queue */
+			deferred_split_folio(m, head, false);
+		}
+		put_page(m, head);
+	}
+	return split;
+}
+
+static unsigned long deferred_split_shrinker_count(struct shrinker *s, struct shrink_control *sc)
+{
+	return deferred_split_count(s->machine, sc->nid);
+}
+
+static unsigned long deferred_split_shrinker_scan(struct shrinker *s, struct shrink_control *sc)
+{
+	unsigned long split = deferred_split_scan(s->machine, sc->nid, sc->nr_to_scan);
+
+	/* nothing split and nothing left (freed meanwhile): stop asking */
+	if (!split && !deferred_split_count(s->machine, sc->nid))
+		return SHRINK_STOP;
+	return split;
+}
+
+void thp_shrinker_init(struct machine *m)
+{
+	struct shrinker *s = shrinker_alloc(m, "thp-deferred_split");
+
+	if (!s)
+		return;	/* then only split_folio's callers split (Linux: no THP at all) */
+	s->flags |= SHRINKER_NUMA_AWARE;
+	s->count_objects = deferred_split_shrinker_count;
+	s->scan_objects = deferred_split_shrinker_scan;
+	shrinker_register(s);
+	m->khugepaged.deferred_split_shrinker = s;
+}
+
+void thp_shrinker_exit(struct machine *m)
+{
+	shrinker_free(m->khugepaged.deferred_split_shrinker);
+	m->khugepaged.deferred_split_shrinker = NULL;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Split                                                                   */
 /* ---------------------------------------------------------------------- */
 
-/* __split_huge_pmd_locked: the deposited table takes the leaf's 512 ptes. */
+/*
+ * __split_huge_pmd_locked: the deposited table takes the leaf's 512 ptes,
+ * each subpage one more pte mapping (and the exclusive flag the PMD had),
+ * the folio one reference per pte less the PMD's.
+ */
 static void split_pmd_mapping(struct mm_struct *mm, pmd_t *pmd, unsigned long haddr)
 {
 	struct machine *m = mm->machine;
@@ -257,15 +452,21 @@ static void split_pmd_mapping(struct mm_struct *mm, pmd_t *pmd, unsigned long ha
 	pte_t *pte = page_address(m, table);
 	unsigned long pfn = pmd_pfn(old);
 	pteval_t flags = pmd_val(old) & THP_PTE_FLAGS;
+	bool exclusive = PageAnonExclusive(head);
 	long left = folio_entire_mapcount(head) - 1;
 
 	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
 		pte[i] = __pte(((pteval_t)(pfn + i) << PAGE_SHIFT) | flags);
-		head[i]._mapcount++;
+		if (++head[i]._mapcount == 0)
+			head[1]._nr_pages_mapped++;
+		if (exclusive)
+			SetPageAnonExclusive(head + i);
 	}
+	head->_refcount += (int)HPAGE_PMD_NR - 1;	/* folio_ref_add */
+	head[1]._large_mapcount += (long)HPAGE_PMD_NR - 1;
 	set_entire_mapcount(head, left);
 	if (!left)
-		mod_node_page_state(page_pgdat(m, head), NR_ANON_THPS, -(long)HPAGE_PMD_NR);
+		thp_last_pmd_gone(m, head);
 	pmd_populate(mm, pmd, table, haddr);
 	/* pmdp_invalidate: the 2 MiB translation must go before the ptes are used */
 	flush_tlb_mm_range(mm, haddr, haddr + PMD_SIZE, PMD_SHIFT, false);
@@ -282,10 +483,13 @@ static bool split_one(struct page *head, struct vm_area_struct *vma, unsigned lo
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct split_arg *sa = arg;
-	pmd_t *pmd = walk_pmd(mm, addr);
+	pmd_t *pmd;
 
 	(void)head;
 	(void)pte;
+	if (vma->vm_end - (addr & PMD_MASK) < PMD_SIZE || (addr & PMD_MASK) < vma->vm_start)
+		return true;	/* no 2 MiB block of the VMA here: no PMD mapping */
+	pmd = walk_pmd(mm, addr);
 	if (!pmd)
 		return true;
 	spin_lock(&mm->page_table_lock);
@@ -296,18 +500,21 @@ static bool split_one(struct page *head, struct vm_area_struct *vma, unsigned lo
 }
 
 /*
- * split_huge_page: the folio, now mapped by ptes only, becomes 512 order-0
- * anonymous pages, each with its own mapping, index, flags and one
- * reference per pte; the head keeps any extra reference.
+ * __split_unmapped_folio + remap: the folio, mapped by ptes only, becomes
+ * 512 order-0 anonymous pages, each with its own mapping, index, flags
+ * and one reference per pte; the head keeps the extra references. A
+ * subpage nobody maps is freed.
  */
 static void split_huge_folio(struct machine *m, struct page *head)
 {
 	unsigned long keep = head->flags & ((1UL << PG_uptodate) | (1UL << PG_dirty) |
-					    (1UL << PG_swapbacked) | (1UL << PG_referenced) |
-					    (1UL << PG_anon_exclusive));
+					    (1UL << PG_swapbacked) | (1UL << PG_referenced));
 	bool lru = PageLRU(head);
-	int extra = page_ref_count(head) - page_mapcount(head);
+	int extra = page_ref_count(head) - (int)folio_large_mapcount(head);
+	struct page *unmapped[HPAGE_PMD_NR];
+	unsigned long nr_unmapped = 0;
 
+	folio_unqueue_deferred_split(m, head);
 	if (lru)
 		lruvec_del_folio(m, head);
 	ClearPageActive(head);
@@ -325,36 +532,61 @@ static void split_huge_folio(struct machine *m, struct page *head)
 		set_page_count(p, page_mapcount(p));
 	}
 	head->_refcount = page_mapcount(head) + extra;
-	for (unsigned long i = 0; lru && i < HPAGE_PMD_NR; i++)
-		folio_add_lru(m, head + i);
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		struct page *p = head + i;
+
+		if (page_mapped(p) || (!i && extra)) {
+			if (lru)
+				folio_add_lru(m, p);
+		} else if (i) {
+			unmapped[nr_unmapped++] = p;
+		}
+	}
+	/* the pages nobody maps: free_folio_and_swap_cache */
+	for (unsigned long i = 0; i < nr_unmapped; i++) {
+		set_page_count(unmapped[i], 1);
+		ClearPageAnonExclusive(unmapped[i]);
+		put_page(m, unmapped[i]);
+	}
 	count_vm_event(m, THP_SPLIT_PAGE);
+}
+
+int split_folio(struct machine *m, struct page *head)
+{
+	struct split_arg sa = { .pfn = page_to_pfn(m, head) };
+	struct rmap_walk_control rwc = { .arg = &sa, .rmap_one = split_one };
+
+	if (!folio_test_anon_thp(head))
+		return -EINVAL;
+	if (folio_entire_mapcount(head))
+		rmap_walk(m, head, &rwc);
+	/*
+	 * can_split_folio: nothing but the mappings and the caller may hold
+	 * references (a page in an unflushed mmu_gather, a GUP pin). The head
+	 * may be mapped by one PMD still where its VMA no longer covers the
+	 * block: none here, split_huge_pmd_range splits those first.
+	 */
+	if (folio_entire_mapcount(head) ||
+	    page_ref_count(head) != folio_large_mapcount(head) + 1) {
+		count_vm_event(m, THP_SPLIT_PAGE_FAILED);
+		return -EAGAIN;
+	}
+	split_huge_folio(m, head);
+	return 0;
 }
 
 void __split_huge_pmd(struct vm_area_struct *vma, pmd_t *pmd, unsigned long haddr)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	struct machine *m = mm->machine;
-	struct split_arg sa;
-	struct rmap_walk_control rwc = { .arg = &sa, .rmap_one = split_one };
-	struct page *head;
 
 	spin_lock(&mm->page_table_lock);
-	if (!pmd_trans_huge(*pmd)) {
-		spin_unlock(&mm->page_table_lock);
-		return;
-	}
-	head = pmd_folio(m, *pmd);
-	sa.pfn = page_to_pfn(m, head);
-	/* this mapping first: its VMA may not (any longer) hold the whole block */
-	split_pmd_mapping(mm, pmd, haddr);
-	head->_refcount++;	/* the walk's reference */
+	if (pmd_trans_huge(*pmd))
+		split_pmd_mapping(mm, pmd, haddr);
 	spin_unlock(&mm->page_table_lock);
-	rmap_walk(m, head, &rwc);
-	split_huge_folio(m, head);
-	put_page(m, head);
 }
 
-void split_huge_pmd_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+void split_huge_pmd_only_range(struct vm_area_struct *vma, unsigned long start,
+			       unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
 
@@ -365,6 +597,47 @@ void split_huge_pmd_range(struct vm_area_struct *vma, unsigned long start, unsig
 
 		if (pmd && pmd_trans_huge(*pmd))
 			__split_huge_pmd(vma, pmd, a);
+	}
+}
+
+/* The large folio a present pte of vma maps at addr, or NULL. */
+static struct page *pte_thp(struct vm_area_struct *vma, unsigned long addr)
+{
+	pte_t *pte = walk_pte(vma->vm_mm, addr);
+	struct page *page;
+
+	if (!pte || !pte_present(*pte))
+		return NULL;
+	page = vm_normal_page(vma, addr, *pte);
+	if (!page || !PageCompound(page))
+		return NULL;
+	page = compound_head(page);
+	return folio_test_anon_thp(page) ? page : NULL;
+}
+
+void split_huge_pmd_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *failed = NULL;
+
+	split_huge_pmd_only_range(vma, start, end);
+	if (is_vm_hugetlb_page(vma) || !vma_is_anonymous(vma))
+		return;
+	for (unsigned long a = start & PAGE_MASK; a < end; a += PAGE_SIZE) {
+		pmd_t *pmd = walk_pmd(mm, a);
+		struct page *head;
+
+		if (!pmd || pmd_none(*pmd)) {	/* no pte table: on to the next block */
+			a = (a & PMD_MASK) + PMD_SIZE - PAGE_SIZE;
+			continue;
+		}
+		head = pte_thp(vma, a);
+		if (!head || head == failed)
+			continue;
+		head->_refcount++;
+		if (split_folio(mm->machine, head))
+			failed = head;
+		put_page(mm->machine, head);
 	}
 }
 
@@ -412,29 +685,41 @@ static int collapse_scan(struct vm_area_struct *vma, pte_t *pte, unsigned long h
 		if (!pte_present(pte[i]) || pte_protnone(pte[i]))
 			return -EINVAL;
 		page = vm_normal_page(vma, haddr + i * PAGE_SIZE, pte[i]);
-		if (!page || !PageAnon(page) || PageCompound(page))
+		/* a subpage of a pte-mapped THP is copied as any other page */
+		if (!page || !PageAnon(page) ||
+		    (PageCompound(page) && !folio_test_anon_thp(compound_head(page))))
 			return -EINVAL;
 		*present = true;
 	}
 	return 0;
 }
 
-/* collapse_huge_page: copy the block into a new THP and map it with the old table deposited. */
-static int collapse_block(struct vm_area_struct *vma, pmd_t *pmd, unsigned long haddr)
+int collapse_huge_page(struct vm_area_struct *vma, pmd_t *pmd, unsigned long haddr, gfp_t gfp)
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct machine *m = mm->machine;
-	struct page *head, *table = pfn_to_page(m, pmd_pfn(*pmd)), *old[HPAGE_PMD_NR];
-	pte_t *pte = page_address(m, table);
+	struct page *head, *table, *old[HPAGE_PMD_NR];
+	pte_t *pte;
 	unsigned long nr_old = 0;
+	bool present;
 	pmd_t entry;
 
-	head = vma_alloc_folio(GFP_TRANSHUGE, HPAGE_PMD_ORDER, vma, haddr);
+	if (anon_vma_prepare(vma))
+		return -ENOMEM;
+	head = vma_alloc_folio(gfp, HPAGE_PMD_ORDER, vma, haddr);
 	if (!head) {
 		count_vm_event(m, THP_COLLAPSE_ALLOC_FAILED);
 		return -ENOMEM;
 	}
 	count_vm_event(m, THP_COLLAPSE_ALLOC);
+	/* hugepage_vma_revalidate: the allocation may have reclaimed from this block */
+	if (pmd_none(*pmd) || pmd_trans_huge(*pmd) ||
+	    collapse_scan(vma, pte_offset(mm, pmd, haddr), haddr, &present) || !present) {
+		put_page(m, head);
+		return -EAGAIN;
+	}
+	table = pfn_to_page(m, pmd_pfn(*pmd));
+	pte = page_address(m, table);
 	entry = __pmd(((pteval_t)page_to_pfn(m, head) << PAGE_SHIFT) |
 		      pgprot_val(vma->vm_page_prot) | _PAGE_PSE | _PAGE_DIRTY | _PAGE_SOFT_DIRTY);
 	if (vma->vm_flags & VM_WRITE)
@@ -498,10 +783,8 @@ int madvise_collapse(struct vm_area_struct *vma, unsigned long start, unsigned l
 		ret = collapse_scan(vma, pte_offset(mm, pmd, haddr), haddr, &present);
 		if (!ret && !present)
 			ret = -EINVAL;	/* only none or zero ptes: SCAN_EXCEED_NONE_PTE */
-		if (!ret && anon_vma_prepare(vma))
-			ret = -ENOMEM;
 		if (!ret)
-			ret = collapse_block(vma, pmd, haddr);
+			ret = collapse_huge_page(vma, pmd, haddr, GFP_TRANSHUGE);
 		if (ret)
 			last_fail = ret;
 	}

@@ -47,6 +47,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "khugepaged.h"
 #include "huge_mm.h"
 #include "fs.h"
 #include "memory.h"
@@ -625,6 +626,8 @@ static int madvise_vma_behavior(struct vm_area_struct *vma, struct vm_area_struc
 	if (madvise_new_flags(vma, behavior, &new_flags, &error)) {
 		if (!error)
 			error = madvise_update_vma(vma, prev, start, end, new_flags);
+		if (!error && behavior == MADV_HUGEPAGE)	/* hugepage_madvise */
+			khugepaged_enter_vma(*prev, new_flags);
 		/* A split that cannot allocate is "try again" for madvise. */
 		return error == -ENOMEM ? -EAGAIN : error;
 	}

@@ -882,6 +882,42 @@ static bool zap_present_pte(struct mmu_gather *tlb, struct vm_area_struct *vma, 
 }
 
 /*
+ * folio_pte_batch: how many ptes from pte (at addr, before end) map the
+ * subpages of one THP in a row, from the subpage pte maps; 1 for others.
+ */
+static int thp_pte_batch(struct vm_area_struct *vma, pte_t *pte, unsigned long addr,
+			 unsigned long end)
+{
+	struct page *page = vm_normal_page(vma, addr, *pte), *head;
+	unsigned long pfn = pte_pfn(*pte);
+	int n = 1, max;
+
+	if (!page || !PageCompound(page) || !folio_test_anon_thp(compound_head(page)))
+		return 1;
+	head = compound_head(page);
+	max = (int)min((end - addr) >> PAGE_SHIFT, HPAGE_PMD_NR - (unsigned long)(page - head));
+	while (n < max && pte_present(pte[n]) && pte_pfn(pte[n]) == pfn + (unsigned long)n)
+		n++;
+	return n;
+}
+
+/* zap_present_folio_ptes: nr ptes of one THP, its rmap dropped as one batch. */
+static void zap_present_thp_ptes(struct mmu_gather *tlb, struct vm_area_struct *vma, pte_t *pte,
+				 unsigned long addr, int nr, long *rss)
+{
+	struct page *page = vm_normal_page(vma, addr, *pte);
+
+	for (int i = 0; i < nr; i++) {
+		set_pte(pte + i, __pte(0));
+		tlb_remove_tlb_entry(tlb, addr + (unsigned long)i * PAGE_SIZE);
+	}
+	rss[MM_ANONPAGES] -= nr;
+	folio_remove_rmap_ptes(page, nr, vma, pte);
+	for (int i = 0; i < nr; i++)
+		__tlb_remove_page(tlb, page + i);	/* each pte held a folio reference */
+}
+
+/*
  * zap_details (unmap_mapping_range): skip_cows leaves the anonymous COW
  * copies of a private file mapping alone (invalidation), as
  * should_zap_cows says when even_cows is false.
@@ -904,6 +940,14 @@ static void zap_pte_range(struct mmu_gather *tlb, struct vm_area_struct *vma, pm
 
 				if (page && PageAnon(page))
 					continue;
+			}
+			int nr = thp_pte_batch(vma, pte, addr, end);
+
+			if (nr > 1) {	/* THP: the run of one folio's ptes at once */
+				zap_present_thp_ptes(tlb, vma, pte, addr, nr, rss);
+				addr += (unsigned long)(nr - 1) * PAGE_SIZE;
+				pte += nr - 1;
+				continue;
 			}
 			force_flush |= zap_present_pte(tlb, vma, pte, addr, rss);
 			continue;
@@ -1288,7 +1332,16 @@ static void upv_check_pte(struct upv *v, struct vm_area_struct *vma, unsigned lo
 	page = vm_normal_page(vma, addr, pte);
 	if (!page)
 		return;
-	if (page_ref_count(page) <= 0 || PageTail(page) || page_has_type(page, PGTY_buddy) ||
+	if (PageCompound(page) && !folio_test_anon_thp(compound_head(page))) {
+		upv_problem(v, "pte at %#lx maps pfn %#lx of a compound page that is no THP",
+			    addr, pte_pfn(pte));
+		return;
+	}
+	if (PageCompound(page)) {	/* a subpage of a pte-mapped THP: the folio counts */
+		if (page_ref_count(compound_head(page)) <= 0)
+			upv_problem(v, "pte at %#lx maps a THP subpage of a free folio", addr);
+	} else if (page_ref_count(page) <= 0 || PageTail(page) ||
+	    page_has_type(page, PGTY_buddy) ||
 	    page_has_type(page, PGTY_table) || page_has_type(page, PGTY_slab)) {
 		upv_problem(v, "pte at %#lx maps pfn %#lx that is not a user page (ref %d, type %#x)",
 			    addr, pte_pfn(pte), page_ref_count(page), page->page_type);
@@ -1334,13 +1387,37 @@ static void upv_check_thp(struct upv *v, unsigned long pfn, long nr)
 	if (folio_entire_mapcount(head) != nr)
 		upv_problem(v, "THP pfn %#lx: entire mapcount %ld but %ld leaves", pfn,
 			    folio_entire_mapcount(head), nr);
-	if (page_ref_count(head) < nr)
-		upv_problem(v, "THP pfn %#lx: refcount %d below %ld", pfn, page_ref_count(head), nr);
 	if (PageAnonExclusive(head) && nr > 1)
 		upv_problem(v, "THP pfn %#lx: exclusive but mapped %ld times", pfn, nr);
-	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++)
-		if (page_mapped(head + i))
-			upv_problem(v, "THP pfn %#lx: subpage %lu pte-mapped too", pfn, i);
+}
+
+/*
+ * A THP's own counts, whoever maps it: the large mapcount is the entire
+ * mapcount plus the subpages' pte mappings, nr_pages_mapped the subpages
+ * with any, the refcount at least the mappings; a partially mapped folio
+ * no PMD maps waits on its node's split queue.
+ */
+static void upv_check_thp_folio(struct upv *v, unsigned long pfn)
+{
+	struct page *head = pfn_to_page(v->m, pfn);
+	long ptes = 0, mapped = 0;
+
+	for (unsigned long i = 0; i < HPAGE_PMD_NR; i++) {
+		ptes += page_mapcount(head + i);
+		mapped += page_mapped(head + i);
+	}
+	if (folio_large_mapcount(head) != folio_entire_mapcount(head) + ptes)
+		upv_problem(v, "THP pfn %#lx: large mapcount %ld, entire %ld + ptes %ld", pfn,
+			    folio_large_mapcount(head), folio_entire_mapcount(head), ptes);
+	if (folio_nr_pages_mapped(head) != mapped)
+		upv_problem(v, "THP pfn %#lx: nr_pages_mapped %ld but %ld subpages mapped", pfn,
+			    folio_nr_pages_mapped(head), mapped);
+	if (page_ref_count(head) < folio_large_mapcount(head))
+		upv_problem(v, "THP pfn %#lx: refcount %d below %ld mappings", pfn,
+			    page_ref_count(head), folio_large_mapcount(head));
+	if (!folio_entire_mapcount(head) && mapped && mapped < (long)HPAGE_PMD_NR &&
+	    !(folio_on_deferred_list(head) && folio_test_partially_mapped(head)))
+		upv_problem(v, "THP pfn %#lx: partially mapped (%ld) but not queued", pfn, mapped);
 }
 
 static void upv_check_vma(struct upv *v, struct vm_area_struct *vma, long *rss)
@@ -1414,6 +1491,8 @@ static void upv_check_page(struct upv *v, unsigned long pfn, long nr)
 		floor++;	/* the page cache's reference */
 	if (test_bit_flag(page, PG_swapcache))
 		floor++;
+	if (PageCompound(page))
+		floor = 0;	/* a THP's subpage: upv_check_thp_folio counts the folio's */
 	if (page_ref_count(page) < floor)
 		upv_problem(v, "pfn %#lx: refcount %d below %ld", pfn, page_ref_count(page), floor);
 	if (PageAnonExclusive(page) && nr > 1)
@@ -1430,6 +1509,14 @@ static void upv_check_frame(struct upv *v, unsigned long pfn)
 {
 	struct page *page = pfn_to_page(v->m, pfn);
 
+	if (PageHead(page) && folio_test_anon_thp(page) && page_ref_count(page) > 0)
+		upv_check_thp_folio(v, pfn);
+	if (PageTail(page) && page_mapped(page) && folio_test_anon_thp(compound_head(page))) {
+		if (!upv_pte_maps(v, pfn))	/* a THP subpage's own pte mappings */
+			upv_problem(v, "THP subpage pfn %#lx: _mapcount %d but no pte maps it",
+				    pfn, page->_mapcount);
+		return;
+	}
 	/* A typed page's word reads negative; an uninitialised one has no references. */
 	if (page_ref_count(page) <= 0 || PageTail(page) || !page_mapped(page))
 		return;
@@ -1469,6 +1556,31 @@ static void upv_check_zone(struct upv *v, const struct zone *z)
 	}
 }
 
+/* THP: each node's deferred split queue holds its length of partially mapped THPs. */
+static void upv_check_split_queues(struct upv *v)
+{
+	for (int nid = 0; nid < v->m->nr_nodes; nid++) {
+		pg_data_t *pgdat = NODE_DATA(v->m, nid);
+		unsigned long n = 0;
+		struct list_head *pos;
+
+		if (!pgdat)
+			continue;
+		list_for_each(pos, &pgdat->split_queue) {
+			struct page *head = container_of(pos, struct page, _deferred_list) - 2;
+
+			n++;
+			if (!folio_test_anon_thp(head) || page_to_nid(head) != nid ||
+			    page_ref_count(head) <= 0)
+				upv_problem(v, "split queue of node %d: pfn %#lx is no live anon THP",
+					    nid, page_to_pfn(v->m, head));
+		}
+		if (n != pgdat->split_queue_len)
+			upv_problem(v, "split queue of node %d: %lu folios, split_queue_len %lu", nid,
+				    n, pgdat->split_queue_len);
+	}
+}
+
 static void upv_check_unmapped(struct upv *v)
 {
 	struct zone *zone;
@@ -1501,6 +1613,7 @@ int validate_user_pages(struct machine *m)
 			upv_check_page(&v, v.pfns[i], (long)(j - i));
 	}
 	upv_check_unmapped(&v);
+	upv_check_split_queues(&v);
 	free(v.pfns);
 	return v.problems;
 }

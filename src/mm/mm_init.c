@@ -483,6 +483,8 @@ static int alloc_node_data(struct machine *m, int nid)
 	for (int lru = 0; lru < NR_LRU_LISTS; lru++)
 		INIT_LIST_HEAD(&pgdat->__lruvec.lists[lru]);
 	spin_lock_init(&pgdat->__lruvec.lru_lock, LOCK_LRU);
+	spin_lock_init(&pgdat->split_queue_lock, LOCK_SPLIT_QUEUE);	/* THP deferred split */
+	INIT_LIST_HEAD(&pgdat->split_queue);
 	NODE_DATA(m, nid) = pgdat;
 	node_pfn_range(m, nid, &s, &e);
 	/* usemap: one migratetype byte per pageblock, all MOVABLE at boot. */

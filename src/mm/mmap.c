@@ -34,6 +34,7 @@
 #include <errno.h>
 
 #include "swap.h"
+#include "khugepaged.h"
 #include "vma.h"
 #include "fs.h"
 #include "hugetlb.h"
@@ -606,6 +607,7 @@ static unsigned long mmap_region(struct mm_struct *mm, struct file *file, unsign
 	/* A new or grown VMA is soft-dirty as a whole (CONFIG_MEM_SOFT_DIRTY). */
 	vma->vm_flags |= VM_SOFTDIRTY;
 	vma->vm_page_prot = vma_page_prot(vma);
+	khugepaged_enter_vma(vma, vma->vm_flags);	/* THP: register the mm if eligible */
 	return addr;
 }
 
@@ -821,6 +823,7 @@ out:
 	if (flags & VM_LOCKED)
 		mm->locked_vm += npages;
 	vma->vm_flags |= VM_SOFTDIRTY;
+	khugepaged_enter_vma(vma, flags);	/* THP: register the mm if eligible */
 	return 0;
 
 unacct_fail:
@@ -980,6 +983,7 @@ void exit_mmap(struct mm_struct *mm)
 	struct mmu_gather tlb;
 	int count = 0;
 
+	khugepaged_exit(mm);	/* THP: off khugepaged's list */
 	spin_lock(&mm->mmap_lock);
 	vma = vma_first(mm);
 	if (vma) {

@@ -191,8 +191,8 @@ static int mprotect_fixup(struct mmu_gather *tlb, struct vm_area_struct *vma,
 		*pprev = vma;
 		return 0;
 	}
-	/* THP: split here (6.18's change_huge_pmd keeps a wholly covered one) */
-	split_huge_pmd_range(vma, start, end);
+	/* THP: the PMDs split here, the folios stay large (6.18's change_huge_pmd keeps a wholly covered one) */
+	split_huge_pmd_only_range(vma, start, end);
 
 	/*
 	 * A private mapping becoming writable is charged now (RLIMIT_DATA is

@@ -660,8 +660,8 @@ static long move_vma(struct vma_remap_struct *vrm)
 		return -ENOMEM;
 	if (!vrm_calc_charge(vrm))
 		return -ENOMEM;
-	/* THP: moved as ptes (6.18 moves an aligned one whole: move_huge_pmd) */
-	split_huge_pmd_range(vrm->vma, vrm->addr, vrm->addr + vrm->old_len);
+	/* THP: moved as ptes of the large folio (6.18 moves an aligned one whole: move_huge_pmd) */
+	split_huge_pmd_only_range(vrm->vma, vrm->addr, vrm->addr + vrm->old_len);
 	err = copy_vma_and_data(vrm, &new_vma);
 	if (err && !new_vma)
 		return err;

@@ -2370,3 +2370,9 @@ int validate_free_areas(struct machine *m)
 		problems += validate_zone(m, zone);
 	return problems;
 }
+
+/* THP (issue 7): start_stop_khugepaged's call when THP is switched on at run time. */
+void khugepaged_set_min_free_kbytes(struct machine *m)
+{
+	set_recommended_min_free_kbytes(m);
+}

@@ -25,6 +25,7 @@
 #include <errno.h>
 
 #include "fs.h"
+#include "huge_mm.h"
 #include "memory.h"
 #include "pgalloc.h"
 #include "rmap_internal.h"
@@ -71,7 +72,9 @@ static void __folio_add_rmap_pte(struct page *page, struct vm_area_struct *vma, 
 {
 	struct machine *m = vma_machine(vma);
 
-	if (++page->_mapcount == 0)
+	if (PageCompound(page))		/* a subpage of a THP: the folio's counts too */
+		thp_add_rmap_pte(m, page);
+	else if (++page->_mapcount == 0)
 		page_mod_mapped_stat(m, page, 1);
 	if (m->cfg.rmap == RMAP_PTE_CHAIN)
 		pte_chain_add(m, page, pte);
@@ -110,7 +113,7 @@ void folio_add_anon_rmap_pte(struct page *page, struct vm_area_struct *vma,
 {
 	struct machine *m = vma_machine(vma);
 
-	VM_BUG_ON_PAGE(!PageAnon(page) || PageTail(page), m, page);
+	VM_BUG_ON_PAGE(!PageAnon(page) || PageCompound(page), m, page);
 	VM_BUG_ON_PAGE(!vma->anon_vma || page_anon_vma(page)->root != vma->anon_vma->root,
 		       m, page);
 	VM_BUG_ON_PAGE(page->index != linear_page_index(vma, address), m, page);
@@ -150,11 +153,27 @@ void folio_remove_rmap_pte(struct page *page, struct vm_area_struct *vma, pte_t 
 {
 	struct machine *m = vma_machine(vma);
 
-	VM_BUG_ON_PAGE(!page_mapped(page) || PageTail(page), m, page);
+	VM_BUG_ON_PAGE(!page_mapped(page), m, page);
 	if (m->cfg.rmap == RMAP_PTE_CHAIN)
 		pte_chain_remove(m, page, pte);
-	if (--page->_mapcount < 0)
+	if (PageCompound(page))		/* a subpage of a THP (may queue it for the split) */
+		thp_remove_rmap_ptes(m, page, 1);
+	else if (--page->_mapcount < 0)
 		page_mod_mapped_stat(m, page, -1);
+	if (unlikely(vma->vm_flags & VM_LOCKED))
+		munlock_page(m, page);
+}
+
+/* THP: nr ptes (from pte on) mapping page and the subpages after it, in one call. */
+void folio_remove_rmap_ptes(struct page *page, int nr, struct vm_area_struct *vma, pte_t *pte)
+{
+	struct machine *m = vma_machine(vma);
+
+	VM_BUG_ON_PAGE(!PageCompound(page) || !page_mapped(page), m, page);
+	if (m->cfg.rmap == RMAP_PTE_CHAIN)
+		for (int i = 0; i < nr; i++)
+			pte_chain_remove(m, page + i, pte + i);
+	thp_remove_rmap_ptes(m, page, nr);
 	if (unlikely(vma->vm_flags & VM_LOCKED))
 		munlock_page(m, page);
 }

@@ -238,18 +238,26 @@ static void validate_page_chain(struct rmap_validation *v, struct page *page)
 
 /* A mapped page is where rmap would look for it. */
 static void validate_pte_page(struct rmap_validation *v, struct vm_area_struct *vma,
-			      unsigned long addr, pte_t *pte, struct page *page)
+			      unsigned long addr, pte_t *pte, struct page *page, unsigned long sub)
 {
 	struct anon_vma_chain *avc;
 	struct anon_vma *av;
 	enum rmap_mode mode = v->m->cfg.rmap;
 
-	if (!page_mapped(page))
+	if (PageCompound(page) ? !page_mapped(page + sub) : !page_mapped(page))
 		rmap_problem(v, "pfn %#lx mapped at %#lx but _mapcount %d",
 			     page_to_pfn(v->m, page), addr, page->_mapcount);
-	if (vma_address(page, vma) != addr)
+	if (sub) {	/* a subpage of a pte-mapped THP: the folio's index plus its place */
+		unsigned long want = vma->vm_start +
+				     ((page->index + sub - vma->vm_pgoff) << PAGE_SHIFT);
+
+		if (want != addr)
+			rmap_problem(v, "THP pfn %#lx + %lu at %#lx: index %#lx gives %#lx",
+				     page_to_pfn(v->m, page), sub, addr, page->index, want);
+	} else if (vma_address(page, vma) != addr) {
 		rmap_problem(v, "pfn %#lx at %#lx: index %#lx gives %#lx", page_to_pfn(v->m, page),
 			     addr, page->index, vma_address(page, vma));
+	}
 	if (mode == RMAP_PTE_CHAIN) {
 		if (!pte_chain_contains(v->m, page, pte))
 			rmap_problem(v, "pfn %#lx at %#lx: pte not on the page's pte_chain",
@@ -285,7 +293,7 @@ static void validate_pte_page(struct rmap_validation *v, struct vm_area_struct *
 			     page_to_pfn(v->m, page), addr, (void *)av);
 		return;
 	}
-	anon_vma_interval_tree_foreach(avc, &av->rb_root, page->index, page->index) {
+	anon_vma_interval_tree_foreach(avc, &av->rb_root, page->index + sub, page->index + sub) {
 		if (avc->vma == vma)
 			return;
 	}
@@ -316,8 +324,9 @@ static void validate_vma_ptes(struct rmap_validation *v, struct vm_area_struct *
 			    is_zero_pfn(v->m, pte_pfn(*pte)))
 				continue;
 			page = vm_normal_page(vma, addr, *pte);
-			if (page)
-				validate_pte_page(v, vma, addr, pte, compound_head(page));
+			if (page)	/* sub: the subpage's place in a THP */
+				validate_pte_page(v, vma, addr, pte, compound_head(page),
+						  (unsigned long)(page - compound_head(page)));
 		}
 	}
 }

@@ -49,6 +49,7 @@
 #include "machine.h"
 #include "percpu.h"
 #include "vmscan.h"
+#include "huge_mm.h"
 
 BUILD_BUG_ON(NR_ACTIVE_ANON != NR_INACTIVE_ANON + LRU_ACTIVE_ANON);
 BUILD_BUG_ON(NR_UNEVICTABLE != NR_INACTIVE_ANON + LRU_UNEVICTABLE);
@@ -693,6 +694,8 @@ void put_page(struct machine *m, struct page *page)
 		free_huge_folio(m, page);
 		return;
 	}
+	if (PageHead(page) && PageAnon(page) && compound_order(page) == HPAGE_PMD_ORDER)
+		thp_folio_free(m, page);	/* THP: off the split queue, subpage flags cleared */
 	__page_cache_release(m, page);
 	VM_BUG_ON_PAGE(PageLRU(page) || page_mapped(page) || page->mapping, m, page);
 	__free_pages(m, page, compound_order(page));	/* drops the last reference */

@@ -474,7 +474,7 @@ int __split_vma(struct vm_area_struct *vma, unsigned long addr, int new_below)
 		return -EINVAL;
 	/* vma_adjust_trans_huge: no THP may straddle the new boundary */
 	if (addr & ~PMD_MASK)
-		split_huge_pmd_range(vma, addr, addr + 1);
+		split_huge_pmd_only_range(vma, addr, addr + 1);
 	new = vm_area_dup(vma);
 	if (!new)
 		return -ENOMEM;

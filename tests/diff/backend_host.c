@@ -15,7 +15,8 @@
  *  - no shared zero page (pvm_no_zero_page=1): a read fault on private
  *    anonymous memory allocates a page; mmsim is booted with zero_page=0;
  *  - THP is "madvise" system-wide: disabled per worker (PR_SET_THP_DISABLE),
- *    mmsim boots with thp=never;
+ *    mmsim boots with thp=never; sequences whose options say thp=madvise
+ *    (the THP ones) keep it on, and mmsim boots with thp=madvise for them;
  *  - per-CPU LRU batches (MADV_FREE's lazyfree batch) drain on any
  *    lru_add_drain of their CPU: workers are pinned to the last CPU, the
  *    driver to the first, and sequences drain explicitly (sequences.c);
@@ -60,6 +61,7 @@ struct host {
 	struct w_reply reply;
 	bool broken;
 	long saved_nr_hugepages;	/* hugetlb: the pool to restore, or -1 */
+	bool thp;			/* THP: the sequence wants it (no PR_SET_THP_DISABLE) */
 };
 
 static struct host *H(struct dt_backend *b)
@@ -175,7 +177,7 @@ static void exec_worker(struct host *h)
 		if (fcntl(h->cmd[i][0], F_SETFD, 0) || fcntl(h->res[i][1], F_SETFD, 0))
 			_exit(125);
 	pin_cpu(true);
-	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) ||
+	if ((!h->thp && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)) ||
 	    personality(ADDR_NO_RANDOMIZE) == -1)
 		_exit(126);
 	execv(h->worker, argv);
@@ -187,6 +189,8 @@ static int host_begin(struct dt_backend *b, char *err, size_t errlen)
 	struct host *h = H(b);
 
 	memset(h->pid, 0, sizeof(h->pid));
+	/* THP: a sequence booting mmsim with thp=madvise gets the host's own madvise mode */
+	h->thp = b->seq_options && strstr(b->seq_options, "thp=madvise");
 	memset(h->minflt, 0, sizeof(h->minflt));
 	memset(h->majflt, 0, sizeof(h->majflt));
 	h->broken = false;
@@ -287,6 +291,13 @@ static char *host_meminfo(struct dt_backend *b)
 {
 	(void)b;
 	return read_file("/proc/meminfo");
+}
+
+/* THP: the machine-wide counters. */
+static char *host_vmstat(struct dt_backend *b)
+{
+	(void)b;
+	return read_file("/proc/vmstat");
 }
 
 /*
@@ -577,6 +588,7 @@ struct dt_backend *dt_host_backend(const char *worker_path)
 		.home_node = host_home_node,
 		.hugetlb_pool = host_hugetlb_pool,
 		.meminfo = host_meminfo,
+		.vmstat = host_vmstat,
 	};
 
 	h.worker = worker_path;

@@ -62,7 +62,8 @@ static int sim_begin(struct dt_backend *b, char *err, size_t errlen)
 	int pid;
 
 	memset(s->pid, 0, sizeof(s->pid));
-	if (!cfg || configure(cfg, s->options, err, errlen)) {
+	if (!cfg || configure(cfg, s->options, err, errlen) ||
+	    (b->seq_options && configure(cfg, b->seq_options, err, errlen))) {
 		mmsim_config_free(cfg);
 		return -1;
 	}
@@ -293,6 +294,12 @@ static int sim_hugetlb_pool(struct dt_backend *b, long n)
 	return mmsim_sysctl_set(S(b)->m, "vm.nr_hugepages", v, NULL, 0);
 }
 
+/* THP: the machine-wide counters. */
+static char *sim_vmstat(struct dt_backend *b)
+{
+	return mmsim_proc_read(S(b)->m, "vmstat", NULL);
+}
+
 static int sim_check(struct dt_backend *b)
 {
 	return mmsim_check(S(b)->m);
@@ -329,6 +336,7 @@ struct dt_backend *dt_mmsim_backend(const char *options)
 		.home_node = sim_home_node,
 		.hugetlb_pool = sim_hugetlb_pool,
 		.meminfo = sim_meminfo,
+		.vmstat = sim_vmstat,
 	};
 
 	s.options = options;

@@ -14,7 +14,8 @@
  * -j N (mmsim sequences at once in --check; default the CPU count; the host
  * side always runs one at a time, pinned), --worker PATH (the host worker),
  * --options "k=v ..." (mmsim boot options; default DEFAULT_OPTIONS, which
- * mimics this host: no zero page, no THP).
+ * mimics this host: no zero page, no THP; a sequence may add its own, see
+ * dt_sequence.options).
  *
  * Each sequence runs in a forked child of difftest, so a simulator crash
  * (BUG, sanitizer report) fails that sequence and the others still run;
@@ -285,7 +286,8 @@ static int do_record(const char *path, const char *worker, char **names, int nna
 	fprintf(f, "# difftest golden file: the host kernel's figures for every sequence of\n"
 		   "# tests/diff/sequences.c (difftest --record). Recorded on Linux %s %s,\n"
 		   "# a paravirtualised guest without the shared zero page, THP disabled per\n"
-		   "# process, no ASLR. Re-record after changing a sequence.\n",
+		   "# process (madvise for the thp_* sequences), no ASLR. Re-record after\n"
+		   "# changing a sequence.\n",
 		u.release, u.machine);
 	for (size_t i = 0; i < dt_nsequences; i++) {
 		const struct dt_sequence *s = &dt_sequences[i];

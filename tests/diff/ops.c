@@ -751,6 +751,66 @@ void dt_hugetlb_record(struct dt *t, const char *label)
 	}
 }
 
+/* ---- THP ---- */
+
+static const char *const thp_fields[5] = {
+	"AnonHugePages", "thp_fault_alloc", "thp_split_pmd", "thp_deferred_split_page",
+	"thp_split_page",
+};
+
+/* One "name value" or "Name:   value kB" line's value from text, or 0. */
+static long text_value(const char *text, const char *field)
+{
+	const char *s = text;
+	char line[256], name[64], value[64];
+
+	while (next_line(&s, line, sizeof(line))) {
+		char *sp = strchr(line, ' ');
+
+		if (parse_field(line, name, sizeof(name), value, sizeof(value))) {
+			if (!strcmp(name, field))
+				return strtol(value, NULL, 10);
+		} else if (sp && (size_t)(sp - line) == strlen(field) &&
+			   !strncmp(line, field, strlen(field))) {
+			return strtol(sp + 1, NULL, 10);
+		}
+	}
+	return 0;
+}
+
+static bool thp_figures(struct dt *t, long *v)
+{
+	char *mi = t->b->meminfo ? t->b->meminfo(t->b) : NULL;
+	char *vm = t->b->vmstat ? t->b->vmstat(t->b) : NULL;
+
+	if (mi && vm) {
+		v[0] = text_value(mi, thp_fields[0]);
+		for (int i = 1; i < 5; i++)
+			v[i] = text_value(vm, thp_fields[i]);
+	}
+	free(mi);
+	free(vm);
+	return mi && vm;
+}
+
+void dt_thp_record(struct dt *t, const char *label)
+{
+	long now[5];
+	char key[96];
+
+	if (t->aborted)
+		return;
+	if (!thp_figures(t, now)) {
+		dt_abort(t, "no meminfo or vmstat");
+		return;
+	}
+	for (int i = 0; i < 5; i++) {
+		snprintf(key, sizeof(key), "%s.thp.%s", label, thp_fields[i]);
+		dt_log(t, key, "%+ld", now[i] - t->thp_base[i]);
+		t->thp_base[i] = now[i];
+	}
+}
+
 /* ---- Running a sequence ---- */
 
 int dt_run(struct dt_backend *b, const struct dt_sequence *s, struct dt_result *r)
@@ -762,6 +822,7 @@ int dt_run(struct dt_backend *b, const struct dt_sequence *s, struct dt_result *
 	memset(&t, 0, sizeof(t));
 	t.b = b;
 	t.res = r;
+	b->seq_options = s->options;	/* THP: per-sequence boot options */
 	if (b->begin(b, err, sizeof(err))) {
 		dt_abort(&t, "%s backend did not start: %s", b->name, err);
 		return -1;
@@ -769,6 +830,8 @@ int dt_run(struct dt_backend *b, const struct dt_sequence *s, struct dt_result *
 	t.alive[0] = true;
 	t.nproc = 1;
 	dt_baseline_take(&t, 0);
+	if (s->options)	/* THP: the machine-wide figures dt_thp_record compares against */
+		t.thp_base_taken = thp_figures(&t, t.thp_base);
 	s->run(&t);
 	if (!t.aborted && b->check && (ret = b->check(b)))
 		dt_log(&t, "check", "%d problems", ret);

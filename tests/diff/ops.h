@@ -118,6 +118,14 @@ struct dt_backend {
 	int (*hugetlb_pool)(struct dt_backend *b, long n);
 	/* hugetlb: the machine-wide /proc/meminfo text (malloc'd) or NULL. */
 	char *(*meminfo)(struct dt_backend *b);
+	/*
+	 * THP: the sequence's own boot options (dt_sequence.options), set by
+	 * dt_run before begin(): mmsim boots with them after its defaults; the
+	 * host leaves THP on for the workers when they say thp=madvise (the
+	 * host's system-wide mode). The machine-wide /proc/vmstat text.
+	 */
+	const char *seq_options;
+	char *(*vmstat)(struct dt_backend *b);
 };
 
 /*
@@ -187,6 +195,9 @@ struct dt {
 	bool aborted;			/* backend broke; later calls are skipped */
 	/* hugetlb: meminfo's HugePages_Total/Free/Rsvd/Surp and Hugetlb at the last record */
 	long htlb_base[5];
+	/* THP: dt_thp_record's figures at the last record (thp_base_taken: once read) */
+	long thp_base[5];
+	bool thp_base_taken;
 };
 
 /* Log "key = value" (printf-style value). */
@@ -274,11 +285,20 @@ void dt_baseline_take(struct dt *t, int p);
 int dt_hugetlb_pool(struct dt *t, long n);
 void dt_hugetlb_record(struct dt *t, const char *label);
 
+/*
+ * THP: dt_thp_record logs the change since the previous call (or the
+ * sequence's start) of the machine-wide THP figures: meminfo's
+ * AnonHugePages and vmstat's thp_fault_alloc, thp_split_pmd,
+ * thp_deferred_split_page and thp_split_page ("LABEL.thp.NAME = +1").
+ */
+void dt_thp_record(struct dt *t, const char *label);
+
 /* ---- Sequences ---- */
 
 struct dt_sequence {
 	const char *name;
 	void (*run)(struct dt *t);
+	const char *options;	/* THP: extra mmsim boot options (NULL: none), see dt_backend */
 };
 extern const struct dt_sequence dt_sequences[];
 extern const size_t dt_nsequences;

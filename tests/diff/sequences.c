@@ -1546,6 +1546,7 @@ static void errors_mincore(struct dt *t)
 }
 
 #define SEQ(fn) { #fn, fn }
+#define SEQ_THP(fn) { #fn, fn, "thp=madvise" }	/* THP: booted and run with THP */
 
 /* ---- NUMA memory policy (mempolicy(2)); the host has one node, node 0 ---- */
 
@@ -1772,6 +1773,124 @@ static void numa_shared(struct dt *t)
 	dt_numa_maps(t, 0, "A");
 	dt_numa_maps(t, c, "A");
 	dt_record(t, "shared", P(0) | P(c), REC_NVMA | REC_WINDOWS);
+}
+
+/* ---- THP (thp=madvise on both sides: the host's mode, left on for these workers) ---- */
+
+#define THP		(2 * MB)
+
+/* A 2 MiB-aligned THP region of n blocks, MADV_HUGEPAGE'd, its first block written. */
+static void thp_region(struct dt *t, int blocks)
+{
+	arena(t);
+	dt_mmap(t, 0, A, blocks * THP, RW, PA | MAP_FIXED);
+	dt_madvise(t, 0, A, blocks * THP, MADV_HUGEPAGE);
+	dt_record(t, "mapped", P(0), REC_ALL);
+	dt_fill(t, 0, A, THP, 11);
+	dt_record(t, "written", P(0), REC_ALL);
+	dt_thp_record(t, "written");
+}
+
+/* One write fault maps 2 MiB; the rest of the block takes none. */
+static void thp_fault(struct dt *t)
+{
+	thp_region(t, 2);
+	dt_check(t, 0, A, THP, 11);
+	dt_mincore(t, 0, A, THP + PG(8));
+	dt_touch(t, 0, A + THP, PG(1), 1);
+	dt_record(t, "second", P(0), REC_ALL);
+	dt_thp_record(t, "second");
+	dt_munmap(t, 0, A, 2 * THP);
+	dt_record(t, "gone", P(0), REC_ALL);
+	dt_thp_record(t, "gone");
+}
+
+/* A partial munmap splits the PMD only; the folio waits on the deferred split queue. */
+static void thp_partial_munmap(struct dt *t)
+{
+	thp_region(t, 1);
+	dt_munmap(t, 0, A + THP - PG(16), PG(16));
+	dt_record(t, "partial", P(0), REC_ALL);
+	dt_thp_record(t, "partial");
+	dt_check(t, 0, A, THP - PG(16), 11);
+	dt_munmap(t, 0, A + PG(256), PG(16));
+	dt_record(t, "hole", P(0), REC_ALL);
+	dt_thp_record(t, "hole");
+	dt_munmap(t, 0, A, THP);
+	dt_record(t, "gone", P(0), REC_ALL);
+	dt_thp_record(t, "gone");
+}
+
+/* mprotect of part splits the VMA and the PMD, queues nothing; unmapping it all does. */
+static void thp_mprotect_split(struct dt *t)
+{
+	thp_region(t, 1);
+	dt_mprotect(t, 0, A, PG(16), PROT_READ);
+	dt_record(t, "protected", P(0), REC_ALL);
+	dt_thp_record(t, "protected");
+	dt_check(t, 0, A, THP, 11);
+	dt_mprotect(t, 0, A, PG(16), RW);
+	dt_record(t, "merged", P(0), REC_ALL);
+	dt_thp_record(t, "merged");
+	dt_munmap(t, 0, A, THP);
+	dt_record(t, "gone", P(0), REC_ALL);
+	dt_thp_record(t, "gone");
+}
+
+/* MADV_DONTNEED of part: the PMD splits, the folio is queued; a new fault fills the hole 4 KiB. */
+static void thp_dontneed(struct dt *t)
+{
+	thp_region(t, 1);
+	dt_madvise(t, 0, A + PG(100), PG(16), MADV_DONTNEED);
+	dt_record(t, "dontneed", P(0), REC_ALL);
+	dt_thp_record(t, "dontneed");
+	dt_mincore(t, 0, A + PG(96), PG(24));
+	dt_check(t, 0, A + PG(100), PG(16), 0);
+	dt_record(t, "refault", P(0), REC_ALL);
+	dt_thp_record(t, "refault");
+	dt_madvise(t, 0, A, THP, MADV_DONTNEED);
+	dt_record(t, "all", P(0), REC_ALL);
+	dt_thp_record(t, "all");
+}
+
+/* A THP the parent still maps by PMD: the child's partial unmap queues it only when the PMD goes. */
+static void thp_fork_partial(struct dt *t)
+{
+	int c;
+
+	thp_region(t, 1);
+	c = dt_fork(t, 0);
+	dt_munmap(t, c, A, PG(8));
+	dt_record(t, "child_unmap", P(0) | P(c), REC_ALL);
+	dt_thp_record(t, "child_unmap");
+	dt_exit(t, 0);
+	dt_record(t, "parent_gone", P(c), REC_ALL);
+	dt_thp_record(t, "parent_gone");
+	dt_check_from(t, c, A + PG(8), THP - PG(8), 11, 8);
+	dt_exit(t, c);
+	dt_thp_record(t, "all_gone");
+}
+
+/* fork shares the THP; the child's write splits its PMD and copies 4 KiB. */
+static void thp_fork_cow(struct dt *t)
+{
+	int c;
+
+	thp_region(t, 1);
+	c = dt_fork(t, 0);
+	dt_record(t, "forked", P(0) | P(c), REC_ALL);
+	dt_thp_record(t, "forked");
+	dt_fill(t, c, A + PG(5), PG(1), 12);
+	dt_record(t, "child_cow", P(0) | P(c), REC_ALL);
+	dt_thp_record(t, "child_cow");
+	dt_check(t, 0, A, THP, 11);
+	dt_check_from(t, c, A + PG(5), PG(1), 12, 0);
+	dt_exit(t, c);
+	dt_record(t, "child_gone", P(0), REC_ALL);
+	dt_thp_record(t, "child_gone");
+	dt_fill(t, 0, A, PG(1), 13);
+	dt_record(t, "parent_write", P(0), REC_ALL);
+	dt_thp_record(t, "parent_write");
 }
 
 /* ---- hugetlb (MAP_HUGETLB; the host backend sets vm.nr_hugepages as root) ---- */
@@ -2029,6 +2148,13 @@ const struct dt_sequence dt_sequences[] = {
 	SEQ(hugetlb_private_fork),
 	SEQ(hugetlb_errors),
 	SEQ(hugetlb_madvise_mremap),
+	/* THP */
+	SEQ_THP(thp_fault),
+	SEQ_THP(thp_partial_munmap),
+	SEQ_THP(thp_mprotect_split),
+	SEQ_THP(thp_fork_cow),
+	SEQ_THP(thp_dontneed),
+	SEQ_THP(thp_fork_partial),
 };
 
 const size_t dt_nsequences = sizeof(dt_sequences) / sizeof(dt_sequences[0]);

@@ -1,7 +1,8 @@
 -- test_thp.lua - transparent huge pages from Lua: a madvise(hugepage)
 -- mapping faults one 2 MiB page (one fault, AnonHugePages, thp_fault_alloc),
--- a partial munmap splits it (thp_split_pmd) and the counts stay exact,
--- thp=never builds none. Run by ctest as `mmsim run tests/lua/test_thp.lua`.
+-- a partial munmap splits its PMD (thp_split_pmd) and queues it for the
+-- deferred split, the counts stay exact; khugepaged collapses 512 small
+-- pages after "hugepage" advice; thp=never builds none. Run by ctest as `mmsim run tests/lua/test_thp.lua`.
 
 local HP = 2 * 1024 * 1024
 
@@ -27,14 +28,32 @@ assert(vmstat(m, "thp_fault_alloc") - alloc0 == 1)
 assert(meminfo(m, "AnonHugePages") == 2048)
 assert(p:proc("smaps"):find("AnonHugePages:      2048 kB"))
 
--- half of it goes: the PMD splits, 256 pages stay
-local split0 = vmstat(m, "thp_split_pmd")
+-- half of it goes: the PMD splits, 256 pages stay, the huge page is queued
+local split0, dsp0 = vmstat(m, "thp_split_pmd"), vmstat(m, "thp_deferred_split_page")
 assert(p:munmap(a, HP / 2))
 assert(vmstat(m, "thp_split_pmd") - split0 == 1)
+assert(vmstat(m, "thp_deferred_split_page") - dsp0 == 1)
 assert(meminfo(m, "AnonHugePages") == 0)
 assert(p:proc("smaps"):find("Rss:                1024 kB"))
 assert(m:check())
 p:exit(0)
+assert(m:check())
+
+-- khugepaged (the docs/scripting.md example): 512 small pages, then "hugepage"
+local KH = "/sys/kernel/mm/transparent_hugepage/khugepaged/"
+local r = m:spawn("khp")
+local c = assert(r:mmap(HP, "rw", "private,anonymous"))
+assert(r:touch(c, HP, "w"))
+assert(meminfo(m, "AnonHugePages") == 0)
+assert(r:madvise(c, HP, "hugepage"))
+-- khugepaged is still in the 10 s sleep it began while p was registered
+m:tick("11s")
+assert(tonumber(m:proc(KH .. "pages_collapsed")) == 1)
+assert(meminfo(m, "AnonHugePages") == 2048)
+assert(m:sysfs_write(KH .. "max_ptes_none", "0"))
+assert(tonumber(m:proc(KH .. "max_ptes_none")) == 0)
+local ok, _, code = m:sysfs_write(KH .. "max_ptes_none", "512")
+assert(not ok and code == "EINVAL", code)
 assert(m:check())
 
 -- thp=never: 4 KiB pages only

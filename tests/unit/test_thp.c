@@ -7,8 +7,17 @@
  * write, an exit that frees everything, and MADV_COLLAPSE (as the host
  * answers it: empty blocks EINVAL, one page enough, shared pages copied). check_machine runs the
  * validators, which know THP leaves and deposited tables.
+ *
+ * The deferred split (6.x): a partial munmap/DONTNEED leaves the folio
+ * large, mapped by ptes, and queued on its node (thp_deferred_split_page,
+ * as the host counts the same calls); the queue's shrinker scan (called
+ * directly, and through drop_caches 2 as on the host) splits it and frees
+ * the unmapped subpages.
  */
 #include "syscall_test.h"
+#include "huge_mm.h"
+#include "swap.h"
+#include "machine.h"
 
 #define HP		(2UL << 20)
 #define HPAGES		512L
@@ -343,6 +352,216 @@ static void test_madv_collapse(void **state)
 	st_free(st);
 }
 
+
+/* The node-0 split queue's first folio. */
+static struct page *queued_head(struct st *st)
+{
+	pg_data_t *pgdat = NODE_DATA(st->m, 0);
+
+	if (list_empty(&pgdat->split_queue))
+		return NULL;
+	return list_first_entry(&pgdat->split_queue, struct page, _deferred_list) - 2;
+}
+
+/* Host (6.18): munmap of 16 pages of a THP: split_pmd 1, deferred 1, split_page 0. */
+static void test_deferred_split_partial_munmap(void **state)
+{
+	struct st *st = one_thp("mem=256M cpus=2");
+	long long pmd0 = vmstat_count(st, "thp_split_pmd");
+	long long dsp0 = vmstat_count(st, "thp_deferred_split_page");
+	long long sp0 = vmstat_count(st, "thp_split_page");
+	long anon0 = meminfo_kb(st, "AnonPages");
+	long long free0;
+	struct page *head;
+
+	(void)state;
+	write_byte(st, 300, 0x77);
+	assert_int_equal(mmsim_munmap(st->m, st->pid, A(HPAGES - 16), 16 * PG), 0);
+	assert_int_equal(vmstat_count(st, "thp_split_pmd") - pmd0, 1);
+	assert_int_equal(vmstat_count(st, "thp_deferred_split_page") - dsp0, 1);
+	assert_int_equal(vmstat_count(st, "thp_split_page") - sp0, 0);
+	assert_int_equal(meminfo_kb(st, "AnonHugePages"), 0);
+	assert_int_equal(smaps_kb(st, 0, "AnonHugePages"), 0);
+	assert_int_equal(smaps_kb(st, 0, "Rss"), 2048 - 64);
+	assert_int_equal(rss_anon(st), 2048 - 64);
+	assert_int_equal(meminfo_kb(st, "AnonPages"), anon0 - 64);
+	assert_int_equal(vmstat_count(st, "nr_anon_transparent_hugepages"), 0);
+	/* still one large folio, mapped by 496 ptes, on the queue */
+	assert_int_equal(deferred_split_count(st->m, 0), 1);
+	head = queued_head(st);
+	assert_non_null(head);
+	assert_true(PageHead(head));
+	assert_int_equal(folio_entire_mapcount(head), 0);
+	assert_int_equal(folio_large_mapcount(head), HPAGES - 16);
+	assert_int_equal(folio_nr_pages_mapped(head), HPAGES - 16);
+	assert_true(folio_test_partially_mapped(head));
+	check_machine(st->m);
+	/* more of it unmapped: counted once */
+	assert_int_equal(mmsim_munmap(st->m, st->pid, A(HPAGES - 32), 16 * PG), 0);
+	assert_int_equal(vmstat_count(st, "thp_deferred_split_page") - dsp0, 1);
+	assert_int_equal(deferred_split_count(st->m, 0), 1);
+	check_machine(st->m);
+	/* the shrinker splits it: 480 small pages stay, 32 go back to the allocator */
+	free0 = vmstat_count(st, "pgfree");
+	assert_int_equal(deferred_split_scan(st->m, 0, 128), 1);
+	assert_int_equal(vmstat_count(st, "thp_split_page") - sp0, 1);
+	assert_int_equal(deferred_split_count(st->m, 0), 0);
+	assert_false(PageCompound(head));
+	assert_int_equal(vmstat_count(st, "pgfree") - free0, 32);
+	assert_int_equal(page_ref_count(head + HPAGES - 1), 0);
+	assert_int_equal(rss_anon(st), 2048 - 128);
+	assert_int_equal(read_byte(st, 300), 0x77);
+	check_machine(st->m);
+	/* an empty queue: nothing to do */
+	assert_int_equal(deferred_split_scan(st->m, 0, 128), 0);
+	st_free(st);
+}
+
+/* Host (6.18): DONTNEED of 16 pages queues; mprotect alone does not, its later munmap does. */
+static void test_deferred_split_dontneed_mprotect(void **state)
+{
+	struct st *st = one_thp("mem=256M cpus=2");
+	long long dsp0 = vmstat_count(st, "thp_deferred_split_page");
+	long long pmd0 = vmstat_count(st, "thp_split_pmd");
+	long long free0;
+
+	(void)state;
+	assert_int_equal(mmsim_madvise(st->m, st->pid, A(0), 16 * PG, 4 /* DONTNEED */), 0);
+	assert_int_equal(vmstat_count(st, "thp_deferred_split_page") - dsp0, 1);
+	assert_int_equal(rss_anon(st), 2048 - 64);
+	check_machine(st->m);
+	/* faulting the hole again gives small pages beside the large folio */
+	write_byte(st, 3, 9);
+	assert_int_equal(rss_anon(st), 2048 - 60);
+	check_machine(st->m);
+	st_free(st);
+
+	st = one_thp("mem=256M cpus=2");
+	dsp0 = vmstat_count(st, "thp_deferred_split_page");
+	pmd0 = vmstat_count(st, "thp_split_pmd");
+	assert_int_equal(mmsim_mprotect(st->m, st->pid, A(0), 16 * PG, MMSIM_PROT_READ), 0);
+	assert_int_equal(vmstat_count(st, "thp_split_pmd") - pmd0, 1);
+	assert_int_equal(vmstat_count(st, "thp_deferred_split_page") - dsp0, 0);
+	assert_int_equal(deferred_split_count(st->m, 0), 0);
+	assert_int_equal(smaps_kb(st, 0, "Rss"), 64);
+	assert_int_equal(smaps_kb(st, 16, "Rss"), 2048 - 64);
+	check_machine(st->m);
+	/* unmapping it all: the first VMA's zap leaves it partially mapped; then it is freed */
+	free0 = vmstat_count(st, "pgfree");
+	assert_int_equal(mmsim_munmap(st->m, st->pid, A(0), HP), 0);
+	assert_int_equal(vmstat_count(st, "thp_deferred_split_page") - dsp0, 1);
+	assert_int_equal(deferred_split_count(st->m, 0), 0);
+	assert_true(vmstat_count(st, "pgfree") - free0 >= HPAGES);
+	check_machine(st->m);
+	st_free(st);
+}
+
+/* A THP still PMD-mapped in the parent: the child's partial unmap queues nothing until the PMD goes. */
+static void test_deferred_split_fork(void **state)
+{
+	struct st *st = one_thp("mem=256M cpus=2");
+	long long dsp0 = vmstat_count(st, "thp_deferred_split_page");
+	struct st child;
+
+	(void)state;
+	write_byte(st, 20, 0x20);
+	child = *st;
+	child.pid = mmsim_fork(st->m, st->pid);
+	assert_true(child.pid > 0);
+	assert_int_equal(mmsim_munmap(st->m, child.pid, A(0), 8 * PG), 0);
+	assert_int_equal(vmstat_count(st, "thp_deferred_split_page") - dsp0, 0);
+	assert_int_equal(smaps_kb(st, 0, "AnonHugePages"), 2048);
+	assert_int_equal(smaps_kb(&child, 8, "AnonHugePages"), 0);
+	check_machine(st->m);
+	/* the child writes a subpage of the shared folio: a 4 KiB copy */
+	write_byte(&child, 20, 0x21);
+	assert_int_equal(read_byte(st, 20), 0x20);
+	check_machine(st->m);
+	/* the parent's PMD goes: now the folio is mapped in part, by the child's ptes */
+	assert_int_equal(mmsim_exit(st->m, st->pid, 0), 0);
+	assert_int_equal(vmstat_count(st, "thp_deferred_split_page") - dsp0, 1);
+	assert_int_equal(deferred_split_count(st->m, 0), 1);
+	check_machine(st->m);
+	assert_int_equal(deferred_split_scan(st->m, 0, 1), 1);
+	assert_int_equal(read_byte(&child, 20), 0x21);
+	assert_int_equal(read_byte(&child, 30), 0);
+	check_machine(st->m);
+	assert_int_equal(mmsim_exit(st->m, child.pid, 0), 0);
+	check_machine(st->m);
+	mmsim_shutdown(st->m);
+	free(st);
+}
+
+/* A reference beyond the mappings pins the folio: the split fails and it stays queued. */
+static void test_deferred_split_pinned(void **state)
+{
+	struct st *st = one_thp("mem=256M cpus=2");
+	long long fail0 = vmstat_count(st, "thp_split_page_failed");
+	struct page *head;
+
+	(void)state;
+	assert_int_equal(mmsim_munmap(st->m, st->pid, A(0), PG), 0);
+	head = queued_head(st);
+	assert_non_null(head);
+	head->_refcount++;	/* a GUP pin */
+	assert_int_equal(deferred_split_scan(st->m, 0, 8), 0);
+	assert_int_equal(vmstat_count(st, "thp_split_page_failed") - fail0, 1);
+	assert_int_equal(deferred_split_count(st->m, 0), 1);
+	check_machine(st->m);
+	put_page(st->m, head);
+	assert_int_equal(deferred_split_scan(st->m, 0, 8), 1);
+	check_machine(st->m);
+	st_free(st);
+}
+
+/* Host (6.18): drop_caches 2 runs the shrinkers, "thp-deferred_split" among them. */
+static void test_deferred_split_shrinker(void **state)
+{
+	struct st *st = one_thp("mem=256M cpus=2");
+	long long sp0 = vmstat_count(st, "thp_split_page");
+	char err[128];
+
+	(void)state;
+	write_byte(st, 3, 0x33);
+	assert_int_equal(mmsim_munmap(st->m, st->pid, A(HPAGES - 16), 16 * PG), 0);
+	assert_int_equal(deferred_split_count(st->m, 0), 1);
+	assert_int_equal(vmstat_count(st, "thp_split_page") - sp0, 0);
+	assert_int_equal(mmsim_sysctl_set(st->m, "vm.drop_caches", "2", err, sizeof(err)), 0);
+	assert_int_equal(vmstat_count(st, "thp_split_page") - sp0, 1);
+	assert_int_equal(deferred_split_count(st->m, 0), 0);
+	assert_int_equal(read_byte(st, 3), 0x33);
+	check_machine(st->m);
+	/* nothing queued: the shrinker has nothing to count */
+	assert_int_equal(mmsim_sysctl_set(st->m, "vm.drop_caches", "2", err, sizeof(err)), 0);
+	assert_int_equal(vmstat_count(st, "thp_split_page") - sp0, 1);
+	st_free(st);
+}
+
+/* A queued folio unmapped whole is freed whole: off the queue, its subpages' flags cleared. */
+static void test_deferred_split_freed(void **state)
+{
+	struct st *st = one_thp("mem=256M cpus=2");
+	long long sp0 = vmstat_count(st, "thp_split_page");
+	struct page *head;
+
+	(void)state;
+	assert_int_equal(mmsim_munmap(st->m, st->pid, A(0), 16 * PG), 0);
+	head = queued_head(st);
+	assert_non_null(head);
+	assert_true(PageAnonExclusive(head + 100));	/* the PMD's exclusive flag, per subpage */
+	assert_int_equal(mmsim_munmap(st->m, st->pid, A(16), (HPAGES - 16) * PG), 0);
+	assert_int_equal(deferred_split_count(st->m, 0), 0);
+	assert_int_equal(vmstat_count(st, "thp_split_page") - sp0, 0);
+	assert_false(PageAnonExclusive(head + 100));
+	assert_int_equal(page_ref_count(head), 0);
+	check_machine(st->m);
+	/* the frames come back as small pages without complaint */
+	map_at(st, 1024, 4 * HPAGES, RW, ANON);
+	assert_int_equal(touch(st, 1024, 4 * HPAGES, 1), 0);
+	check_machine(st->m);
+	st_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +576,12 @@ int main(void)
 		cmocka_unit_test(test_alloc_failure_falls_back),
 		cmocka_unit_test(test_pte_chain_has_none),
 		cmocka_unit_test(test_madv_collapse),
+		cmocka_unit_test(test_deferred_split_partial_munmap),
+		cmocka_unit_test(test_deferred_split_dontneed_mprotect),
+		cmocka_unit_test(test_deferred_split_fork),
+		cmocka_unit_test(test_deferred_split_pinned),
+		cmocka_unit_test(test_deferred_split_shrinker),
+		cmocka_unit_test(test_deferred_split_freed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "hugetlb.h"
+#include "khugepaged.h"
 #include "mempolicy.h"
 #include "seq_buf.h"
 #include "sysfs.h"
@@ -25,6 +26,7 @@
 #define NODE_DIR	"devices/system/node/"
 #define WI_DIR		"kernel/mm/mempolicy/weighted_interleave/"
 #define HUGETLB_DIR	"kernel/mm/hugepages/"	/* hugetlb: mm/hugetlb.c serves these */
+#define THP_DIR		"kernel/mm/transparent_hugepage/"	/* THP: mm/khugepaged.c serves these */
 
 typedef bool (*has_fn)(const struct machine *m, int i, int arg);
 
@@ -275,7 +277,8 @@ static const char *sysfs_rel(const char *path)
 		return path + 5;
 	if (!strncmp(path, "sys/" NODE_DIR, 4 + strlen(NODE_DIR)) ||
 	    !strncmp(path, "sys/" WI_DIR, 4 + strlen(WI_DIR)) ||
-	    !strncmp(path, "sys/" HUGETLB_DIR, 4 + strlen(HUGETLB_DIR)))
+	    !strncmp(path, "sys/" HUGETLB_DIR, 4 + strlen(HUGETLB_DIR)) ||
+	    !strncmp(path, "sys/" THP_DIR, 4 + strlen(THP_DIR)))
 		return path + 4;
 	return NULL;
 }
@@ -305,6 +308,8 @@ char *sysfs_read(struct machine *m, const char *path, size_t *len)
 		ret = read_node_dir(m, rel + strlen(NODE_DIR), &s);
 	else if (rel && !strncmp(rel, WI_DIR, strlen(WI_DIR)))
 		ret = read_wi_dir(m, rel + strlen(WI_DIR), &s);
+	else if (rel && !strncmp(rel, THP_DIR, strlen(THP_DIR)))	/* THP */
+		ret = thp_sysfs_read(m, rel + strlen(THP_DIR), &s);
 	if (ret) {
 		seq_free(&s);
 		errno = -ret;
@@ -334,6 +339,8 @@ int sysfs_write(struct machine *m, const char *path, const char *value)
 		return -ENOENT;
 	if (hugetlb_file(rel))
 		return hugetlb_sysfs_write(m, path, value);
+	if (!strncmp(rel, THP_DIR, strlen(THP_DIR)))	/* THP */
+		return thp_sysfs_write(m, rel + strlen(THP_DIR), value);
 	if (!strncmp(rel, NODE_DIR, strlen(NODE_DIR)))
 		return sysfs_read_only(m, path);
 	if (strncmp(rel, WI_DIR, strlen(WI_DIR)))
