@@ -377,6 +377,8 @@ unsigned long khugepaged_do_scan(struct machine *m)
 	unsigned int pass_through_head = 0;
 	enum scan_result result = SCAN_SUCCEED;
 
+	/* as Linux's: pages still in per-CPU batches are off the LRU, with a reference more */
+	lru_add_drain_all(m);
 	while (progress < pages && khugepaged_has_work(m) && hugepage_pmd_enabled(m)) {
 		if (!k->scan_slot)
 			pass_through_head++;
