@@ -120,6 +120,9 @@ int mmsim_try_to_unmap(mmsim_machine *m, int pid, uint64_t addr)
 	lru_add_drain_all(m);
 	get_page(page);
 	unmapped = try_to_unmap(m, page);
+	/* a lazyfree folio unmapped here is freed by this put, as reclaim frees it */
+	if (unmapped && PageAnon(page) && !PageSwapBacked(page) && page_ref_count(page) == 1)
+		count_vm_event(m, PGLAZYFREED);
 	put_page(m, page);
 	return unmapped;
 }

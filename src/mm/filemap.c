@@ -52,6 +52,7 @@
 #include "rmap.h"
 #include "sched.h"
 #include "swap.h"
+#include "vmscan.h"
 #include "xarray.h"
 
 #define PAGEVEC_SIZE	31		/* a folio_batch */
@@ -127,7 +128,6 @@ int filemap_add_folio(struct address_space *mapping, struct page *folio, unsigne
 		spin_unlock(&mapping->i_pages_lock);
 		return -EEXIST;
 	}
-	(void)gfp;
 	ret = xa_store(m, &mapping->i_pages, index, folio, NULL);
 	if (ret) {
 		spin_unlock(&mapping->i_pages_lock);
@@ -138,7 +138,9 @@ int filemap_add_folio(struct address_space *mapping, struct page *folio, unsigne
 	page_ref_inc(folio);	/* the cache's */
 	filemap_mod_stats(mapping, folio, folio_nr_pages(folio));
 	spin_unlock(&mapping->i_pages_lock);
-	/* a shadow entry would tell workingset_refault the distance (vmscan branch) */
+	/* a shadow left by reclaim: a refault (not for a page about to be written over) */
+	if (old && xa_is_value(old) && !(gfp & __GFP_WRITE))
+		workingset_refault(m, folio, old);
 	folio_add_lru(m, folio);
 	return 0;
 }

@@ -27,6 +27,7 @@
 #include "fs.h"
 #include "huge_mm.h"
 #include "memory.h"
+#include "pagemap.h"
 #include "pgalloc.h"
 #include "rmap_internal.h"
 #include "swap.h"
@@ -475,11 +476,10 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma, unsi
 			folio_set_swapbacked_lru(m, page);
 			goto abort;
 		}
-		dec_mm_counter(mm, MM_ANONPAGES);
-		count_vm_event(m, PGLAZYFREED);
+		dec_mm_counter(mm, MM_ANONPAGES);	/* pglazyfreed: when the folio is freed */
 	} else {
 		if (pte_dirty(pteval))
-			SetPageDirty(page);	/* folio_mark_dirty */
+			folio_mark_dirty(m, page);	/* counted in NR_FILE_DIRTY */
 		dec_mm_counter(mm, mm_counter_file(page));
 	}
 	folio_remove_rmap_pte(page, vma, pte);

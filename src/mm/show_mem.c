@@ -30,6 +30,7 @@
 #include "hugetlb.h"
 #include "oom.h"
 #include "printk.h"
+#include "swap.h"
 
 #define K(x) ((unsigned long)(x) << (PAGE_SHIFT - 10))
 
@@ -243,12 +244,12 @@ static void hugetlb_show_meminfo_node(struct machine *m, int nid)
 	}
 }
 
-/* show_swap_cache_info: no swap device exists yet, so 0 of 0. */
+/* show_swap_cache_info: the swap cache, free and total swap of the writable devices. */
 static void show_swap_cache_info(struct machine *m)
 {
 	printk(m, "%lu pages in swap cache", global_node(m, NR_SWAPCACHE));
-	printk(m, "Free swap  = %ldkB", 0L);
-	printk(m, "Total swap = %lukB", 0UL);
+	printk(m, "Free swap  = %ldkB", get_nr_swap_pages(m) << (PAGE_SHIFT - 10));
+	printk(m, "Total swap = %lukB", (unsigned long)total_swap_pages(m) << (PAGE_SHIFT - 10));
 }
 
 static void show_free_areas(struct machine *m, const unsigned long *nodemask, int max_zone_idx)

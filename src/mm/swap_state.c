@@ -34,6 +34,7 @@
 #include "sched.h"
 #include "swap_internal.h"
 #include "vma.h"
+#include "vmscan.h"
 
 #define PG_readahead		PG_reclaim
 #define SWAP_RA_ORDER_CEILING	5
@@ -215,7 +216,8 @@ static struct page *read_swap_cache_prepare(struct machine *m, swp_entry_t entry
 	SetPageLocked(folio);
 	SetPageSwapBacked(folio);
 	swap_cache_add_folio(m, folio, entry, &shadow);
-	/* workingset_refault(folio, shadow) arrives with workingset.c */
+	if (shadow)	/* evicted by reclaim: was it in the workingset? */
+		workingset_refault(m, folio, shadow);
 	folio_add_lru(m, folio);
 	*allocated = true;
 	return folio;

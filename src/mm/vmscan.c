@@ -17,15 +17,22 @@
  *   referenced twice, or by a VM_EXEC file mapping     -> active list
  *   referenced once (ptes young)                       -> inactive, PG_referenced
  *   mlocked                                            -> unevictable list
- *   anon, swap-backed         needs swap (add_to_swap) -> active if none
+ *   anon, swap-backed  add_to_swap (no slot: active) -> try_to_unmap (swap
+ *                      ptes) -> swap_writepage -> swap cache left, freed
+ *   shmem              try_to_unmap -> shmem_writeout (to the swap cache)
+ *                      -> swap cache left, freed
  *   anon, lazyfree (MADV_FREE), clean, unmapped        -> freed (pglazyfreed)
+ *   file, clean        try_to_unmap -> page cache left (shadow), freed
+ *   file, dirty        PG_reclaim, active: the flusher writes it (6.18
+ *                      reclaim never writes disk files)
  *   otherwise mapped: try_to_unmap; still mapped       -> active list
  *   freed                                              -> pgsteal, back to the buddy
  *
- * Swap-backed anon folios and page-cache folios need the swap and page
- * cache of issue 5's other branches; until they are on main, without swap
- * anon folios are not scanned at all (get_scan_count: SCAN_FILE), as on a
- * Linux machine without swap, and only lazyfree folios can be freed.
+ * A freed swap-cache or file folio leaves a workingset shadow in its
+ * cache slot (workingset_eviction); reading it back (swap_state.c,
+ * filemap.c) calls workingset_refault. Large anonymous folios are not
+ * split by reclaim yet: they are activated. Writes are synchronous, so a
+ * folio written by pageout is freed in the same pass.
  *
  * Counters: pgscan_kswapd/direct and pgsteal_kswapd/direct (+ _anon/_file)
  * in shrink_inactive_list, pgrefill and pgdeactivate in shrink_active_list,
@@ -63,8 +70,10 @@
 
 #include "internal.h"
 #include "machine.h"
+#include "fs.h"
 #include "memory.h"
 #include "mm.h"
+#include "pagemap.h"
 #include "printk.h"
 #include "rmap.h"
 #include "shrinker.h"
@@ -144,14 +153,10 @@ static inline long lruvec_page_state(struct lruvec *lruvec, enum node_stat_item 
 	return lruvec_pgdat(lruvec)->vm_stat[item];
 }
 
-/*
- * Swap space left. The swap device is another branch's work (issue 5):
- * until it is on main there is none, and anon folios are not reclaimed.
- */
+/* Swap slots free on the writable devices (get_nr_swap_pages). */
 long nr_swap_pages_free(struct machine *m)
 {
-	(void)m;
-	return 0;
+	return get_nr_swap_pages(m);
 }
 
 static bool can_reclaim_anon_pages(struct machine *m)
@@ -371,10 +376,119 @@ static void free_reclaimed_folio(struct machine *m, struct page *page)
 	put_page(m, page);
 }
 
+/* A shmem folio still in its object (not yet moved to the swap cache). */
+static bool folio_is_shmem(const struct page *page)
+{
+	const struct address_space *mapping = page->mapping;
+
+	return !PageAnon(page) && PageSwapBacked(page) && mapping && mapping->swapbacked &&
+	       !folio_test_swapcache(page);
+}
+
+/*
+ * folio_check_dirty_writeback: only page-cache folios of files count as
+ * dirty for reclaim's throttling; anonymous ones are written by reclaim
+ * itself, not by the flusher.
+ */
+static void folio_check_dirty_writeback(const struct page *page, bool *dirty, bool *writeback)
+{
+	*dirty = *writeback = false;
+	if (!folio_is_file_lru(page) || PageAnon(page))
+		return;
+	*dirty = PageDirty(page);
+	*writeback = PageWriteback(page);
+}
+
+/* may_enter_fs: the write needs __GFP_FS, or __GFP_IO for a swap-cache folio. */
+static bool may_enter_fs(const struct page *page, gfp_t gfp_mask)
+{
+	if (gfp_mask & __GFP_FS)
+		return true;
+	return folio_test_swapcache(page) && (gfp_mask & __GFP_IO);
+}
+
+typedef enum {
+	PAGE_KEEP,	/* failed to write: keep it */
+	PAGE_ACTIVATE,	/* move it to the active list */
+	PAGE_SUCCESS,	/* written (here: synchronously, so done) */
+	PAGE_CLEAN,	/* it was clean: free it */
+} pageout_t;
+
+/*
+ * pageout: write a dirty, unmapped folio so that it can be freed. As in
+ * Linux 6.18, reclaim writes only swap-cache (anon) and shmem folios: a
+ * dirty folio of a disk file is left to the flusher and activated. Only
+ * the isolation and the cache may hold it (is_page_cache_freeable).
+ */
+static pageout_t pageout(struct machine *m, struct page *page)
+{
+	bool shmem = folio_is_shmem(page);
+	int res;
+
+	if (page_ref_count(page) != 2)
+		return PAGE_KEEP;
+	if (!shmem && !folio_test_swapcache(page))
+		return PAGE_ACTIVATE;
+	/* swap_writepage clears PG_dirty itself (folio_clear_dirty_for_io) */
+	if (!shmem && !PageDirty(page))
+		return PAGE_CLEAN;
+	SetPageReclaim(page);
+	res = shmem ? shmem_writeout(m, page) : swap_writepage(m, page);
+	if (res == -ENOMEM || res == -EINVAL) {
+		/* no swap slot: AOP_WRITEPAGE_ACTIVATE, the folio stays in its object */
+		ClearPageReclaim(page);
+		return PAGE_ACTIVATE;
+	}
+	if (!PageWriteback(page))
+		ClearPageReclaim(page);	/* synchronous write: done */
+	mod_node_page_state(page_pgdat(m, page), NR_VMSCAN_WRITE, folio_nr_pages(page));
+	return PAGE_SUCCESS;
+}
+
+/*
+ * __remove_mapping: a clean, unmapped folio leaves its cache, leaving a
+ * workingset shadow (swap cache, or a disk file's page cache). Only the
+ * isolation reference and the cache's may be left (folio_ref_freeze);
+ * after this the isolation reference is the last one.
+ */
+static bool __remove_mapping(struct machine *m, struct page *page)
+{
+	void *shadow = NULL;
+
+	if (page_ref_count(page) != 2 || PageDirty(page))
+		return false;
+	if (folio_test_swapcache(page)) {
+		swp_entry_t entry = folio_swap_entry(page);
+
+		shadow = workingset_eviction(m, page);
+		__delete_from_swap_cache(m, page, shadow);	/* drops the cache's reference */
+		put_swap_folio(m, page, entry);
+	} else {
+		struct address_space *mapping = page->mapping;
+
+		spin_lock(&mapping->i_pages_lock);
+		if (folio_is_file_lru(page))
+			shadow = workingset_eviction(m, page);
+		__filemap_remove_folio(m, page, shadow);
+		spin_unlock(&mapping->i_pages_lock);
+		put_page(m, page);	/* the cache's reference (filemap_free_folio) */
+	}
+	return true;
+}
+
 /*
  * shrink_folio_list: try to free every folio of folio_list (isolated, each
  * with its isolation reference); what stays goes back on folio_list, with
  * PG_active set if it earned activation. Returns the pages freed.
+ *
+ * The order is Linux 6.18's: an anonymous swap-backed folio gets a swap
+ * slot and joins the swap cache (add_to_swap), every pte becomes a swap
+ * pte (try_to_unmap), the dirty folio is written (pageout: swap_writepage,
+ * or shmem_writeout for a shmem folio, which moves it to the swap cache),
+ * and the clean folio leaves its cache (__remove_mapping) and is freed.
+ * A clean page-cache folio of a disk file goes the same way without the
+ * write; a dirty one is marked PG_reclaim and activated (the flusher
+ * writes it; reclaim in 6.18 never writes disk files).
  */
 static unsigned long shrink_folio_list(struct machine *m, struct list_head *folio_list,
 				       pg_data_t *pgdat, struct scan_control *sc,
@@ -383,12 +497,12 @@ static unsigned long shrink_folio_list(struct machine *m, struct list_head *foli
 	unsigned long nr_reclaimed = 0, pgactivate;
 	LIST_HEAD(ret_folios);
 
-	(void)pgdat;
 	memset(stat, 0, sizeof(*stat));
 	while (!list_empty(folio_list)) {
 		struct page *page = list_last_entry(folio_list, struct page, lru);
 		enum folio_references references = FOLIOREF_RECLAIM;
 		long nr_pages = folio_nr_pages(page);
+		bool dirty, writeback;
 
 		list_del(&page->lru);
 		if (PageLocked(page))
@@ -399,6 +513,11 @@ static unsigned long shrink_folio_list(struct machine *m, struct list_head *foli
 			goto activate_locked;	/* !folio_evictable */
 		if (!sc->may_unmap && page_mapped(page))
 			goto keep_locked;
+		folio_check_dirty_writeback(page, &dirty, &writeback);
+		if (dirty || writeback)
+			stat->nr_dirty += (unsigned long)nr_pages;
+		if (dirty && !writeback)
+			stat->nr_unqueued_dirty += (unsigned long)nr_pages;
 		if (PageWriteback(page)) {
 			/* the flusher has it: come back later, reclaim it then */
 			SetPageReclaim(page);
@@ -417,10 +536,14 @@ static unsigned long shrink_folio_list(struct machine *m, struct list_head *foli
 		case FOLIOREF_RECLAIM_CLEAN:
 			break;
 		}
-		if (PageAnon(page) && PageSwapBacked(page)) {
-			/* needs a swap slot; there is no swap device yet */
-			if (!test_bit_flag(page, PG_swapcache))
+		if (PageAnon(page) && PageSwapBacked(page) && !folio_test_swapcache(page)) {
+			if (!(sc->gfp_mask & __GFP_IO))
+				goto keep_locked;
+			/* a large folio would be split first: not done here yet */
+			if (PageCompound(page))
 				goto activate_locked;
+			if (add_to_swap(m, page))
+				goto activate_locked;	/* no slot */
 		}
 		if (page_mapped(page)) {
 			bool was_swapbacked = PageSwapBacked(page);
@@ -433,18 +556,54 @@ static unsigned long shrink_folio_list(struct machine *m, struct list_head *foli
 				goto activate_locked;
 			}
 		}
+		if (PageDirty(page) || folio_is_shmem(page)) {
+			/*
+			 * Disk files: only kswapd, meeting the folio a second time
+			 * on a node full of unqueued dirty folios, would go on
+			 * (and pageout then activates it anyway).
+			 */
+			if (folio_is_file_lru(page) &&
+			    (!current_is_kswapd(m) || !PageReclaim(page) ||
+			     !(pgdat->flags & (1UL << PGDAT_DIRTY)))) {
+				mod_node_page_state(pgdat, NR_VMSCAN_IMMEDIATE_RECLAIM, nr_pages);
+				SetPageReclaim(page);
+				goto activate_locked;
+			}
+			if (references == FOLIOREF_RECLAIM_CLEAN)
+				goto keep_locked;
+			if (!may_enter_fs(page, sc->gfp_mask) || !sc->may_writepage)
+				goto keep_locked;
+			switch (pageout(m, page)) {
+			case PAGE_KEEP:
+				goto keep_locked;
+			case PAGE_ACTIVATE:
+				goto activate_locked;
+			case PAGE_SUCCESS:
+				stat->nr_pageout += (unsigned long)nr_pages;
+				if (PageWriteback(page) || PageDirty(page))
+					goto keep_locked;	/* -EIO: dirty again */
+				break;
+			case PAGE_CLEAN:
+				break;
+			}
+		}
 		if (PageAnon(page) && !PageSwapBacked(page)) {
 			if (!lazyfree_can_free(page))
 				goto keep_locked;
-			/* pglazyfreed is counted by try_to_unmap_one (rmap.c) */
-		} else {
-			goto keep_locked;	/* page cache / swap cache: not on main yet */
+			count_vm_events(m, PGLAZYFREED, nr_pages);
+		} else if (!folio_test_swapcache(page) && (PageAnon(page) || !page->mapping)) {
+			goto keep_locked;	/* no cache to leave */
+		} else if (!__remove_mapping(m, page)) {
+			goto keep_locked;
 		}
 		ClearPageLocked(page);
 		nr_reclaimed += (unsigned long)nr_pages;
 		free_reclaimed_folio(m, page);
 		continue;
 activate_locked:
+		/* not a candidate for swapping: give the slot back while swap is short */
+		if (folio_test_swapcache(page) && (vm_swap_full(m) || PageMlocked(page)))
+			folio_free_swap(m, page);
 		if (!PageMlocked(page)) {
 			SetPageActive(page);
 			stat->nr_activate[folio_is_file_lru(page)] += (unsigned long)nr_pages;
