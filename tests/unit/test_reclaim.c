@@ -1,99 +1,18 @@
 /*
- * test_reclaim.c - reclaim really reclaims (issue 5, wave 2): under
- * memory pressure shrink_folio_list swaps anonymous pages out (add_to_swap,
- * try_to_unmap, swap_writepage, __remove_mapping), evicts clean page-cache
- * folios of disk files, leaves workingset shadows that refaults find, and
- * MADV_PAGEOUT swaps. Every scenario checks the data (the bytes come back
- * identical), the counters that move (pswpout/pswpin, pgsteal_*, pgscan_*,
- * workingset_refault_*), and ends with check_machine (validate_lru,
- * validate_swap, validate_page_cache among the validators).
+ * test_reclaim.c - reclaim really reclaims (issue 5, wave 2), anonymous
+ * memory: under pressure shrink_folio_list swaps anonymous pages out
+ * (add_to_swap, try_to_unmap, swap_writepage, __remove_mapping), kswapd
+ * and direct reclaim both, and MADV_PAGEOUT swaps. Every scenario checks
+ * the data (the bytes come back identical), the counters that move
+ * (pswpout/pswpin, pgsteal_*, pgscan_*, workingset_refault_anon), and
+ * ends with check_machine (validate_lru, validate_swap,
+ * validate_page_cache among the validators). test_reclaim_file.c has the
+ * page cache, shmem and the OOM killer.
  *
- * Machines are small (64 MiB) so that a pass over memory stays well under
- * a second in the debug+sanitizer build.
+ * Machines are small (64 MiB) so that each file stays a few seconds in the
+ * debug+sanitizer build.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "harness.h"
-#include "mm.h"
-#include "memory.h"
-#include "mmsim/mmsim.h"
-#include "sched.h"
-#include "swap.h"
-
-#define PG	4096UL
-#define MB	(1UL << 20)
-#define RW	(MMSIM_PROT_READ | MMSIM_PROT_WRITE)
-#define ANON	(MMSIM_MAP_PRIVATE | MMSIM_MAP_ANONYMOUS)
-#define CHUNK	64	/* pages per mmsim_write/read call */
-
-static unsigned long ev(struct machine *m, enum vm_event_item i)
-{
-	return m->vm_events[i];
-}
-
-static long node_stat(struct machine *m, enum node_stat_item i)
-{
-	return global_node_page_state(m, i);
-}
-
-static uint64_t map_anon(struct machine *m, int pid, unsigned long pages)
-{
-	int64_t a = mmsim_mmap(m, pid, 0, pages * PG, RW, ANON | MMSIM_MAP_NORESERVE, -1, 0);
-
-	assert_true(a > 0);
-	return (uint64_t)a;
-}
-
-/* Page i's bytes: a pattern that differs per page and per word. */
-static void pattern(unsigned char *buf, unsigned long first, unsigned long pages, unsigned seed)
-{
-	for (unsigned long p = 0; p < pages; p++)
-		for (unsigned long w = 0; w < PG / 8; w++) {
-			uint64_t v = ((first + p) << 20) ^ (w * 2654435761UL) ^ seed;
-
-			memcpy(buf + p * PG + w * 8, &v, 8);
-		}
-}
-
-/* Write the pattern into pages [0, n) at a; 0 or the first error. */
-static int fill(struct machine *m, int pid, uint64_t a, unsigned long n, unsigned seed)
-{
-	unsigned char *buf = malloc(CHUNK * PG);
-	struct mmsim_fault f;
-	int ret = 0;
-
-	for (unsigned long i = 0; i < n && !ret; i += CHUNK) {
-		unsigned long k = n - i < CHUNK ? n - i : CHUNK;
-
-		pattern(buf, i, k, seed);
-		ret = mmsim_write(m, pid, a + i * PG, buf, k * PG, &f);
-	}
-	free(buf);
-	return ret;
-}
-
-/* Read pages [0, n) back and compare with the pattern: mismatching pages. */
-static unsigned long verify(struct machine *m, int pid, uint64_t a, unsigned long n, unsigned seed)
-{
-	unsigned char *buf = malloc(CHUNK * PG), *want = malloc(CHUNK * PG);
-	struct mmsim_fault f;
-	unsigned long bad = 0;
-
-	for (unsigned long i = 0; i < n; i += CHUNK) {
-		unsigned long k = n - i < CHUNK ? n - i : CHUNK;
-
-		pattern(want, i, k, seed);
-		assert_int_equal(mmsim_read(m, pid, a + i * PG, buf, k * PG, &f), 0);
-		for (unsigned long p = 0; p < k; p++)
-			bad += memcmp(buf + p * PG, want + p * PG, PG) != 0;
-	}
-	free(buf);
-	free(want);
-	return bad;
-}
+#include "reclaim_test.h"
 
 /*
  * More anonymous memory than RAM, with swap: kswapd and direct reclaim
