@@ -19,8 +19,7 @@ static void test_file_cache_evicted(void **state)
 	int pid = mmsim_spawn(m, "hog");
 	unsigned long nf = 8 * MB / PG, n = 72 * MB / PG;
 	unsigned long steal0 = ev(m, PGSTEAL_FILE);
-	long refault0;
-	long cache0;
+	long refault0, activate0, cache0;
 	uint64_t a;
 	int fd;
 
@@ -35,8 +34,11 @@ static void test_file_cache_evicted(void **state)
 	assert_true(ev(m, PGSTEAL_FILE) - steal0 >= nf / 2);
 	assert_true(node_stat(m, NR_FILE_PAGES) - node_stat(m, NR_SWAPCACHE) < cache0 - (long)nf / 2);
 	refault0 = node_stat(m, WORKINGSET_REFAULT_FILE);
+	activate0 = node_stat(m, WORKINGSET_ACTIVATE_FILE);
 	assert_int_equal(verify_file(m, pid, fd, nf, 5), 0);
 	assert_true(node_stat(m, WORKINGSET_REFAULT_FILE) - refault0 >= (long)nf / 4);
+	/* evicted recently (distance within the workingset): they start active */
+	assert_true(node_stat(m, WORKINGSET_ACTIVATE_FILE) - activate0 > 0);
 	assert_int_equal(verify(m, pid, a, n, 6), 0);
 	check_machine(m);
 	assert_int_equal(mmsim_close(m, pid, fd), 0);
