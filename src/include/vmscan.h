@@ -5,8 +5,10 @@
  *
  * Reclaim takes folios from the tail of a node's inactive lists, checks
  * their references through the rmap, unmaps them and frees them (a clean
- * lazyfree anon folio is simply dropped; a swap-backed one goes to swap, a
- * file folio leaves its page cache, written first if dirty); the active
+ * lazyfree anon folio is simply dropped; a swap-backed one - anon or
+ * shmem - is written to swap and leaves the swap cache; a clean file folio
+ * leaves its page cache; a dirty one is left to writeback, as 6.18's
+ * reclaim never writes disk files); the active
  * lists are aged into the inactive ones. How much of each list one pass
  * scans comes from get_scan_count: the list's size >> priority, split
  * between anon and file by vm.swappiness and the recent reclaim cost.
