@@ -30,6 +30,7 @@
 #include "pagemap.h"
 #include "swap.h"
 #include "vmstat.h"
+#include "writeback.h"
 
 #define INODE_HASH_SIZE		256
 
@@ -143,6 +144,7 @@ static struct inode *inode_alloc(struct machine *m, int fd, unsigned long long d
 	inode->host_dev = dev;
 	inode->host_ino = ino;
 	INIT_LIST_HEAD(&inode->i_lru);
+	INIT_LIST_HEAD(&inode->i_io_list);	/* writeback: off the flusher's list */
 	list_add(&inode->i_hash, &m->inode_hash[inode_hashfn(dev, ino)]);
 	list_add_tail(&inode->i_sb_list, &m->inode_list);
 	m->nr_inodes++;
@@ -187,6 +189,7 @@ static void evict(struct machine *m, struct inode *inode)
 	inode->i_state |= I_FREEING;
 	truncate_inode_pages(&inode->i_data, 0);
 	VM_BUG_ON(inode->i_data.nrpages);
+	inode_io_list_del(m, inode);		/* writeback: the flusher forgets it */
 	mapping_destroy_pages(&inode->i_data);
 	mpol_free_shared_policy(m, &inode->i_data.policy);
 	disk_close(inode->host_fd);

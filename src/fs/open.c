@@ -30,6 +30,7 @@
 #include "pagemap.h"
 #include "sched.h"
 #include "slab.h"
+#include "writeback.h"
 
 /* The simulated disk's device in maps (sda1). */
 #define DISK_DEV_MAJOR	8
@@ -162,6 +163,7 @@ static struct file *alloc_file(struct machine *m, struct inode *inode, const cha
 	f->f_mode = (acc == O_RDONLY || acc == O_RDWR ? FMODE_READ : 0) |
 		    (acc == O_WRONLY || acc == O_RDWR ? FMODE_WRITE : 0);
 	file_ra_state_init(&f->f_ra);
+	f->f_wb_err = filemap_sample_wb_err(f->f_mapping);	/* writeback: errseq */
 	return f;
 }
 
@@ -319,7 +321,7 @@ int files_init(struct machine *m, char *err, size_t errlen)
 		return ret;
 	m->files_cachep = kmem_cache_create(m, "files_cache", sizeof(struct files_struct), 0,
 					    SLAB_HWCACHE_ALIGN | SLAB_ACCOUNT, NULL);
-	if (!m->files_cachep || inode_init(m))
+	if (!m->files_cachep || inode_init(m) || wb_init(m))
 		goto nomem;
 	m->kernel_files = files_alloc(m);
 	if (!m->kernel_files)
@@ -338,5 +340,6 @@ void files_exit(struct machine *m)
 		m->kernel_files = NULL;
 	}
 	inode_exit(m);
+	wb_exit(m);		/* writeback: after the last inode left its list */
 	disk_exit(m);
 }

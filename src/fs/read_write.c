@@ -9,10 +9,13 @@
  * and the disk with O_DIRECT (which must be 512-byte aligned in offset
  * and length: EINVAL otherwise, as ext4 on a 512-byte-sector disk says).
  *
- * fsync/fdatasync write the file's dirty folios back synchronously and
- * report a writeback error once (the writeback branch replaces this with
- * the flusher and errseq_t). The simulated disk needs no cache flush: a
- * host pwrite is where its data is safe.
+ * fsync/fdatasync write the file's dirty folios back synchronously, then
+ * report a writeback error recorded since this open file description last
+ * looked (errseq_t: once per description, whoever's writeback - the
+ * flusher's, reclaim's, another fd's - met it). fdatasync does the same
+ * work as fsync: the simulated inode has no metadata of its own to write.
+ * The simulated disk needs no cache flush: a host pwrite is where its
+ * data is safe.
  *
  * Invariants: f_pos only moves by read/write/lseek of that file; a
  * write never leaves i_size below its end.

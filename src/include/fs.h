@@ -14,6 +14,7 @@
 #ifndef MMSIM_FS_H
 #define MMSIM_FS_H
 
+#include "errseq.h"
 #include "mm_types.h"
 #include "mempolicy_types.h"
 #include "xarray.h"
@@ -73,6 +74,7 @@ struct file {
 	unsigned int f_mode;		/* FMODE_READ | FMODE_WRITE | FMODE_RANDOM */
 	long long f_pos;
 	struct file_ra_state f_ra;
+	errseq_t f_wb_err;		/* writeback (issue 5): errors this description saw */
 };
 
 /*
@@ -219,7 +221,10 @@ struct inode {
 	struct list_head i_hash;	/* machine->inode_hash bucket */
 	struct list_head i_lru;		/* machine->inode_lru when unused */
 	struct list_head i_sb_list;	/* machine->inode_list: every inode */
-	int wb_err;			/* last writeback error (seen by fsync) */
+	/* writeback (issue 5): mm/page-writeback.c */
+	errseq_t wb_err;		/* writeback errors (mapping->wb_err), for fsync/msync */
+	unsigned long dirtied_when;	/* jiffies it last went clean -> dirty */
+	struct list_head i_io_list;	/* wb->b_dirty while I_DIRTY_PAGES */
 };
 #define I_DIRTY_PAGES	(1UL << 0)
 #define I_FREEING	(1UL << 1)

@@ -250,6 +250,8 @@ struct machine {
 
 	/* THP (issue 7): the khugepaged thread and its knobs (mm/khugepaged.c). */
 	struct khugepaged_state khugepaged;
+	/* writeback (issue 5): the disk's flusher and dirty throttling (writeback.h) */
+	struct bdi_writeback *wb;
 };
 
 /* The pglist_data of node nid. */

@@ -42,8 +42,9 @@ void filemap_remove_folio(struct machine *m, struct page *folio);
  * Write a dirty folio of a disk file to the disk now (synchronously):
  * page_mkclean its ptes, clear PG_dirty and the dirty counters, PG_writeback
  * while the host write runs, pgpgout. 0 (also for a clean folio), or
- * -EIO: the folio stays dirty-less but the error is recorded on the
- * inode (wb_err), as Linux's mapping_set_error does for fsync to see.
+ * -EIO: the folio stays dirty-less but the error is recorded in the
+ * inode's errseq_t (wb_err) by mapping_set_error, for fsync to see once
+ * per open file description. nr_written counts the pages either way.
  */
 int folio_write_one(struct machine *m, struct page *folio);
 /* Mark a cache folio dirty (and count it); true if it was clean. */
@@ -93,7 +94,7 @@ long direct_io_write(struct machine *m, struct file *file, const void *buf, size
 
 /* Writeback of [start, end] bytes (end inclusive), synchronous; 0 or the first error. */
 int filemap_write_and_wait_range(struct address_space *mapping, long long start, long long end);
-/* fsync's error check: the inode's unseen writeback error, then cleared (0 if none). */
+/* fsync's error check: a writeback error recorded since this file last looked (errseq), once. */
 int file_check_and_advance_wb_err(struct file *file);
 
 /* Truncation (mm/truncate.c). */

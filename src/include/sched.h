@@ -18,6 +18,12 @@
 
 #include "mm_types.h"
 
+/* writeback (issue 5): Linux's task_struct nr_dirtied / nr_dirtied_pause (writeback.h). */
+struct dirty_throttle_state {
+	int nr_dirtied;			/* pages dirtied since the last balance */
+	int nr_dirtied_pause;		/* balance again after this many (0: the initial 32) */
+};
+
 struct mempolicy;
 
 #define TASK_COMM_LEN	16
@@ -50,6 +56,8 @@ struct task_struct {
 	bool memdie;			/* chosen by the OOM killer: ALLOC_OOM reserves */
 	/* Files (issue 5, filemap): the descriptor table, shared by CLONE_VM threads. */
 	struct files_struct *files;
+	/* writeback (issue 5): balance_dirty_pages' count (nr_dirtied, nr_dirtied_pause) */
+	struct dirty_throttle_state dirty_throttle;
 };
 
 /* kernel/fork.c, kernel/exit.c, fs/exec.c */

@@ -46,12 +46,20 @@ struct vm_sysctls {
 	int oom_dump_tasks;		/* the task table in OOM reports */
 	int panic_on_oom;		/* 0 only: mmsim does not panic */
 	int overcommit_kbytes;		/* commit limit in kB (mode 2); 0: use the ratio */
+	/* writeback (issue 5): mm/page-writeback.c */
+	int dirty_background_ratio;	/* % of dirtyable memory: the flusher starts */
+	long dirty_background_bytes;	/* or this many bytes (0: use the ratio) */
+	int dirty_ratio;		/* % of dirtyable memory: writers are throttled */
+	long dirty_bytes;		/* or this many bytes (0: use the ratio) */
+	int dirty_expire_centisecs;	/* age at which the flusher writes a dirty inode */
+	int dirty_writeback_centisecs;	/* the flusher's period (0: no periodic writeback) */
 };
 
 enum sysctl_type {
 	SYSCTL_INT,		/* one int */
 	SYSCTL_INT_ZONES,	/* one int per zone of the architecture */
 	SYSCTL_INT_WRITEONLY,	/* one int, mode 0200: reading is EACCES (drop_caches) */
+	SYSCTL_LONG,		/* writeback (issue 5): one long (proc_doulongvec_minmax) */
 };
 
 struct sysctl_desc {

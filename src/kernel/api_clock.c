@@ -14,6 +14,8 @@
  *                searched)
  *   user time:   the accesses the call made (noted by the caller) +
  *                hardware page walks (TLB misses)
+ *   iowait:      the sleep balance_dirty_pages gave a buffered writer
+ *                (writeback.h), on the call's CPU, not the task's time
  * The sum is accounted to the task (utime/stime) and to its CPU, and the
  * clock advances by it: the model is one timeline on which one thing
  * happens at a time, the other CPUs idling meanwhile.
@@ -37,6 +39,7 @@
 #include "oom.h"
 #include "tlbflush.h"
 #include "vmstat.h"
+#include "writeback.h"
 #include "mmsim/mmsim.h"
 
 /* The clock never runs past this (2^62 ns, 146 years): no overflow anywhere. */
@@ -239,7 +242,7 @@ void api_charge_end(struct api_charge *c)
 {
 	struct machine *m = c->m;
 	unsigned long v[NR_SNAPSHOT];
-	uint64_t sys, user;
+	uint64_t sys, user, io;
 
 	if (!m)
 		return;
@@ -260,11 +263,14 @@ void api_charge_end(struct api_charge *c)
 		else
 			sys += ns;
 	}
-	if (m->clock_ns + sys + user > CLOCK_LIMIT_NS)
-		sys = user = 0;		/* the end of time: the clock stops */
+	/* writeback (issue 5): balance_dirty_pages' sleep, as iowait on this CPU */
+	io = wb_take_pause_ns(m);
+	if (m->clock_ns + sys + user + io > CLOCK_LIMIT_NS)
+		sys = user = io = 0;	/* the end of time: the clock stops */
 	account(c, user, sys);
+	m->kcpustat[c->cpu].cpustat[CPUTIME_IOWAIT] += io;
 	m->api_clock->depth--;
-	clock_advance(m, sys + user);
+	clock_advance(m, sys + user + io);
 	run_samplers(m);
 }
 

@@ -14,6 +14,7 @@
 
 #include "mm.h"
 #include "dcache.h"
+#include "writeback.h"
 
 #define MIN_PERCPU_PAGELIST_HIGH_FRACTION 8
 
@@ -125,7 +126,23 @@ static int check_panic_on_oom(struct machine *m, long v)
 	X(panic_on_oom, SYSCTL_INT, 0, 2, NULL, check_panic_on_oom,		\
 	  "0 only: mmsim does not simulate the kernel panic that 1 and 2 ask for") \
 	X(overcommit_kbytes, SYSCTL_INT, 0, INT_MAX, apply_overcommit_kbytes, NULL, \
-	  "commit limit of overcommit_memory=2 in kB (writing it zeroes overcommit_ratio)")
+	  "commit limit of overcommit_memory=2 in kB (writing it zeroes overcommit_ratio)") \
+	/* writeback (issue 5): mm/page-writeback.c */				\
+	X(dirty_background_ratio, SYSCTL_INT, 0, 100, dirty_background_ratio_handler, NULL, \
+	  "percent of dirtyable memory dirty before the flusher starts writing "	\
+	  "(writing it zeroes dirty_background_bytes)")			\
+	X(dirty_background_bytes, SYSCTL_LONG, 1, LONG_MAX, dirty_background_bytes_handler, \
+	  NULL, "dirty bytes before the flusher starts writing (writing it zeroes "	\
+	  "dirty_background_ratio)")						\
+	X(dirty_ratio, SYSCTL_INT, 0, 100, dirty_ratio_handler, NULL,		\
+	  "percent of dirtyable memory dirty at which writers are throttled "	\
+	  "(writing it zeroes dirty_bytes)")					\
+	X(dirty_bytes, SYSCTL_LONG, 2 * PAGE_SIZE, LONG_MAX, dirty_bytes_handler, NULL, \
+	  "dirty bytes at which writers are throttled (writing it zeroes dirty_ratio)") \
+	X(dirty_expire_centisecs, SYSCTL_INT, 0, INT_MAX, NULL, NULL,		\
+	  "age (1/100 s) at which the flusher writes a dirty file out")	\
+	X(dirty_writeback_centisecs, SYSCTL_INT, 0, INT_MAX, dirty_writeback_centisecs_handler, \
+	  NULL, "period (1/100 s) of the flusher's wakeups; 0 disables periodic writeback")
 
 #define SYSCTL_DESC(n, type, lo, hi, apply, check, help)		\
 	{ #n, type, offsetof(struct vm_sysctls, n), lo, hi, help, apply, check },
@@ -163,6 +180,11 @@ void vm_sysctls_defaults(struct vm_sysctls *s)
 	s->vfs_cache_pressure_denom = 100;
 	/* OOM killer (issue 5, oom) */
 	s->oom_dump_tasks = 1;
+	/* writeback (issue 5): Linux's defaults */
+	s->dirty_background_ratio = 10;
+	s->dirty_ratio = 20;
+	s->dirty_expire_centisecs = 3000;
+	s->dirty_writeback_centisecs = 500;
 }
 
 const struct sysctl_desc *sysctl_find(const char *name)
@@ -278,7 +300,10 @@ int sysctl_set(struct machine *m, const char *name, const char *value,
 		return ret;
 	d = sysctl_find(name);
 	field = (int *)((char *)&m->sysctl + d->offset);
-	if (d->type != SYSCTL_INT_ZONES) {
+	if (d->type == SYSCTL_LONG) {		/* writeback (issue 5) */
+		parse_values(d, value, vals, 1, err, errlen);
+		*(long *)field = vals[0];
+	} else if (d->type != SYSCTL_INT_ZONES) {
 		parse_values(d, value, vals, 1, err, errlen);
 		*field = (int)vals[0];
 	} else {
@@ -310,6 +335,10 @@ int sysctl_show(struct machine *m, const char *name, char *buf, size_t len)
 	field = (const int *)((const char *)&m->sysctl + d->offset);
 	if (d->type == SYSCTL_INT) {
 		snprintf(buf, len, "%d\n", *field);
+		return 0;
+	}
+	if (d->type == SYSCTL_LONG) {		/* writeback (issue 5) */
+		snprintf(buf, len, "%ld\n", *(const long *)field);
 		return 0;
 	}
 	/* proc_dointvec separates array values with tabs. */

@@ -23,9 +23,13 @@
  *
  * Dirty accounting (folio_mark_dirty, folio_account_cleaned): PG_dirty,
  * mapping->nrdirty, NR_FILE_DIRTY (nr_dirty) and NR_ZONE_WRITE_PENDING;
- * PG_writeback with NR_WRITEBACK while a write runs. Writeback is
- * synchronous here (folio_write_one): the writeback branch builds the
- * flusher on these seams.
+ * PG_writeback with NR_WRITEBACK while a write runs, nr_written when it
+ * ends. Writeback is synchronous here (folio_write_one). The seams to
+ * mm/page-writeback.c (writeback.h): folio_mark_dirty calls
+ * folio_account_dirtied (nr_dirtied, the inode onto the flusher's list),
+ * folio_write_one takes a clean inode off it (inode_io_list_del) and
+ * records errors with mapping_set_error (errseq_t), and
+ * generic_perform_write calls balance_dirty_pages_ratelimited per folio.
  *
  * I/O counters: pgpgin/pgpgout in KiB, at the I/O (Linux counts sectors
  * at submit_bio and /proc/vmstat halves them; the figure is the same).
@@ -53,6 +57,7 @@
 #include "sched.h"
 #include "swap.h"
 #include "vmscan.h"
+#include "writeback.h"
 #include "xarray.h"
 
 #define PAGEVEC_SIZE	31		/* a folio_batch */
@@ -194,7 +199,7 @@ bool folio_mark_dirty(struct machine *m, struct page *folio)
 	if (!mapping || PageAnon(folio) || !mapping_is_file(mapping))
 		return true;
 	folio_mod_dirty_stats(m, folio, folio_nr_pages(folio));
-	mapping->host->i_state |= I_DIRTY_PAGES;
+	folio_account_dirtied(m, folio, mapping);	/* writeback: the flusher's list */
 	return true;
 }
 
@@ -253,13 +258,12 @@ int folio_write_one(struct machine *m, struct page *folio)
 	ClearPageWriteback(folio);
 	mod_node_page_state(page_pgdat(m, folio), NR_WRITEBACK, -folio_nr_pages(folio));
 	mod_zone_page_state(page_zone(m, folio), NR_ZONE_WRITE_PENDING, -folio_nr_pages(folio));
-	if (ret) {
-		inode->wb_err = ret;	/* mapping_set_error */
-		return ret;
-	}
+	mod_node_page_state(page_pgdat(m, folio), NR_WRITTEN, folio_nr_pages(folio));
+	if (ret)
+		mapping_set_error(mapping, ret);	/* fsync/msync see it once per file */
 	if (!mapping->nrdirty)
-		inode->i_state &= ~I_DIRTY_PAGES;
-	return 0;
+		inode_io_list_del(m, inode);		/* off the flusher's list */
+	return ret;
 }
 
 int filemap_write_and_wait_range(struct address_space *mapping, long long start, long long end)
@@ -303,13 +307,10 @@ int filemap_write_and_wait_range(struct address_space *mapping, long long start,
 int file_check_and_advance_wb_err(struct file *file)
 {
 	struct inode *inode = file_inode(file);
-	int err;
 
 	if (!inode)
 		return 0;
-	err = inode->wb_err;
-	inode->wb_err = 0;
-	return err;
+	return errseq_check_and_advance(&inode->wb_err, &file->f_wb_err);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -586,6 +587,7 @@ long generic_perform_write(struct machine *m, struct file *file, const void *buf
 		if (pos > (long long)mapping->size)
 			mapping->size = (unsigned long)pos;	/* i_size_write */
 		put_page(m, folio);
+		balance_dirty_pages_ratelimited(m, mapping);	/* writeback: may sleep */
 	}
 	return (long)done;
 }

@@ -59,13 +59,6 @@ const char *const migratetype_names[MIGRATE_TYPES] = {
 #define MAX_RECLAIM_RETRIES	16
 #define FREECOUNT_CAP		100000	/* pagetypeinfo's per-list walk limit */
 
-/*
- * vm.dirty_ratio and vm.dirty_background_ratio are not sysctls yet (they
- * arrive with writeback); these are Linux's defaults.
- */
-#define VM_DIRTY_RATIO		20
-#define DIRTY_BACKGROUND_RATIO	10
-
 static const char *const zone_names_fallback[MAX_NR_ZONES] = {
 	"DMA", "DMA32", "Normal", "HighMem", "Movable", "Device",
 };
@@ -99,58 +92,7 @@ struct per_cpu_pages *zone_pcp(const struct machine *m, const struct zone *zone,
 					(size_t)cpu * m->pcpu.unit_size);
 }
 
-/* ---- dirty limits (mm/page-writeback.c) ---- */
-
-static unsigned long highmem_dirtyable_memory(struct machine *m, unsigned long total)
-{
-	unsigned long x = 0;
-	int nid;
-
-	if (!arch_has_zone(m, ZONE_HIGHMEM))
-		return 0;
-	for_each_online_node(m, nid) {
-		struct zone *z = &NODE_DATA(m, nid)->node_zones[ZONE_HIGHMEM];
-		unsigned long nr = (unsigned long)zone_page_state(z, NR_FREE_PAGES);
-
-		nr -= min(nr, high_wmark_pages(z));
-		nr += (unsigned long)zone_page_state(z, NR_ZONE_INACTIVE_FILE);
-		nr += (unsigned long)zone_page_state(z, NR_ZONE_ACTIVE_FILE);
-		x += nr;
-	}
-	return min(x, total);
-}
-
-/* Free pages above the reserves plus the file LRU: what may become dirty. */
-static unsigned long global_dirtyable_memory(struct machine *m)
-{
-	unsigned long x = (unsigned long)global_zone_page_state(m, NR_FREE_PAGES);
-
-	x -= min(x, m->totalreserve_pages);
-	x += (unsigned long)global_node_page_state(m, NR_INACTIVE_FILE);
-	x += (unsigned long)global_node_page_state(m, NR_ACTIVE_FILE);
-	x -= highmem_dirtyable_memory(m, x);	/* vm_highmem_is_dirtyable = 0 */
-	return x + 1;
-}
-
-/*
- * domain_dirty_limits() for the global domain: ratios are scaled to
- * per-PAGE_SIZE units first (Linux's "higher precision"), and the
- * background threshold is halved when it would reach the hard one.
- */
-void global_dirty_limits(struct machine *m, unsigned long *pbackground,
-			 unsigned long *pdirty)
-{
-	unsigned long avail = global_dirtyable_memory(m);
-	unsigned long ratio = (VM_DIRTY_RATIO * PAGE_SIZE) / 100;
-	unsigned long bg_ratio = (DIRTY_BACKGROUND_RATIO * PAGE_SIZE) / 100;
-	unsigned long thresh = ratio * avail / PAGE_SIZE;
-	unsigned long bg_thresh = bg_ratio * avail / PAGE_SIZE;
-
-	if (bg_thresh >= thresh)
-		bg_thresh = thresh / 2;
-	*pbackground = bg_thresh;
-	*pdirty = thresh;
-}
+/* dirty limits: global_dirty_limits() is in mm/page-writeback.c (writeback.h) */
 
 /* ---- /proc/vmstat ---- */
 

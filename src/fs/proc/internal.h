@@ -28,7 +28,7 @@ void show_pagetypeinfo(struct machine *m, struct seq_buf *s);
  * and returns the total number of counters.
  */
 size_t vmstat_collect(struct machine *m, struct mmsim_counter *out, size_t max);
-/* mm/page-writeback.c's global_dirty_limits() with the default ratios. */
+/* mm/page-writeback.c's global_dirty_limits() (writeback.h): vm.dirty_* sysctls. */
 void global_dirty_limits(struct machine *m, unsigned long *pbackground,
 			 unsigned long *pdirty);
 /* CPU cpu's per_cpu_pages of zone (per_cpu_ptr on the percpu area). */
