@@ -184,7 +184,7 @@ while true do
   atomic[got] = pg
   if got > 1000000 then error("GFP_ATOMIC never failed") end
 end
-local burst = row(("GFP_ATOMIC burst: %d pages, then failed"):format(got))
+local burst = row(("GFP_ATOMIC x%d, then fails"):format(got))
 burst.atomic_pages = got
 lowest = burst.room_min                          -- negative would be beyond min: see the free column
 local failure = m:dmesg():match("[^\n]*page allocation failure[^\n]*")
