@@ -53,7 +53,9 @@ local function zones(m)
       local k, v = line:match("^%s+(%a+)%s+(%d+)$")
       if k == "min" or k == "low" or k == "high" or k == "managed" then z[k] = tonumber(v) end
       local free = line:match("^%s+pages free%s+(%d+)")
-      if free then z.free = tonumber(free) end
+      if free then z.free, z.pcp = tonumber(free), 0 end
+      local count = line:match("^%s+count:%s+(%d+)")
+      if count then z.pcp = z.pcp + tonumber(count) end
       local prot = line:match("^%s+protection: %((.*)%)")
       if prot then
         local last
@@ -99,17 +101,17 @@ local last = m:vmstat()
 local function row(label)
   local v = m:vmstat()
   local zs = zones(m)
-  local r = { label = label, free = 0,
+  local r = { label = label, free = 0, pcp = 0,
               room_min = room(m, "min"), room_low = room(m, "low"), room_high = room(m, "high"),
               kswapd_runs = v.pageoutrun - last.pageoutrun,
               kswapd_steal = v.pgsteal_kswapd - last.pgsteal_kswapd,
               stalls = stalls(v) - stalls(last),
               direct_steal = v.pgsteal_direct - last.pgsteal_direct,
               balanced = balanced(m), zones = zs }
-  for _, z in ipairs(zs) do r.free = r.free + z.free end
+  for _, z in ipairs(zs) do r.free, r.pcp = r.free + z.free, r.pcp + z.pcp end
   last = v
   rows[#rows + 1] = r
-  print(("%-30s %7d %9d %9d %10d %7d %9d %8d %9d"):format(label, r.free, r.room_min, r.room_low,
+  print(("%-30s %7d %6d %9d %9d %10d %7d %9d %8d %9d"):format(label, r.free, r.pcp, r.room_min, r.room_low,
         r.room_high, r.kswapd_runs, r.kswapd_steal, r.stalls, r.direct_steal))
   return r
 end
@@ -119,11 +121,13 @@ for _, z in ipairs(zones(m)) do
   print(("  zone %-6s managed %6d  min %5d  low %5d  high %5d  lowmem reserve for user pages %d"):format(
     z.name, z.managed, z.min, z.low, z.high, z.reserve))
 end
-print("\nfree: free pages of the zones; room>X: pages a user allocation can take before every")
+print("\nfree: free pages of the zones (zoneinfo's \"pages free\"); pcp: free pages held on the")
+print("per-CPU lists (zoneinfo's \"count:\"), which the allocator hands out first and which are")
+print("not counted as free, as on Linux; room>X: pages a user allocation can take before every")
 print("zone is at X (the allocator's view: watermark + lowmem reserve); kswapd: balance runs")
 print("(pageoutrun) and pages it reclaimed; stalls/direct: allocations that reclaimed themselves")
 print("(allocstall_*) and the pages they reclaimed (pgsteal_direct). Each row: since the last.\n")
-print(("%-30s %7s %9s %9s %10s %7s %9s %8s %9s"):format("", "free", "room>min", "room>low",
+print(("%-30s %7s %6s %9s %9s %10s %7s %9s %8s %9s"):format("", "free", "pcp", "room>min", "room>low",
       "room>high", "kswapd", "reclaimed", "stalls", "direct"))
 row("boot")
 
