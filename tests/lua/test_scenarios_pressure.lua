@@ -127,7 +127,7 @@ end
 -- swappiness: 0 keeps anonymous memory (no swap-out while the cache can
 -- give), the anonymous share grows with swappiness, 200 mostly swaps.
 do
-  local r = scenario("swappiness", "3")
+  local r = scenario("swappiness", "3", "48", "16", "16", "32")  -- small: < 10 s in debug
   local by = {}
   for _, x in ipairs(r) do by[x.swappiness] = x end
   check(by[0].pgsteal_file > 0, "swappiness 0 reclaims the cache (%d)", by[0].pgsteal_file)
