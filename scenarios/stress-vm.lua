@@ -125,7 +125,7 @@ for i = 1, WORKERS do
   if not ok then error("worker " .. i .. " failed: " .. tostring(sig)) end
 end
 
-local result = { rows = rows, killed = killed, workers = #workers }
+local result = { rows = rows, killed = killed, workers = #workers, swap_kb = SWAP_MB * 1024 }
 if killed then
   -- The process Linux kills: the highest badness in the table it printed, newest on a tie.
   -- the first report only: from its header to its "Killed process" line
@@ -138,6 +138,7 @@ if killed then
   end
   result.expected_pid = best and best.pid
   result.tasks = tasks
+  for _, t in ipairs(tasks) do if t.pid == killed.pid then result.victim = t end end
   print("\nThe kernel's report (m:dmesg()):")
   print("  " .. (killed.header or "?"))
   print("  " .. (killed.line or "?"))
