@@ -180,7 +180,6 @@ row("drop_caches=1 (cache gone)")
 grab(room(m, "min") - 64)
 row("app fills to just above min")
 local atomic, got, before = {}, 0, m:vmstat()
-local lowest
 while true do
   local pg = m:alloc_pages(0, "GFP_ATOMIC")
   if not pg then break end
@@ -190,7 +189,6 @@ while true do
 end
 local burst = row(("GFP_ATOMIC x%d, then fails"):format(got))
 burst.atomic_pages = got
-lowest = burst.room_min                          -- negative would be beyond min: see the free column
 local failure = m:dmesg():match("[^\n]*page allocation failure[^\n]*")
 for _, pg in ipairs(atomic) do m:free_pages(pg) end
 row("burst freed")
@@ -205,6 +203,6 @@ print("  " .. (failure or "(no failure line in dmesg)"))
 
 local minsum = 0
 for _, z in ipairs(cached.zones) do minsum = minsum + z.min end
-return { rows = rows, cached = cached, burst = burst, atomic_pages = got, lowest = lowest,
+return { rows = rows, cached = cached, burst = burst, atomic_pages = got,
          failure = failure, atomic_stalls = stalls(m:vmstat()) - stalls(before),
          min_sum = minsum, step = STEP }
