@@ -73,6 +73,8 @@ struct file {
 	unsigned int f_mode;		/* FMODE_READ | FMODE_WRITE | FMODE_RANDOM */
 	long long f_pos;
 	struct file_ra_state f_ra;
+	/* filetests: f_path.dentry of a disk file (a reference; NULL if uncached) */
+	struct dentry *f_dentry;
 };
 
 /*
