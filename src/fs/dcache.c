@@ -583,7 +583,7 @@ int dcache_init(struct machine *m)
 }
 
 /* Unmount: every unused dentry goes; the root and dentries in use stay with the memory. */
-void dcache_exit(struct machine *m)
+void shrink_dcache_unused(struct machine *m)
 {
 	struct dcache_state *dc = &m->dcache;
 	int nid;
@@ -591,14 +591,25 @@ void dcache_exit(struct machine *m)
 	if (!dc->root)
 		return;
 	for_each_online_node(m, nid) {
-		while (list_lru_count_node(&dc->lru, nid)) {
+		int idle = 0;
+
+		/* a referenced dentry is only rotated by the first pass: allow two */
+		while (list_lru_count_node(&dc->lru, nid) && idle < 2) {
 			struct shrink_control sc = { .gfp_mask = GFP_KERNEL, .nid = nid,
 						     .nr_to_scan = 1024 };
 
-			if (!prune_dcache_sb(m, &sc))
-				break;
+			idle = prune_dcache_sb(m, &sc) ? 0 : idle + 1;
 		}
 	}
+}
+
+void dcache_exit(struct machine *m)
+{
+	struct dcache_state *dc = &m->dcache;
+
+	if (!dc->root)
+		return;
+	shrink_dcache_unused(m);
 	shrinker_free(dc->shrinker);
 	dc->shrinker = NULL;
 }

@@ -44,6 +44,13 @@ static unsigned int inode_hashfn(unsigned long long dev, unsigned long long ino)
 static unsigned long sb_nr_cached_inodes(struct machine *m, int nid);
 static unsigned long sb_prune_icache(struct machine *m, struct shrink_control *sc);
 
+/* dentry_unlink_inode's iput: the dentry's reference (d_instantiate's) goes. */
+static void dentry_iput(struct machine *m, struct dentry *d, struct inode *inode)
+{
+	(void)d;
+	iput(m, inode);
+}
+
 int inode_init(struct machine *m)
 {
 	INIT_LIST_HEAD(&m->inode_list);
@@ -62,6 +69,8 @@ int inode_init(struct machine *m)
 	m->dcache.drop_pagecache_sb = drop_pagecache;
 	m->dcache.nr_cached_inodes = sb_nr_cached_inodes;
 	m->dcache.prune_icache_sb = sb_prune_icache;
+	/* filetests: a positive dentry holds an i_count reference (open.c) */
+	m->dcache.d_iput = dentry_iput;
 	return 0;
 }
 
@@ -293,4 +302,5 @@ void inode_exit(struct machine *m)
 	m->dcache.drop_pagecache_sb = NULL;
 	m->dcache.nr_cached_inodes = NULL;
 	m->dcache.prune_icache_sb = NULL;
+	m->dcache.d_iput = NULL;
 }

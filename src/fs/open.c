@@ -15,8 +15,9 @@
  * identity finds or makes the inode (inode.c), and a new struct file gets
  * the access mode, O_APPEND/O_DIRECT, position 0 and a readahead state.
  * O_TRUNC truncates through the page cache (truncate_setsize), as
- * do_truncate does. The dentry cache (issue 5, dcache) is not consulted
- * yet: see the DCACHE mark below.
+ * do_truncate does. Opens walk the dentry cache (a positive dentry holds
+ * an inode reference, released through m->dcache.d_iput); unlink
+ * d_deletes the name.
  *
  * Invariants: fd[i] non-NULL holds one reference on its file; a disk
  * file holds one i_count on its inode, dropped by the last fput.
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dcache.h"
 #include "disk.h"
 #include "fs.h"
 #include "pagemap.h"
@@ -171,8 +173,10 @@ static struct file *alloc_file(struct machine *m, struct inode *inode, const cha
 void disk_file_release(struct machine *m, struct file *f)
 {
 	struct inode *inode = f->f_inode;
+	struct dentry *d = f->f_dentry;
 
 	kmem_cache_free(m, m->filp_cachep, f);
+	dput(m, d);	/* before the iput: an unlinked name dies with its last file */
 	iput(m, inode);
 }
 
@@ -188,11 +192,32 @@ static int check_open_flags(int flags)
 	return 0;
 }
 
+/*
+ * The open found inode under d (NULL: the walk could not cache the name):
+ * a negative dentry becomes positive, its own i_count reference taken
+ * (d_instantiate moves it in). Returns the walk's dentry reference for the
+ * file's f_path (NULL: none).
+ */
+static struct dentry *dentry_attach(struct machine *m, struct dentry *d, struct inode *inode)
+{
+	if (!d)
+		return NULL;
+	if (d_is_negative(d)) {
+		ihold(inode);
+		d_instantiate(m, d, inode);
+	} else if (d->d_inode != inode) {
+		dput(m, d);	/* a name cached for another file: the disk's wins */
+		return NULL;
+	}
+	return d;
+}
+
 int do_sys_open(struct machine *m, struct files_struct *files, const char *path, int flags,
 		int mode)
 {
 	unsigned long long dev, ino;
 	int dflags = 0, acc = flags & O_ACCMODE, fd, hfd, ret;
+	struct dentry *d;
 	struct inode *inode;
 	struct file *f;
 	long long size;
@@ -208,26 +233,38 @@ int do_sys_open(struct machine *m, struct files_struct *files, const char *path,
 	if (fd < 0)
 		return fd;
 	/*
-	 * DCACHE: the dentry cache (on main now) is to hook in here:
-	 *	struct dentry *d = d_lookup_path(m, path, flags & O_CREAT);
-	 * then d_instantiate/dput once the inode is found (not wired yet:
-	 * the path goes straight to the disk).
+	 * The path walk goes through the dentry cache (path_openat's
+	 * lookup): every component gets a dentry, the last one negative
+	 * until the disk (the truth here) says the file exists, and a failed
+	 * open leaves it negative and cached, as Linux keeps negative
+	 * dentries. The disk still resolves the name (RESOLVE_BENEATH).
 	 */
+	d = d_lookup_path(m, path, true);
+	if (IS_ERR(d))
+		d = NULL;	/* the disk decides (and gives the errno) */
 	hfd = disk_open(m, path, dflags, mode, &dev, &ino, &size);
-	if (hfd < 0)
+	if (hfd < 0) {
+		dput(m, d);
 		return hfd == -EISDIR && acc == O_RDONLY && !(flags & O_CREAT) ? -EISDIR : hfd;
+	}
 	if (flags & O_DIRECTORY) {
+		dput(m, d);
 		disk_close(hfd);
 		return -ENOTDIR;
 	}
 	inode = iget_host(m, hfd, dev, ino, size);
-	if (!inode)
+	if (!inode) {
+		dput(m, d);
 		return -ENOMEM;
+	}
+	d = dentry_attach(m, d, inode);
 	f = alloc_file(m, inode, path, flags);
 	if (!f) {
+		dput(m, d);
 		iput(m, inode);
 		return -ENOMEM;
 	}
+	f->f_dentry = d;
 	if ((flags & O_TRUNC) && inode->i_data.size) {
 		ret = do_truncate(m, inode, 0);
 		if (ret) {
@@ -288,9 +325,11 @@ int do_unlinkat(struct machine *m, const char *path)
 	unsigned long long dev, ino;
 	int ret = disk_unlink(m, path, &dev, &ino);
 
-	/* DCACHE: d_delete_path(m, path) belongs here once lookups go through the dcache. */
-	if (!ret)
+	/* the name goes from the dentry cache (d_delete: negative, or unhashed if in use) */
+	if (!ret) {
+		d_delete_path(m, path);
 		inode_unlinked(m, dev, ino);
+	}
 	return ret;
 }
 
@@ -339,6 +378,7 @@ void files_exit(struct machine *m)
 		put_files_struct(m, m->kernel_files);
 		m->kernel_files = NULL;
 	}
+	shrink_dcache_unused(m);	/* the names those files held pin inodes */
 	inode_exit(m);
 	wb_exit(m);		/* writeback: after the last inode left its list */
 	disk_exit(m);

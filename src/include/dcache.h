@@ -132,6 +132,8 @@ struct dcache_state {
 /* Boot (after the slab allocator): cache, hash table, root, shrinker. 0 / -ENOMEM. */
 int dcache_init(struct machine *m);
 void dcache_exit(struct machine *m);
+/* filetests: free every unused dentry (shutdown: files closed after dcache_exit drop theirs). */
+void shrink_dcache_unused(struct machine *m);
 
 /*
  * Walk relpath ("data/f" or "/data/f"; empty components and "." are

@@ -75,6 +75,8 @@ struct file {
 	long long f_pos;
 	struct file_ra_state f_ra;
 	errseq_t f_wb_err;		/* writeback (issue 5): errors this description saw */
+	/* filetests: f_path.dentry of a disk file (a reference; NULL if uncached) */
+	struct dentry *f_dentry;
 };
 
 /*

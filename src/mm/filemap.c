@@ -755,6 +755,12 @@ void filemap_map_pages_done(struct file *file, unsigned long nr_mapped)
 	ra->mmap_miss = nr_mapped >= ra->mmap_miss ? 0 : ra->mmap_miss - (unsigned int)nr_mapped;
 }
 
+/* A first attempt that may drop mmap_lock and ask to be retried. */
+static inline bool fault_flag_allow_retry_first(unsigned int flags)
+{
+	return (flags & FAULT_FLAG_ALLOW_RETRY) && !(flags & FAULT_FLAG_TRIED);
+}
+
 unsigned int filemap_fault(struct vm_area_struct *vma, unsigned long pgoff, unsigned int flags,
 			   struct page **pagep)
 {
@@ -762,6 +768,7 @@ unsigned int filemap_fault(struct vm_area_struct *vma, unsigned long pgoff, unsi
 	struct address_space *mapping = file->f_mapping;
 	struct machine *m = mapping->machine;
 	unsigned int ret = 0;
+	bool read_io = false;		/* the disk was read for this fault */
 	struct page *folio;
 
 	if (pgoff >= DIV_ROUND_UP(mapping->size, PAGE_SIZE))
@@ -774,6 +781,7 @@ unsigned int filemap_fault(struct vm_area_struct *vma, unsigned long pgoff, unsi
 		/* the disk must be read: a major fault */
 		count_vm_event(m, PGMAJFAULT);
 		ret = VM_FAULT_MAJOR;
+		read_io = true;
 		do_sync_mmap_readahead(vma, file, pgoff);
 		folio = filemap_get_folio(mapping, pgoff);
 		while (!folio) {
@@ -782,14 +790,30 @@ unsigned int filemap_fault(struct vm_area_struct *vma, unsigned long pgoff, unsi
 				return PTR_ERR(folio) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 		}
 	}
-	if (!PageUptodate(folio) && filemap_read_folio(m, mapping, folio)) {
-		put_page(m, folio);
-		return VM_FAULT_SIGBUS;		/* the read failed: SIGBUS */
+	if (!PageUptodate(folio)) {
+		if (filemap_read_folio(m, mapping, folio)) {
+			put_page(m, folio);
+			return VM_FAULT_SIGBUS;		/* the read failed: SIGBUS */
+		}
+		read_io = true;
 	}
 	/* the file may have shrunk while we read */
 	if (pgoff >= DIV_ROUND_UP(mapping->size, PAGE_SIZE)) {
 		put_page(m, folio);
 		return VM_FAULT_SIGBUS;
+	}
+	/*
+	 * Linux drops mmap_lock for the I/O (maybe_unlock_mmap_for_io) on a
+	 * first attempt that may retry, and then returns VM_FAULT_RETRY: the
+	 * fault is redone, and its fault-around now finds the pages the
+	 * readahead brought in. So a cold read fault maps the whole
+	 * fault-around window at once and counts one major fault (the retry
+	 * is FAULT_FLAG_TRIED), as the host does.
+	 */
+	if (read_io && fault_flag_allow_retry_first(flags) && !(flags & FAULT_FLAG_RETRY_NOWAIT)) {
+		put_page(m, folio);
+		spin_unlock(&vma->vm_mm->mmap_lock);
+		return ret | VM_FAULT_RETRY;
 	}
 	*pagep = folio;
 	return ret;

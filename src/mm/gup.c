@@ -95,7 +95,18 @@ static bool follow_page_pte(struct vm_area_struct *vma, unsigned long addr,
 static int faultin_page(struct vm_area_struct *vma, unsigned long addr, unsigned int gup_flags)
 {
 	unsigned int fault_flags = (gup_flags & FOLL_WRITE) ? FAULT_FLAG_WRITE : 0;
-	vm_fault_t ret = handle_mm_fault(vma, addr, fault_flags);
+	vm_fault_t ret = handle_mm_fault(vma, addr, fault_flags | FAULT_FLAG_ALLOW_RETRY);
+
+	/*
+	 * The fault dropped mmap_lock to read the disk (filemap_fault): take
+	 * it again and fault once more, not as FAULT_FLAG_TRIED - populate
+	 * (__mm_populate) restarts its walk the same way, so the retry is
+	 * an ordinary fault whose fault-around maps what was read.
+	 */
+	if (ret & VM_FAULT_RETRY) {
+		spin_lock(&vma->vm_mm->mmap_lock);
+		ret = handle_mm_fault(vma, addr, fault_flags);
+	}
 
 	if (ret & VM_FAULT_OOM)
 		return -ENOMEM;

@@ -166,12 +166,29 @@ static void do_page_cache_ra(struct file *file, unsigned long index, unsigned lo
 	page_cache_ra_unbounded(file, index, nr_to_read, lookahead_size);
 }
 
-/* The window in ra, read from ra->start (page_cache_ra_order at order 0). */
+/*
+ * The window in ra, read from ra->start (page_cache_ra_order at order 0).
+ * ext4 mappings support large folios on 6.x, so ra_submit goes through
+ * page_cache_ra_order, whose PG_readahead mark sits at start + size -
+ * async_size of the window as computed, not of the window clipped at
+ * EOF: a window reaching past EOF by more than its async part has no
+ * mark at all (and fault-around maps every page it read).
+ */
 void page_cache_ra_window(struct file *file)
 {
 	struct file_ra_state *ra = &file->f_ra;
+	unsigned long long isize = file->f_mapping->size;
+	unsigned long mark = ra->size - ra->async_size, nr = ra->size, end_index;
 
-	do_page_cache_ra(file, ra->start, ra->size, ra->async_size);
+	if (!isize)
+		return;
+	end_index = (unsigned long)((isize - 1) >> PAGE_SHIFT);
+	if (ra->start > end_index)
+		return;
+	if (nr > end_index - ra->start)
+		nr = end_index - ra->start + 1;
+	/* lookahead > nr: page_cache_ra_unbounded sets no mark */
+	do_page_cache_ra(file, ra->start, nr, mark < nr ? nr - mark : nr + 1);
 }
 
 /* force_page_cache_ra: exactly the range, in 2 MiB chunks, up to the maximum. */

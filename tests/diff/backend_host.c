@@ -62,6 +62,7 @@ struct host {
 	bool broken;
 	long saved_nr_hugepages;	/* hugetlb: the pool to restore, or -1 */
 	bool thp;			/* THP: the sequence wants it (no PR_SET_THP_DISABLE) */
+	char filedir[64];		/* filetests: the sequence's temp directory, or "" */
 };
 
 static struct host *H(struct dt_backend *b)
@@ -70,6 +71,7 @@ static struct host *H(struct dt_backend *b)
 }
 
 static void host_hugetlb_restore(struct host *h);	/* hugetlb, below */
+static void host_files_remove(struct host *h);		/* filetests, below */
 
 static int read_reply(struct host *h, int p, struct w_reply *r)
 {
@@ -177,6 +179,8 @@ static void exec_worker(struct host *h)
 		if (fcntl(h->cmd[i][0], F_SETFD, 0) || fcntl(h->res[i][1], F_SETFD, 0))
 			_exit(125);
 	pin_cpu(true);
+	if (h->filedir[0])
+		setenv("DIFFTEST_FILEDIR", h->filedir, 1);
 	if ((!h->thp && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)) ||
 	    personality(ADDR_NO_RANDOMIZE) == -1)
 		_exit(126);
@@ -199,6 +203,10 @@ static int host_begin(struct dt_backend *b, char *err, size_t errlen)
 			snprintf(err, errlen, "pipe: %s", strerror(errno));
 			return -1;
 		}
+	/* filetests: the files of this sequence live in a fresh directory. */
+	snprintf(h->filedir, sizeof(h->filedir), "/tmp/difftest-files.XXXXXX");
+	if (!mkdtemp(h->filedir))
+		h->filedir[0] = '\0';
 	/* Orphaned workers come back to us, so end() can reap them. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	signal(SIGPIPE, SIG_IGN);
@@ -237,6 +245,7 @@ static void host_end(struct dt_backend *b)
 		;
 	memset(h->pid, 0, sizeof(h->pid));
 	host_hugetlb_restore(h);	/* the workers (and their huge pages) are gone */
+	host_files_remove(h);
 }
 
 /* ---- hugetlb: the host's pool, set for a sequence and put back after it ---- */
@@ -558,6 +567,58 @@ static char *host_proc_text(struct dt_backend *b, int p, const char *file)
 	return buf;
 }
 
+/* ---- File mappings (filetests): the worker does the work (host_worker.c) ---- */
+
+static void host_files_remove(struct host *h)
+{
+	char path[96];
+
+	if (!h->filedir[0])
+		return;
+	for (int s = 0; s < DT_MAXFILE; s++) {
+		snprintf(path, sizeof(path), "%s/dtf%d", h->filedir, s);
+		unlink(path);
+	}
+	rmdir(h->filedir);
+	h->filedir[0] = '\0';
+}
+
+static int host_file_create(struct dt_backend *b, int p, int slot, uint64_t npages, uint64_t base)
+{
+	return (int)rpc(b, p, W_FILE_CREATE, (uint64_t)slot, npages, base, 0, 0);
+}
+
+static int64_t host_file_mmap(struct dt_backend *b, int p, uint64_t addr, uint64_t len, int prot,
+			      int flags, int slot, uint64_t off)
+{
+	if (off & (DT_PAGE - 1))
+		return -EINVAL;		/* what mmap says; the packing needs it */
+	return rpc(b, p, W_FILE_MMAP, addr, len, (uint64_t)prot, (uint64_t)flags,
+		   off | (uint64_t)slot);
+}
+
+static int host_file_truncate(struct dt_backend *b, int p, int slot, uint64_t len)
+{
+	return (int)rpc(b, p, W_FILE_TRUNCATE, (uint64_t)slot, len, 0, 0, 0);
+}
+
+static int host_file_fadvise(struct dt_backend *b, int p, int slot, uint64_t off, uint64_t len,
+			     int advice)
+{
+	return (int)rpc(b, p, W_FILE_FADVISE, (uint64_t)slot, off, len, (uint64_t)advice, 0);
+}
+
+static int host_file_check(struct dt_backend *b, int p, int slot, uint64_t pgoff,
+			   uint64_t npages, uint64_t base)
+{
+	return (int)rpc(b, p, W_FILE_CHECK, (uint64_t)slot, pgoff, npages, base, 0);
+}
+
+static int host_file_close(struct dt_backend *b, int p, int slot)
+{
+	return (int)rpc(b, p, W_FILE_CLOSE, (uint64_t)slot, 0, 0, 0, 0);
+}
+
 struct dt_backend *dt_host_backend(const char *worker_path)
 {
 	static struct host h;
@@ -589,6 +650,13 @@ struct dt_backend *dt_host_backend(const char *worker_path)
 		.hugetlb_pool = host_hugetlb_pool,
 		.meminfo = host_meminfo,
 		.vmstat = host_vmstat,
+		/* filetests */
+		.file_create = host_file_create,
+		.file_mmap = host_file_mmap,
+		.file_truncate = host_file_truncate,
+		.file_fadvise = host_file_fadvise,
+		.file_check = host_file_check,
+		.file_close = host_file_close,
 	};
 
 	h.worker = worker_path;

@@ -21,6 +21,7 @@ struct sim {
 	const char *options;
 	mmsim_machine *m;
 	int pid[DT_MAXPROC];
+	int fd[DT_MAXFILE];	/* filetests: the descriptor of each file slot */
 };
 
 static struct sim *S(struct dt_backend *b)
@@ -62,6 +63,7 @@ static int sim_begin(struct dt_backend *b, char *err, size_t errlen)
 	int pid;
 
 	memset(s->pid, 0, sizeof(s->pid));
+	memset(s->fd, -1, sizeof(s->fd));
 	if (!cfg || configure(cfg, s->options, err, errlen) ||
 	    (b->seq_options && configure(cfg, b->seq_options, err, errlen))) {
 		mmsim_config_free(cfg);
@@ -305,6 +307,80 @@ static int sim_check(struct dt_backend *b)
 	return mmsim_check(S(b)->m);
 }
 
+/* ---- File mappings (filetests): the file of slot s is /dtfS on the machine's disk ---- */
+
+static int sim_file_create(struct dt_backend *b, int p, int slot, uint64_t npages, uint64_t base)
+{
+	mmsim_machine *m = S(b)->m;
+	int pid = pid_of(b, p), fd, ret = 0;
+	char path[32];
+	static unsigned char page[DT_PAGE];
+
+	snprintf(path, sizeof(path), "/dtf%d", slot);
+	fd = mmsim_open(m, pid, path, MMSIM_O_RDWR | MMSIM_O_CREAT | MMSIM_O_TRUNC, 0600);
+	if (fd < 0)
+		return fd;
+	for (uint64_t i = 0; i < npages && !ret; i++) {
+		uint64_t word = dt_pattern(base, i);
+		int64_t n;
+
+		memset(page, 0, sizeof(page));
+		memcpy(page, &word, sizeof(word));
+		n = mmsim_file_write(m, pid, fd, page, sizeof(page));
+		ret = n < 0 ? (int)n : n != (int64_t)sizeof(page) ? -EIO : 0;
+	}
+	if (!ret)
+		ret = mmsim_fsync(m, pid, fd);
+	if (!ret)
+		ret = mmsim_fadvise(m, pid, fd, 0, 0, MMSIM_POSIX_FADV_DONTNEED);
+	if (ret) {
+		mmsim_close(m, pid, fd);
+		return ret;
+	}
+	S(b)->fd[slot] = fd;
+	return 0;
+}
+
+static int64_t sim_file_mmap(struct dt_backend *b, int p, uint64_t addr, uint64_t len, int prot,
+			     int flags, int slot, uint64_t off)
+{
+	return mmsim_mmap(S(b)->m, pid_of(b, p), addr, len, prot, flags, S(b)->fd[slot], off);
+}
+
+static int sim_file_truncate(struct dt_backend *b, int p, int slot, uint64_t len)
+{
+	return mmsim_ftruncate(S(b)->m, pid_of(b, p), S(b)->fd[slot], (int64_t)len);
+}
+
+static int sim_file_fadvise(struct dt_backend *b, int p, int slot, uint64_t off, uint64_t len,
+			    int advice)
+{
+	return mmsim_fadvise(S(b)->m, pid_of(b, p), S(b)->fd[slot], (int64_t)off, (int64_t)len,
+			     advice);
+}
+
+static int sim_file_check(struct dt_backend *b, int p, int slot, uint64_t pgoff, uint64_t npages,
+			  uint64_t base)
+{
+	int bad = 0;
+
+	for (uint64_t i = 0; i < npages; i++) {
+		uint64_t word = 0;
+		int64_t n = mmsim_pread(S(b)->m, pid_of(b, p), S(b)->fd[slot], &word, sizeof(word),
+					(int64_t)((pgoff + i) * DT_PAGE));
+
+		if (n < 0)
+			return (int)n;
+		bad += word != dt_pattern(base, i);
+	}
+	return bad;
+}
+
+static int sim_file_close(struct dt_backend *b, int p, int slot)
+{
+	return mmsim_close(S(b)->m, pid_of(b, p), S(b)->fd[slot]);
+}
+
 struct dt_backend *dt_mmsim_backend(const char *options)
 {
 	static struct sim s;
@@ -337,6 +413,13 @@ struct dt_backend *dt_mmsim_backend(const char *options)
 		.hugetlb_pool = sim_hugetlb_pool,
 		.meminfo = sim_meminfo,
 		.vmstat = sim_vmstat,
+		/* filetests */
+		.file_create = sim_file_create,
+		.file_mmap = sim_file_mmap,
+		.file_truncate = sim_file_truncate,
+		.file_fadvise = sim_file_fadvise,
+		.file_check = sim_file_check,
+		.file_close = sim_file_close,
 	};
 
 	s.options = options;

@@ -42,6 +42,13 @@ enum w_op {
 	W_GET_MEMPOLICY,	/* addr, flags, maxnode: mode in signo, mask in vec */
 	W_MBIND,		/* addr, len, mode | flags << 32, w0, hibit | maxnode << 16 */
 	W_HOME_NODE,		/* addr, len, node, flags */
+	/* filetests: files dtfS in the directory $DIFFTEST_FILEDIR */
+	W_FILE_CREATE,		/* slot, npages, base */
+	W_FILE_MMAP,		/* addr, len, prot, flags, off | slot (off is page-aligned) */
+	W_FILE_TRUNCATE,	/* slot, len */
+	W_FILE_FADVISE,		/* slot, off, len, advice */
+	W_FILE_CHECK,		/* slot, pgoff, npages, base */
+	W_FILE_CLOSE,		/* slot */
 };
 
 struct w_cmd {

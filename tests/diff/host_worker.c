@@ -244,10 +244,100 @@ static int64_t do_get_mempolicy(uint64_t addr, uint64_t flags, uint64_t maxnode)
 	return ret;
 }
 
+/* ---- File mappings (filetests): static buffers only, no malloc ---- */
+
+static int file_fd[DT_MAXFILE] = { -1, -1, -1, -1 };
+static char file_path[4096];
+static unsigned char file_page[DT_PAGE];
+
+/* $DIFFTEST_FILEDIR/dtfS into file_path; false if no directory was given. */
+static int make_path(uint64_t slot)
+{
+	const char *dir = getenv("DIFFTEST_FILEDIR");
+	size_t n = dir ? strlen(dir) : 0;
+
+	if (!dir || n + 8 > sizeof(file_path) || slot >= DT_MAXFILE)
+		return 0;
+	memcpy(file_path, dir, n);
+	memcpy(file_path + n, "/dtf", 4);
+	file_path[n + 4] = (char)('0' + slot);
+	file_path[n + 5] = '\0';
+	return 1;
+}
+
+static int64_t do_file_create(uint64_t slot, uint64_t npages, uint64_t base)
+{
+	int fd;
+
+	if (!make_path(slot))
+		return -EINVAL;
+	fd = open(file_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	for (uint64_t i = 0; i < npages; i++) {
+		uint64_t word = dt_pattern(base, i);
+
+		memset(file_page, 0, sizeof(file_page));
+		memcpy(file_page, &word, sizeof(word));
+		if (write(fd, file_page, sizeof(file_page)) != (ssize_t)sizeof(file_page)) {
+			close(fd);
+			return -EIO;
+		}
+	}
+	if (fsync(fd) || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)) {
+		close(fd);
+		return -EIO;
+	}
+	file_fd[slot] = fd;
+	return 0;
+}
+
+static int64_t do_file_check(uint64_t slot, uint64_t pgoff, uint64_t npages, uint64_t base)
+{
+	int64_t bad = 0;
+
+	for (uint64_t i = 0; i < npages; i++) {
+		uint64_t word = 0;
+
+		if (pread(file_fd[slot], &word, sizeof(word), (off_t)((pgoff + i) * DT_PAGE)) < 0)
+			return -errno;
+		bad += word != dt_pattern(base, i);
+	}
+	return bad;
+}
+
+static int64_t execute_file(const struct w_cmd *c)
+{
+	const uint64_t *a = c->a;
+	int ret;
+
+	switch (c->op) {
+	case W_FILE_CREATE:
+		return do_file_create(a[0], a[1], a[2]);
+	case W_FILE_MMAP:
+		return sys_ret(syscall(SYS_mmap, a[0], a[1], a[2], a[3],
+				       (long)file_fd[a[4] & (DT_PAGE - 1)], a[4] & ~(DT_PAGE - 1)));
+	case W_FILE_TRUNCATE:
+		return sys_ret(ftruncate(file_fd[a[0]], (off_t)a[1]));
+	case W_FILE_FADVISE:
+		ret = posix_fadvise(file_fd[a[0]], (off_t)a[1], (off_t)a[2], (int)a[3]);
+		return -ret;
+	case W_FILE_CHECK:
+		return do_file_check(a[0], a[1], a[2], a[3]);
+	case W_FILE_CLOSE:
+		ret = close(file_fd[a[0]]);
+		file_fd[a[0]] = -1;
+		return sys_ret(ret);
+	}
+	return -ENOSYS;
+}
+
 static int64_t execute(const struct w_cmd *c)
 {
 	const uint64_t *a = c->a;
 
+	if (c->op >= W_FILE_CREATE && c->op <= W_FILE_CLOSE)
+		return execute_file(c);
 	switch (c->op) {
 	case W_MMAP:
 		return sys_ret(syscall(SYS_mmap, a[0], a[1], a[2], a[3], -1L, a[4]));

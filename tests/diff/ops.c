@@ -449,6 +449,9 @@ static bool parse_vma_line(const char *l, struct vma_line *v)
 	v->end = end;
 	v->off = off;
 	snprintf(v->name, sizeof(v->name), "%s", pos ? l + pos : "");
+	/* filetests: a sequence's file is "dtfS" wherever its directory is. */
+	if (strstr(v->name, "/dtf"))
+		memmove(v->name, strstr(v->name, "/dtf") + 1, strlen(strstr(v->name, "/dtf")));
 	return true;
 }
 
@@ -919,4 +922,92 @@ void dt_numa_maps(struct dt *t, int p, const char *name)
 		snprintf(key, sizeof(key), "%02d.p%d.numa_maps.%s", ++t->nops, p, name);
 		dt_log(t, key, "none");
 	}
+}
+
+/* ---- File mappings (filetests) ---- */
+
+static bool file_usable(struct dt *t, int p, int slot)
+{
+	if (!usable(t, p))
+		return false;
+	if (slot < 0 || slot >= DT_MAXFILE || !t->b->file_create) {
+		dt_abort(t, "file slot %d: no such slot (or no file support)", slot);
+		return false;
+	}
+	return true;
+}
+
+static uint64_t pattern_base(uint64_t seed, uint64_t first)
+{
+	return seed ? (seed << 32) | (first + 1) : 0;
+}
+
+int dt_file_create(struct dt *t, int p, int slot, uint64_t npages, uint64_t seed)
+{
+	char call[32];
+	int ret;
+
+	if (!file_usable(t, p, slot))
+		return -EIO;
+	ret = t->b->file_create(t->b, p, slot, npages, pattern_base(seed, 0));
+	snprintf(call, sizeof(call), "file_create.f%d", slot);
+	log_ret(t, p, call, ret);
+	return ret;
+}
+
+int64_t dt_mmap_file(struct dt *t, int p, uint64_t addr, uint64_t len, int prot, int flags,
+		     int slot, uint64_t off)
+{
+	int64_t ret;
+
+	if (!file_usable(t, p, slot))
+		return -EIO;
+	ret = t->b->file_mmap(t->b, p, addr, len, prot, flags, slot, off);
+	log_addr(t, p, "mmap_file", ret, addr);
+	return ret;
+}
+
+int dt_file_truncate(struct dt *t, int p, int slot, uint64_t len)
+{
+	int ret;
+
+	if (!file_usable(t, p, slot))
+		return -EIO;
+	ret = t->b->file_truncate(t->b, p, slot, len);
+	log_ret(t, p, "ftruncate", ret);
+	return ret;
+}
+
+int dt_file_fadvise(struct dt *t, int p, int slot, uint64_t off, uint64_t len, int advice)
+{
+	int ret;
+
+	if (!file_usable(t, p, slot))
+		return -EIO;
+	ret = t->b->file_fadvise(t->b, p, slot, off, len, advice);
+	log_ret(t, p, "fadvise", ret);
+	return ret;
+}
+
+int dt_file_check(struct dt *t, int p, int slot, uint64_t pgoff, uint64_t npages,
+		  uint64_t seed, uint64_t first)
+{
+	int ret;
+
+	if (!file_usable(t, p, slot))
+		return -EIO;
+	ret = t->b->file_check(t->b, p, slot, pgoff, npages, pattern_base(seed, first));
+	log_ret(t, p, "file_check", ret);
+	return ret;
+}
+
+int dt_file_close(struct dt *t, int p, int slot)
+{
+	int ret;
+
+	if (!file_usable(t, p, slot))
+		return -EIO;
+	ret = t->b->file_close(t->b, p, slot);
+	log_ret(t, p, "close", ret);
+	return ret;
 }

@@ -126,6 +126,27 @@ struct dt_backend {
 	 */
 	const char *seq_options;
 	char *(*vmstat)(struct dt_backend *b);
+	/*
+	 * File mappings (filetests). A sequence has DT_MAXFILE file slots; slot
+	 * s is the regular file "dtfS" (host: in a fresh temp directory per
+	 * sequence; mmsim: "/dtfS" on the machine's disk), open O_RDWR in the
+	 * process that created it under one descriptor number that fork
+	 * copies, so every process of the sequence names it by its slot.
+	 * file_create: create (or truncate) it, write npages pages with 4 KiB
+	 * write(2)s (page i: the word dt_pattern(base, i), then zeros), fsync,
+	 * and POSIX_FADV_DONTNEED the whole file: the page cache starts empty.
+	 * file_check: pread the first word of npages pages from page pgoff and
+	 * count those differing from dt_pattern(base, i). All: >= 0 or -errno.
+	 */
+	int (*file_create)(struct dt_backend *b, int p, int slot, uint64_t npages, uint64_t base);
+	int64_t (*file_mmap)(struct dt_backend *b, int p, uint64_t addr, uint64_t len, int prot,
+			     int flags, int slot, uint64_t off);
+	int (*file_truncate)(struct dt_backend *b, int p, int slot, uint64_t len);
+	int (*file_fadvise)(struct dt_backend *b, int p, int slot, uint64_t off, uint64_t len,
+			    int advice);
+	int (*file_check)(struct dt_backend *b, int p, int slot, uint64_t pgoff, uint64_t npages,
+			  uint64_t base);
+	int (*file_close)(struct dt_backend *b, int p, int slot);
 };
 
 /*
@@ -292,6 +313,22 @@ void dt_hugetlb_record(struct dt *t, const char *label);
  * thp_deferred_split_page and thp_split_page ("LABEL.thp.NAME = +1").
  */
 void dt_thp_record(struct dt *t, const char *label);
+
+/*
+ * File mappings (filetests): see dt_backend's file_* calls. Slots are
+ * 0..DT_MAXFILE-1; patterns as dt_fill's (seed, first page index). A VMA
+ * of file "dtfS" is logged under the name "dtfS" on both sides (the host's
+ * temp directory is not part of the figures).
+ */
+#define DT_MAXFILE	4
+int dt_file_create(struct dt *t, int p, int slot, uint64_t npages, uint64_t seed);
+int64_t dt_mmap_file(struct dt *t, int p, uint64_t addr, uint64_t len, int prot, int flags,
+		     int slot, uint64_t off);
+int dt_file_truncate(struct dt *t, int p, int slot, uint64_t len);
+int dt_file_fadvise(struct dt *t, int p, int slot, uint64_t off, uint64_t len, int advice);
+int dt_file_check(struct dt *t, int p, int slot, uint64_t pgoff, uint64_t npages,
+		  uint64_t seed, uint64_t first);
+int dt_file_close(struct dt *t, int p, int slot);
 
 /* ---- Sequences ---- */
 

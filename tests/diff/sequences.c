@@ -1545,6 +1545,182 @@ static void errors_mincore(struct dt *t)
 	dt_record(t, "after", P(0), REC_FAULTS);
 }
 
+/*
+ * ---- File mappings (filetests) ----
+ *
+ * Files of at most 16 pages written with 4 KiB writes, mapped in the 64 KiB
+ * aligned arena, their cache dropped (fsync + POSIX_FADV_DONTNEED) before
+ * anything is measured: the host's ext4 large folios and readahead window
+ * then cover the whole file at once, as mmsim's order-0 readahead does,
+ * and fault-around (fault_around_bytes 64 KiB) maps every cached page of
+ * the 16-page block around a read fault.
+ */
+#define FADV_DONTNEED	4
+
+static void file_read_faultaround(struct dt *t)
+{
+	arena(t);
+	dt_file_create(t, 0, 0, 16, 1);
+	dt_mmap_file(t, 0, A, PG(16), PROT_READ, MAP_PRIVATE, 0, 0);
+	dt_record(t, "mapped", P(0), REC_ALL);
+	dt_touch(t, 0, A + PG(5), PG(1), 0);
+	dt_record(t, "first", P(0), REC_ALL);
+	dt_mincore(t, 0, A, PG(16));
+	dt_touch(t, 0, A, PG(16), 0);
+	dt_record(t, "all", P(0), REC_FAULTS);
+	dt_check(t, 0, A, PG(16), 1);
+	dt_munmap(t, 0, A, PG(16));
+	dt_record(t, "unmapped", P(0), REC_ALL);
+}
+
+/* A VMA smaller than the fault-around block, at a file offset: clamped to the VMA. */
+static void file_read_partial_vma(struct dt *t)
+{
+	arena(t);
+	dt_file_create(t, 0, 0, 16, 2);
+	dt_mmap_file(t, 0, A + PG(4), PG(6), PROT_READ, MAP_SHARED, 0, PG(4));
+	dt_touch(t, 0, A + PG(6), PG(1), 0);
+	dt_record(t, "first", P(0), REC_ALL);
+	dt_mincore(t, 0, A + PG(4), PG(6));
+	dt_check_from(t, 0, A + PG(4), PG(6), 2, 4);
+	dt_record(t, "checked", P(0), REC_FAULTS);
+}
+
+/* Major faults: an empty cache costs one, a cached page none. */
+static void file_majflt(struct dt *t)
+{
+	arena(t);
+	dt_file_create(t, 0, 0, 16, 3);
+	dt_mmap_file(t, 0, A, PG(16), PROT_READ, MAP_SHARED, 0, 0);
+	dt_touch(t, 0, A, PG(1), 0);
+	dt_record(t, "cold", P(0), REC_FAULTS);
+	dt_munmap(t, 0, A, PG(16));
+	dt_mmap_file(t, 0, A, PG(16), PROT_READ, MAP_SHARED, 0, 0);
+	dt_touch(t, 0, A + PG(9), PG(1), 0);
+	dt_record(t, "cached", P(0), REC_ALL);
+	dt_munmap(t, 0, A, PG(16));
+	dt_file_fadvise(t, 0, 0, 0, 0, FADV_DONTNEED);
+	dt_mmap_file(t, 0, A, PG(16), PROT_READ, MAP_SHARED, 0, 0);
+	dt_touch(t, 0, A + PG(15), PG(1), 0);
+	dt_record(t, "dropped", P(0), REC_ALL);
+	dt_check(t, 0, A, PG(16), 3);
+}
+
+/* A private write copies the page: anonymous now, the file unchanged. */
+static void file_private_cow(struct dt *t)
+{
+	arena(t);
+	dt_file_create(t, 0, 0, 16, 4);
+	dt_mmap_file(t, 0, A, PG(16), RW, MAP_PRIVATE, 0, 0);
+	dt_touch(t, 0, A, PG(1), 0);
+	dt_record(t, "read", P(0), REC_ALL);
+	dt_fill_from(t, 0, A + PG(3), PG(2), 5, 0);
+	dt_record(t, "cow", P(0), REC_ALL);
+	dt_check_from(t, 0, A + PG(3), PG(2), 5, 0);
+	dt_check_from(t, 0, A + PG(5), PG(11), 4, 5);
+	dt_file_check(t, 0, 0, 0, 16, 4, 0);
+	/* A write fault on a page never read: COW straight from the cache. */
+	dt_fill_from(t, 0, A + PG(12), PG(1), 6, 0);
+	dt_record(t, "cow2", P(0), REC_ALL);
+	dt_mincore(t, 0, A, PG(16));
+	dt_munmap(t, 0, A, PG(16));
+	dt_record(t, "unmapped", P(0), REC_ALL);
+}
+
+/* A shared write dirties the cache page: read(2) sees it at once. */
+static void file_shared_write(struct dt *t)
+{
+	arena(t);
+	dt_file_create(t, 0, 0, 16, 7);
+	dt_mmap_file(t, 0, A, PG(16), RW, MAP_SHARED, 0, 0);
+	dt_fill_from(t, 0, A + PG(2), PG(4), 8, 0);
+	dt_record(t, "written", P(0), REC_ALL);
+	dt_file_check(t, 0, 0, 2, 4, 8, 0);
+	dt_file_check(t, 0, 0, 6, 10, 7, 6);
+	dt_touch(t, 0, A + PG(8), PG(1), 0);
+	dt_touch(t, 0, A + PG(8), PG(1), 1);		/* read, then write-notify */
+	dt_record(t, "notify", P(0), REC_ALL);
+	dt_munmap(t, 0, A, PG(16));
+	dt_record(t, "unmapped", P(0), REC_ALL);
+	dt_file_check(t, 0, 0, 2, 4, 8, 0);
+}
+
+/* Truncation unmaps the pages past EOF; touching them is SIGBUS. */
+static void file_truncate_sigbus(struct dt *t)
+{
+	arena(t);
+	dt_file_create(t, 0, 0, 16, 9);
+	dt_mmap_file(t, 0, A, PG(16), PROT_READ, MAP_SHARED, 0, 0);
+	dt_mmap_file(t, 0, A + PG(32), PG(16), RW, MAP_PRIVATE, 0, 0);
+	dt_touch(t, 0, A, PG(16), 0);
+	dt_fill_from(t, 0, A + PG(32 + 12), PG(1), 10, 0);	/* an anon COW page past the cut */
+	dt_record(t, "mapped", P(0), REC_ALL);
+	/*
+	 * A cut inside a page is left out: ext4 zeroes the tail of the last
+	 * block through its buffer (ext4_block_truncate_page), dirtying the
+	 * page (smaps Private_Dirty 4 on the host); mmsim leaves it clean.
+	 */
+	dt_file_truncate(t, 0, 0, PG(8));
+	dt_record(t, "truncated", P(0), REC_ALL);
+	dt_touch(t, 0, A + PG(7), PG(1), 0);		/* the last page */
+	dt_touch(t, 0, A + PG(8), PG(1), 0);
+	dt_touch(t, 0, A + PG(9), PG(1), 0);
+	dt_touch(t, 0, A + PG(32 + 10), PG(1), 0);
+	dt_touch(t, 0, A + PG(32 + 12), PG(1), 0);	/* the COW copy is gone too */
+	dt_mincore(t, 0, A, PG(16));
+	dt_record(t, "after", P(0), REC_ALL);
+	dt_file_truncate(t, 0, 0, PG(16));		/* holes read as zeros */
+	dt_check_from(t, 0, A + PG(10), PG(6), 0, 0);
+	dt_check(t, 0, A, PG(8), 9);
+	dt_record(t, "regrown", P(0), REC_ALL);
+}
+
+/* fork: file VMAs without anon_vma fault again in the child; COW pages are shared. */
+static void file_fork(struct dt *t)
+{
+	int c;
+
+	arena(t);
+	dt_file_create(t, 0, 0, 16, 11);
+	dt_mmap_file(t, 0, A, PG(16), PROT_READ, MAP_SHARED, 0, 0);
+	dt_mmap_file(t, 0, A + PG(32), PG(16), RW, MAP_PRIVATE, 0, 0);
+	dt_touch(t, 0, A, PG(16), 0);
+	dt_touch(t, 0, A + PG(32), PG(16), 0);
+	dt_fill_from(t, 0, A + PG(32 + 1), PG(1), 12, 0);
+	dt_record(t, "before", P(0), REC_ALL);
+	c = dt_fork(t, 0);
+	if (c < 0)
+		return;
+	dt_record(t, "forked", P(0) | P(c), REC_ALL);
+	dt_touch(t, c, A, PG(16), 0);
+	dt_touch(t, c, A + PG(32), PG(16), 0);
+	dt_record(t, "child_read", P(c), REC_ALL);
+	dt_fill_from(t, c, A + PG(32 + 1), PG(1), 13, 0);
+	dt_fill_from(t, c, A + PG(32 + 2), PG(1), 14, 0);
+	dt_record(t, "child_cow", P(0) | P(c), REC_ALL);
+	dt_check_from(t, 0, A + PG(32 + 1), PG(1), 12, 0);
+	dt_exit(t, c);
+	dt_record(t, "child_gone", P(0), REC_ALL);
+}
+
+/* MAP_POPULATE and MADV_DONTNEED on a file mapping; mapping past EOF. */
+static void file_populate_dontneed(struct dt *t)
+{
+	arena(t);
+	dt_file_create(t, 0, 0, 12, 15);
+	dt_mmap_file(t, 0, A, PG(16), PROT_READ, MAP_SHARED | MAP_POPULATE, 0, 0);
+	dt_record(t, "populated", P(0), REC_ALL);
+	dt_mincore(t, 0, A, PG(16));
+	dt_madvise(t, 0, A, PG(8), MADV_DONTNEED);
+	dt_record(t, "dontneed", P(0), REC_ALL);
+	dt_touch(t, 0, A, PG(8), 0);
+	dt_record(t, "again", P(0), REC_ALL);
+	dt_touch(t, 0, A + PG(12), PG(1), 0);
+	dt_file_close(t, 0, 0);
+	dt_check(t, 0, A, PG(12), 15);			/* the mapping outlives the fd */
+	dt_record(t, "closed", P(0), REC_ALL);
+}
+
 #define SEQ(fn) { #fn, fn }
 #define SEQ_THP(fn) { #fn, fn, "thp=madvise" }	/* THP: booted and run with THP */
 
@@ -2155,6 +2331,15 @@ const struct dt_sequence dt_sequences[] = {
 	SEQ_THP(thp_fork_cow),
 	SEQ_THP(thp_dontneed),
 	SEQ_THP(thp_fork_partial),
+	/* file mappings (filetests) */
+	SEQ(file_read_faultaround),
+	SEQ(file_read_partial_vma),
+	SEQ(file_majflt),
+	SEQ(file_private_cow),
+	SEQ(file_shared_write),
+	SEQ(file_truncate_sigbus),
+	SEQ(file_fork),
+	SEQ(file_populate_dontneed),
 };
 
 const size_t dt_nsequences = sizeof(dt_sequences) / sizeof(dt_sequences[0]);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dcache.h"
 #include "fs.h"
 #include "harness.h"
 #include "machine.h"
@@ -255,6 +256,16 @@ static void test_unlink_open(void **state)
 	machine_shutdown(m);
 }
 
+/* The superblock shrinker's dentry half, until the unused dentries are gone. */
+static void prune_all_dentries(struct machine *m)
+{
+	for (int pass = 0; pass < 2; pass++) {	/* the first pass spares referenced ones */
+		struct shrink_control sc = { .gfp_mask = GFP_KERNEL, .nid = 0, .nr_to_scan = 1024 };
+
+		prune_dcache_sb(m, &sc);
+	}
+}
+
 /* Closed files stay cached with their inodes; the shrinker's prune frees them. */
 static void test_inode_lru(void **state)
 {
@@ -272,6 +283,9 @@ static void test_inode_lru(void **state)
 		mmsim_close(m, 0, fd);
 	}
 	assert_int_equal(nr_inodes(m), 10);
+	/* the dentries of the names hold the inodes until they are pruned */
+	assert_int_equal(nr_unused_inodes(m), 0);
+	prune_all_dentries(m);
 	assert_int_equal(nr_unused_inodes(m), 10);
 	/* dirty ones wait for writeback; recently used ones get a second pass */
 	assert_int_equal(prune_icache(m, 10), 0);
@@ -284,6 +298,8 @@ static void test_inode_lru(void **state)
 		mmsim_close(m, 0, fd);
 	}
 	lru_add_drain_all(m);	/* the batches' references would keep the pages */
+	prune_all_dentries(m);	/* the reopens' dentries let go of the inodes */
+	assert_int_equal(nr_unused_inodes(m), 10);
 	assert_int_equal(prune_icache(m, 10), 0);	/* referenced by the reopen */
 	assert_int_equal(prune_icache(m, 4), 4);
 	assert_int_equal(nr_inodes(m), 6);
