@@ -21,9 +21,6 @@
 #include "mm.h"
 #include "mmsim/mmsim.h"
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
 
 #define MAP_BYTES	(128UL << 20)
 #define PAGE		4096UL
@@ -33,28 +30,7 @@
 
 static mmsim_machine *boot(bool metadata_only)
 {
-	mmsim_config *cfg = mmsim_config_new();
-	char err[256];
-	mmsim_machine *m;
-
-	mmsim_config_set(cfg, "mem", "1G", err, sizeof(err));
-	mmsim_config_set(cfg, "cpus", "2", err, sizeof(err));
-	if (metadata_only)
-		mmsim_config_set(cfg, "metadata_only", "true", err, sizeof(err));
-	m = mmsim_boot(cfg, err, sizeof(err));
-	mmsim_config_free(cfg);
-	if (!m) {
-		fprintf(stderr, "boot: %s\n", err);
-		exit(1);
-	}
-	/*
-	 * The simulated RAM is a memfd the host backs on first touch; back it
-	 * all now so host page faults (an artefact, not the simulated
-	 * kernel's work) stay out of the figures.
-	 */
-	if (madvise(m->phys_base, m->phys_bytes, MADV_POPULATE_WRITE))
-		perror("madvise(MADV_POPULATE_WRITE) of the simulated RAM");
-	return m;
+	return bench_boot(metadata_only ? "mem=1G cpus=2 metadata_only=1" : "mem=1G cpus=2", true);
 }
 
 struct phases {

@@ -88,21 +88,11 @@ static struct fork_times host_fork_ns(void)
 
 static mmsim_machine *boot(const char *extra)
 {
-	mmsim_config *cfg = mmsim_config_new();
-	char err[256];
-	mmsim_machine *m;
+	char options[64];
 
-	mmsim_config_set(cfg, "mem", "4G", err, sizeof(err));
-	mmsim_config_set(cfg, "cpus", "2", err, sizeof(err));
-	if (extra)
-		mmsim_config_set(cfg, "metadata_only", extra, err, sizeof(err));
-	m = mmsim_boot(cfg, err, sizeof(err));
-	mmsim_config_free(cfg);
-	if (!m) {
-		fprintf(stderr, "bench_fork: boot: %s\n", err);
-		exit(1);
-	}
-	return m;
+	snprintf(options, sizeof(options), "mem=4G cpus=2%s%s", extra ? " metadata_only=" : "",
+		 extra ? extra : "");
+	return bench_boot(options, false);
 }
 
 /* mmsim's fork of a process with 1 GiB touched. */

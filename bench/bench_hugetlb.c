@@ -28,9 +28,6 @@
 #include "mm.h"
 #include "mmsim/mmsim.h"
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
 #ifndef MAP_HUGETLB
 #define MAP_HUGETLB 0x40000
 #endif
@@ -44,23 +41,10 @@
 
 static mmsim_machine *boot(bool metadata_only)
 {
-	mmsim_config *cfg = mmsim_config_new();
+	mmsim_machine *m = bench_boot(metadata_only ? "mem=1G cpus=2 metadata_only=1" :
+				      "mem=1G cpus=2", true);
 	char err[256];
-	mmsim_machine *m;
 
-	mmsim_config_set(cfg, "mem", "1G", err, sizeof(err));
-	mmsim_config_set(cfg, "cpus", "2", err, sizeof(err));
-	if (metadata_only)
-		mmsim_config_set(cfg, "metadata_only", "true", err, sizeof(err));
-	m = mmsim_boot(cfg, err, sizeof(err));
-	mmsim_config_free(cfg);
-	if (!m) {
-		fprintf(stderr, "boot: %s\n", err);
-		exit(1);
-	}
-	/* Back the simulated RAM now: host page faults are not the simulated kernel's work. */
-	if (madvise(m->phys_base, m->phys_bytes, MADV_POPULATE_WRITE))
-		perror("madvise(MADV_POPULATE_WRITE) of the simulated RAM");
 	if (mmsim_sysctl_set(m, "vm.nr_hugepages", "64", err, sizeof(err))) {
 		fprintf(stderr, "vm.nr_hugepages: %s\n", err);
 		exit(1);

@@ -18,9 +18,6 @@
 #include "mm.h"
 #include "mmsim/mmsim.h"
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
 
 #define MAP_BYTES	(128UL << 20)
 #define PAGE		4096UL
@@ -32,24 +29,7 @@ enum how { DEFAULT, INTERLEAVE, BIND, VMA_INTERLEAVE };
 
 static mmsim_machine *boot(void)
 {
-	mmsim_config *cfg = mmsim_config_new();
-	char err[256];
-	mmsim_machine *m;
-
-	mmsim_config_set(cfg, "mem", "2G", err, sizeof(err));
-	mmsim_config_set(cfg, "nodes", "4", err, sizeof(err));
-	mmsim_config_set(cfg, "cpus", "4", err, sizeof(err));
-	mmsim_config_set(cfg, "metadata_only", "true", err, sizeof(err));
-	m = mmsim_boot(cfg, err, sizeof(err));
-	mmsim_config_free(cfg);
-	if (!m) {
-		fprintf(stderr, "boot: %s\n", err);
-		exit(1);
-	}
-	/* back the simulated RAM now: host page faults are not the simulated work */
-	if (madvise(m->phys_base, m->phys_bytes, MADV_POPULATE_WRITE))
-		perror("madvise(MADV_POPULATE_WRITE) of the simulated RAM");
-	return m;
+	return bench_boot("mem=2G nodes=4 cpus=4 metadata_only=1", true);
 }
 
 static double sim_round(mmsim_machine *m, int pid, enum how how)

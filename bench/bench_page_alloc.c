@@ -20,19 +20,7 @@
 
 static struct machine *boot(void)
 {
-	mmsim_config *cfg = mmsim_config_new();
-	char err[256];
-	struct machine *m;
-
-	mmsim_config_set(cfg, "mem", "4G", err, sizeof(err));
-	mmsim_config_set(cfg, "cpus", "2", err, sizeof(err));
-	m = mmsim_boot(cfg, err, sizeof(err));
-	mmsim_config_free(cfg);
-	if (!m) {
-		fprintf(stderr, "boot: %s\n", err);
-		exit(1);
-	}
-	return m;
+	return bench_boot("mem=4G cpus=2", false);
 }
 
 static double best_of(double (*fn)(void *), void *arg)

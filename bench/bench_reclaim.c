@@ -33,9 +33,6 @@
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
 
 #define PAGE		4096UL
 #define BYTES		(64UL << 20)
@@ -44,22 +41,10 @@
 
 static mmsim_machine *boot(const char *mem, const char *swap)
 {
-	mmsim_config *cfg = mmsim_config_new();
-	char err[256];
-	mmsim_machine *m;
+	char options[64];
 
-	mmsim_config_set(cfg, "mem", mem, err, sizeof(err));
-	if (swap)
-		mmsim_config_set(cfg, "swap", swap, err, sizeof(err));
-	m = mmsim_boot(cfg, err, sizeof(err));
-	mmsim_config_free(cfg);
-	if (!m) {
-		fprintf(stderr, "bench_reclaim: boot: %s\n", err);
-		exit(1);
-	}
-	if (madvise(m->phys_base, m->phys_bytes, MADV_POPULATE_WRITE))
-		perror("madvise(MADV_POPULATE_WRITE) of the simulated RAM");
-	return m;
+	snprintf(options, sizeof(options), "mem=%s%s%s", mem, swap ? " swap=" : "", swap ? swap : "");
+	return bench_boot(options, true);
 }
 
 static long long vmstat(mmsim_machine *m, const char *name)

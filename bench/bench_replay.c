@@ -37,19 +37,7 @@
 
 static mmsim_machine *boot(void)
 {
-	mmsim_config *cfg = mmsim_config_new();
-	char err[256];
-	mmsim_machine *m;
-
-	mmsim_config_set(cfg, "mem", "1G", err, sizeof(err));
-	mmsim_config_set(cfg, "cpus", "2", err, sizeof(err));
-	m = mmsim_boot(cfg, err, sizeof(err));
-	mmsim_config_free(cfg);
-	if (!m) {
-		fprintf(stderr, "boot: %s\n", err);
-		exit(1);
-	}
-	return m;
+	return bench_boot("mem=1G cpus=2", false);
 }
 
 /* The TLB-friendly loop: 12 accesses a round over 32 pages. */

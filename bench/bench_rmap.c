@@ -49,20 +49,10 @@ static const char *const modes[] = { "scan", "pte_chain", "anon_vma", "anon_vma_
 
 static mmsim_machine *boot(const char *mode)
 {
-	mmsim_config *cfg = mmsim_config_new();
-	char err[256];
-	mmsim_machine *m;
+	char options[64];
 
-	mmsim_config_set(cfg, "mem", "2G", err, sizeof(err));
-	mmsim_config_set(cfg, "cpus", "2", err, sizeof(err));
-	mmsim_config_set(cfg, "rmap", mode, err, sizeof(err));
-	m = mmsim_boot(cfg, err, sizeof(err));
-	mmsim_config_free(cfg);
-	if (!m) {
-		fprintf(stderr, "bench_rmap: boot %s: %s\n", mode, err);
-		exit(1);
-	}
-	return m;
+	snprintf(options, sizeof(options), "mem=2G cpus=2 rmap=%s", mode);
+	return bench_boot(options, false);
 }
 
 static void must(long r, const char *what)

@@ -35,18 +35,8 @@ struct bench {
 
 static struct machine *boot(void)
 {
-	mmsim_config *cfg = mmsim_config_new();
-	char err[256];
-	struct machine *m;
+	struct machine *m = bench_boot("mem=1G cpus=2", false);
 
-	mmsim_config_set(cfg, "mem", "1G", err, sizeof(err));
-	mmsim_config_set(cfg, "cpus", "2", err, sizeof(err));
-	m = mmsim_boot(cfg, err, sizeof(err));
-	mmsim_config_free(cfg);
-	if (!m) {
-		fprintf(stderr, "boot: %s\n", err);
-		exit(1);
-	}
 	if (!m->init_mm && paging_init(m))
 		exit(1);
 	if (!m->tlbstate && tlb_init(m))
