@@ -87,13 +87,20 @@ static void raise_nofile_limit(void)
 	}
 }
 
-/* The temporary disk, made at first use: mmsim-disk-XXXXXX with data/ and tmp/. */
-static int disk_make_temp(struct disk *d)
+const char *host_tmpdir(void)
 {
 	const char *tmp = getenv("TMPDIR");
+
+	return tmp && *tmp ? tmp : "/tmp";
+}
+
+/* The temporary disk, made at first use: a fresh mkdtemp directory with data/ and tmp/. */
+static int disk_make_temp(struct disk *d)
+{
 	int fd;
 
-	snprintf(d->path, sizeof(d->path), "%s/mmsim-disk-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	/* mkdtemp's template: it replaces the six X with a unique name */
+	snprintf(d->path, sizeof(d->path), "%s/mmsim-disk-XXXXXX", host_tmpdir());
 	if (!mkdtemp(d->path))
 		return -errno;
 	fd = open(d->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -35,6 +35,8 @@ struct disk {
 
 /* Boot: check (and open) --disk DIR; the temporary one waits for first use. */
 int disk_init(struct machine *m, char *err, size_t errlen);
+/* The host's directory for temporary files: $TMPDIR, else /tmp (the temporary disk, swap files). */
+const char *host_tmpdir(void);
 void disk_exit(struct machine *m);
 
 /*

@@ -3,8 +3,8 @@
  * of real host files, the swap_map of per-slot counts, the cluster
  * allocator, priorities, /proc/swaps, SwapTotal/SwapFree and validate_swap.
  *
- * A device is a host file of the size asked for (created under $TMPDIR and
- * unlinked at once, so nothing is left behind), with mkswap's header in
+ * A device is a host file of the size asked for (an O_TMPFILE under $TMPDIR
+ * that never has a name, so nothing is left behind), with mkswap's header in
  * its first page: slot 0 is never used (SWAP_MAP_BAD), slots 1..max-1 are.
  * Bytes written to a slot are really there and come back identical.
  *
@@ -31,6 +31,7 @@
  *
  * Locks: page table lock > swap_lock > i_pages (the swap cache) > lru.
  */
+#define _GNU_SOURCE	/* O_TMPFILE */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -38,6 +39,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "disk.h"
 #include "fs.h"
 #include "huge_mm.h"
 #include "memory.h"
@@ -593,18 +595,16 @@ static int write_swap_header(int fd, unsigned int max)
 	return pwrite(fd, page, PAGE_SIZE, 0) == (ssize_t)PAGE_SIZE ? 0 : -EIO;
 }
 
-/* A fresh host file of bytes, already unlinked: its data lives while fd does. */
+/*
+ * A fresh host file of bytes that never had a name (O_TMPFILE in the host's
+ * temporary directory): its data lives while fd does, nothing is left behind.
+ */
 static int swap_host_file(unsigned long bytes, unsigned int max)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[512];
-	int fd, ret;
+	int fd = open(host_tmpdir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600), ret;
 
-	snprintf(path, sizeof(path), "%s/mmsim-swap-XXXXXX", dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
 	if (fd < 0)
 		return -errno;
-	unlink(path);
 	if (ftruncate(fd, (off_t)bytes) < 0) {
 		ret = -errno;
 		close(fd);
