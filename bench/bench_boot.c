@@ -2,6 +2,10 @@
  * bench_boot.c - bench_boot() of bench_util.h: one way for every benchmark
  * to boot its machine. Apart from bench_util.c because it reads the
  * machine's internals (mm.h), whose timer_delete clashes with <time.h>.
+ *
+ * Invariants: bench_boot returns a booted machine or exits with status 1
+ * after printing the bad option or the boot error on stderr; a failed
+ * MADV_POPULATE_WRITE of the simulated RAM is reported, not fatal.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -14,6 +14,11 @@
  * pages: TLB misses and page walks counted by the simulated MMU (exact,
  * deterministic) and ns per access. Host figures are reported, never
  * asserted.
+ *
+ * Invariants: each simulated measurement boots its own machine and shuts
+ * it down after; a failed simulated call exits with status 1 rather than
+ * report a figure. The host's vm.nr_hugepages is written back to the value
+ * it had, also when raising it failed (a failed restore is printed).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -21,6 +21,10 @@
  *
  * Host figures are best of RUNS (a loaded host shows its best); reported,
  * never asserted.
+ *
+ * Invariants: each measurement boots its own machine per design and shuts
+ * it down after; a failed simulated call exits with status 1 rather than
+ * report a figure.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -15,6 +15,14 @@
  *
  * Host-side state: struct disk is host memory (it stands for the
  * hardware, not for a kernel object).
+ *
+ * Invariants: m->disk lives from a successful disk_init to disk_exit;
+ * root_fd is -1 until the disk is opened (at boot for --disk, at the
+ * first file call for the temporary one), then stays open until
+ * disk_exit, which removes only a temporary disk. disk_open hands out
+ * regular files only. A read or write moves all len bytes or returns
+ * -errno; an injected failure (fail_reads, fail_writes) is used up by one
+ * call and touches no host file.
  */
 #define _GNU_SOURCE
 #include <dirent.h>

@@ -13,6 +13,11 @@
  * process: it is logged as "mmsim (0)".
  *
  * The file is write-only (mode 0200): reading it is EACCES (sysctl.c).
+ *
+ * Invariants: bit 1 and bit 2 each run their drop and count their vmstat
+ * event once per write; drop_caches_stfu, once set by a write with bit 4,
+ * is never cleared, and that write itself is still logged. The handler
+ * always returns 0.
  */
 #include "mm.h"
 #include "dcache.h"

@@ -17,6 +17,10 @@
  * scan_sleep_millisecs, alloc_sleep_millisecs, max_ptes_none,
  * max_ptes_swap, max_ptes_shared, defrag} (read-write, Linux's bounds) and
  * {pages_collapsed, full_scans} (read-only).
+ *
+ * Invariants: an mm has MMF_VM_HUGEPAGE set exactly while it has one slot
+ * on mm_head, and that slot holds an mm_count reference (mmgrab) dropped
+ * when the slot goes; scan_slot is NULL or a slot on mm_head.
  */
 #ifndef MMSIM_KHUGEPAGED_H
 #define MMSIM_KHUGEPAGED_H

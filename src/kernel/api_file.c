@@ -12,6 +12,12 @@
  *
  * Only the checks a system call's entry makes live here (a pid that
  * exists, buffers that are not NULL); the rest is in src/fs.
+ *
+ * Invariants: a NULL machine is -EINVAL and a pid that does not exist is
+ * -ESRCH, returned before anything is charged or entered; otherwise each
+ * call on a descriptor table (open to fadvise) charges one system call and
+ * sets m->current (the task, or NULL for the machine's table) before the
+ * work starts. mmsim_fsize charges nothing and enters no task.
  */
 #include <errno.h>
 #include <string.h>

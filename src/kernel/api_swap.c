@@ -4,6 +4,11 @@
  * The work is mm/swapfile.c's; this file checks arguments and charges the
  * simulated clock (swapoff's swapins are priced as the faults they are
  * not: major-fault time per page read back).
+ *
+ * Invariants: a NULL machine or path, or a swapon size above 256 GiB, is
+ * -EINVAL before anything is charged or changed; otherwise the result is
+ * sys_swapon's or sys_swapoff's, unchanged. swapoff is charged major-fault
+ * time for exactly the pages it read back (the PSWPIN delta).
  */
 #include <errno.h>
 #include <string.h>

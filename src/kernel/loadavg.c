@@ -14,6 +14,11 @@
  * one task at a time - the one it acts for (machine->current, state R in
  * /proc/PID/stat) - and nothing sleeps uninterruptibly yet, so the load
  * tends to 1 while any process has run and 0 when none is left.
+ *
+ * Invariants: avenrun changes only in the timer's calc_global_load, once
+ * per LOAD_FREQ of simulated time (the timer re-arms from its own expiry,
+ * so it does not drift); the active count is 0 or 1, so each average stays
+ * between 0 and FIXED_1.
  */
 #include "machine.h"
 #include "sched.h"

@@ -3,6 +3,10 @@
  *
  * Single host thread: the plain loads and stores stand for the cmpxchg
  * loops Linux needs; the states and transitions are the same.
+ *
+ * Invariants: those of errseq.h. Only errseq_set and
+ * errseq_check_and_advance write *eseq; errseq_set leaves it unchanged for
+ * an err outside -1..-4095 and bumps the counter only over a seen error.
  */
 #include "errseq.h"
 

@@ -29,6 +29,12 @@
  *
  * Locks: a scan takes the mm's mmap_lock, then the page table lock; the
  * timer runs with no lock held (timer.h).
+ *
+ * Invariants: an mm has MMF_VM_HUGEPAGE set exactly while it has one slot
+ * on mm_head, and the slot holds an mm_count reference dropped (mmdrop)
+ * when the slot is freed; scan_slot is NULL or a slot on mm_head (a slot
+ * leaving moves or clears it first); pages_collapsed and full_scans only
+ * grow.
  */
 #include <errno.h>
 #include <stdlib.h>

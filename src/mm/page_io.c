@@ -18,6 +18,13 @@
  * the swap cache and logs Linux's "Write-error on swap-device" line; a
  * failed read leaves the folio !uptodate for the caller to drop (swapin
  * answers SIGBUS to the faulting task only).
+ *
+ * Invariants: both paths are entered with the folio in the swap cache (a
+ * read also with it !uptodate). Every swap_writepage sets or clears the
+ * slot's zeromap bit, so the bit says how the slot was last written;
+ * PG_writeback is set only around the host write. pswpout/pgpgout and
+ * pswpin/pgpgin move only when the I/O succeeded; a read marks the folio
+ * uptodate only then.
  */
 #include <errno.h>
 #include <string.h>

@@ -20,6 +20,11 @@
  * EOF and skip pages already cached. Pages come order 0 (see filemap.c).
  * Readahead allocations may fail quietly (__GFP_NORETRY | __GFP_NOWARN):
  * the read then takes the pages one by one.
+ *
+ * Invariants: readahead never replaces a cached page and never reads past
+ * the page holding the file's last byte (do_page_cache_ra clips every
+ * window); it drops its own reference to each page it adds, leaving the
+ * page to the cache; one read marks at most one page PG_readahead.
  */
 #include <errno.h>
 #include <limits.h>

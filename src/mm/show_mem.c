@@ -22,6 +22,9 @@
  * bounce is always 0 (6.18 removed the counter but kept the field).
  *
  * Called with no lock held; reads counters and free lists as they are.
+ *
+ * Invariants: show_mem changes no counter, list or page: it reads them as
+ * they are and only appends lines to the kernel log.
  */
 #include <stdio.h>
 #include <string.h>

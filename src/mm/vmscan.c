@@ -64,6 +64,12 @@
  * Lock order: nothing held on entry but mmap_lock (direct reclaim from a
  * fault); the rmap walk takes anon_vma/i_mmap and page table locks; the
  * lru_lock is held only while lists change, never across an rmap walk.
+ *
+ * Invariants: each pass adds the folios it isolates to NR_ISOLATED_ANON or
+ * NR_ISOLATED_FILE under the lru_lock and takes the same number off once
+ * they are back on a list or freed. m->memalloc_nest is raised around
+ * every reclaim entry (direct, kswapd, reclaim_pages) and restored on
+ * return; try_to_free_pages does nothing while it is raised.
  */
 #include <errno.h>
 #include <string.h>

@@ -24,6 +24,13 @@
  *
  * Called with the folio locked and off the LRU (eviction: its last
  * reference about to go; refault: before folio_add_lru).
+ *
+ * Invariants: a node's nonresident_age only grows (by the folio's pages at
+ * each eviction and activation); a shadow is always a value entry, never
+ * mistaken for a folio, and gives back the node and workingset bit it was
+ * packed with (the age modulo EVICTION_MASK); a shadow naming a node the
+ * machine lacks activates nothing. Every refault counts in
+ * workingset_refault_*; activate and restore count subsets of them.
  */
 #include "mm.h"
 #include "machine.h"

@@ -5,6 +5,10 @@
 # refuse bad arguments with a usage line and exit status 2 (two of them:
 # each run costs a process start, the argument checks are alike).
 # Usage: bash test_pressure_scenarios.sh path/to/mmsim
+#
+# Invariants: every check runs even after one fails and prints FAIL with
+# the output; the script ends with a summary line and exits 0 only when no
+# check failed. It creates no file of its own.
 set -u
 MMSIM=${1:?usage: test_pressure_scenarios.sh path/to/mmsim}
 passed=0

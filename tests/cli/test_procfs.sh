@@ -14,6 +14,11 @@
 # they are missing the test FAILS with the reason: the feature is promised
 # to work with them, so a silent skip would hide a break.
 # Usage: bash tests/cli/test_procfs.sh path/to/mmsim
+#
+# Invariants: everything it writes is under one mktemp -d directory,
+# removed on exit; /proc is covered only inside the private namespace. A
+# missing prerequisite exits 1, never 0; otherwise every check runs and
+# the script exits 0 only when none failed.
 set -u
 MMSIM=${1:?usage: test_procfs.sh path/to/mmsim}
 passed=0

@@ -3,6 +3,10 @@
 # values, statements do not, errors print file:line and the session goes
 # on, the machine options boot `m`, and the exit status says whether any
 # input failed. Usage: bash tests/cli/test_repl.sh path/to/mmsim
+#
+# Invariants: every check runs even after one fails and prints FAIL with
+# the output; the script ends with a summary line and exits 0 only when no
+# check failed. It creates no file of its own.
 set -u
 MMSIM=${1:?usage: test_repl.sh path/to/mmsim}
 passed=0

@@ -8,6 +8,10 @@
 # anon_vma_chain 1, pte_chain 1 pte and no VMA, scan reading ~half of all
 # page tables; nr_anon_vma bounded in a fork chain; pte_chain's 32 bytes
 # per mapping at two sharers falling towards 64/7).
+#
+# Invariants: every check runs even after one fails and prints FAIL with
+# the output; the script ends with a summary line and exits 0 only when no
+# check failed. It creates no file of its own.
 set -u
 MMSIM=${1:?usage: test_rmap_scenarios.sh path/to/mmsim}
 K=50

@@ -1,6 +1,10 @@
 -- test_drop_caches.lua - vm.drop_caches and the dentry cache's /proc files
 -- from Lua: write-only (EACCES on read), bounds, vmstat counts, the log line,
 -- /proc/sys/fs/dentry-state's format, vfs_cache_pressure's bounds.
+--
+-- Invariants: one machine for the whole file; every check is an assert,
+-- so the first failure ends the run with an error, and the file ends with
+-- assert(m:check()) before it prints ok.
 local m = mmsim.boot{ mem = "128M", cpus = 2 }
 
 local ds = m:proc("sys/fs/dentry-state")

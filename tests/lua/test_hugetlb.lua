@@ -2,6 +2,10 @@
 -- m:sysfs_write, MAP_HUGETLB mappings with the "hugetlb" (and "huge_2mb" /
 -- "huge_1gb") flags, one fault per huge page, the meminfo and /sys figures,
 -- and the errno a program sees. Run by ctest as `mmsim run tests/lua/test_hugetlb.lua`.
+--
+-- Invariants: one machine, booted with a fixed seed, for the whole file;
+-- every check is an assert, so the first failure ends the run with an
+-- error. No host figure is read or asserted.
 
 local HP = 2 * 1024 * 1024
 local SYS = "/sys/kernel/mm/hugepages/hugepages-2048kB/"

@@ -2,6 +2,10 @@
 -- fills memory is killed (nil, "SIGKILL", "ENOMEM"), the handle answers
 -- ESRCH afterwards, p.alive turns false, dmesg and vmstat tell the story.
 -- Run by ctest as `mmsim run tests/lua/test_oom.lua`.
+--
+-- Invariants: one machine, booted with a fixed seed, for the whole file;
+-- every check is an assert, so the first failure ends the run with an
+-- error, and the file ends with assert(m:check()).
 
 local m = mmsim.boot{ mem = "128M", cpus = 2, seed = 1, metadata_only = true }
 local keep, hog = m:spawn("keep"), m:spawn("hog")

@@ -2,6 +2,10 @@
 -- p:rmap_walk on a page and on a whole process, p:try_to_unmap of shmem,
 -- lazyfree and ordinary anonymous pages, and the errors (EFAULT, ESRCH,
 -- a bad rmap boot option). Run by ctest as `mmsim run tests/lua/test_rmap.lua`.
+--
+-- Invariants: each machine is booted for its checks, passes
+-- assert(m:check()) and is shut down; every check is an assert, so the
+-- first failure ends the run with an error.
 
 local raises = dofile(arg[0]:gsub("[^/]+$", "") .. "helpers.lua").raises
 local PG = 4096

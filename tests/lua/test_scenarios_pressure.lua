@@ -3,6 +3,11 @@
 -- (dofile, their output silenced) and the tables they return are checked
 -- against what the seeds say Linux does.
 -- Run by ctest as `mmsim run tests/lua/test_scenarios_pressure.lua`.
+--
+-- Invariants: print and arg are put back after each scenario, even one
+-- that fails (pcall); every check raises on failure, so the run ends with
+-- an error at the first broken shape. The figures checked are the
+-- simulated ones the scenarios return, never host time.
 
 local dir = arg[0]:gsub("[^/]+$", "") .. "../../scenarios/"
 local real_print = print

@@ -1,5 +1,9 @@
 -- test_swap.lua: swap devices from Lua (issue 5): boot{swap=...},
 -- m:swapon{...}, m:swapoff(...), /proc/swaps and meminfo's Swap lines.
+--
+-- Invariants: one machine for the whole file; every check is an assert,
+-- so the first failure ends the run with an error, and the file ends with
+-- assert(m:check()) before it prints ok.
 local m = mmsim.boot{ mem = "128M", swap = "8M@2" }
 
 local function meminfo_kb(field)

@@ -3,6 +3,10 @@
 -- a partial munmap splits its PMD (thp_split_pmd) and queues it for the
 -- deferred split, the counts stay exact; khugepaged collapses 512 small
 -- pages after "hugepage" advice; thp=never builds none. Run by ctest as `mmsim run tests/lua/test_thp.lua`.
+--
+-- Invariants: each machine is booted with a fixed seed and ends with
+-- assert(m:check()); every check is an assert, so the first failure ends
+-- the run with an error.
 
 local HP = 2 * 1024 * 1024
 

@@ -4,6 +4,10 @@
 -- validators (m:check: page tables, deposited tables, THP and page
 -- mapcounts, rmap, LRU) run every 100 calls. Deterministic: fixed seeds.
 -- Run by ctest as `mmsim run tests/lua/test_thp_random.lua`.
+--
+-- Invariants: each run boots its own machine with a fixed seed and seeds
+-- math.random with it, so every run is the same; assert(m:check()) runs
+-- every 100 calls and at the end, and the first failure ends the run.
 
 local HP = 2 * 1024 * 1024
 

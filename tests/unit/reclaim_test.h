@@ -2,6 +2,11 @@
  * reclaim_test.h - helpers of the reclaim tests (test_reclaim*.c):
  * anonymous memory and files filled with a per-page pattern and read back
  * to check that what reclaim took away comes back byte for byte.
+ *
+ * Invariants: the helpers keep no state. pattern() depends only on the
+ * page index and the seed, and differs from page to page, so verify
+ * catches a page that came back from the wrong place as well as a corrupt
+ * one; a failed call fails the test (cmocka assert).
  */
 #ifndef MMSIM_RECLAIM_TEST_H
 #define MMSIM_RECLAIM_TEST_H

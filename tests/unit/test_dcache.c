@@ -6,6 +6,10 @@
  * each priority (batches of 1024 through super_cache_scan), GFP_NOFS stops
  * it, vfs_cache_pressure 0 keeps everything, drop_caches 2 frees the unused
  * ones (parents with them) but none in use, d_delete, errors and ENOMEM.
+ *
+ * Invariants: each test boots its own machine (which resets iputs, the one
+ * static) and, when it passes, runs check_machine and shuts it down; what
+ * is asserted is simulated state, never host time.
  */
 #include <errno.h>
 #include <stdio.h>

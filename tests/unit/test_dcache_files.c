@@ -6,6 +6,10 @@
  * (or unhashes it while the file is open, the inode living on until the
  * last close), and drop_caches 2 frees the dentries and then the inodes.
  * /proc/sys/fs/dentry-state and inode-state follow.
+ *
+ * Invariants: each test boots its own machine and, when it passes, runs
+ * check_machine and shuts it down; what is asserted is simulated state,
+ * never host time.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -5,6 +5,11 @@
  * at fork, the machine's own), read/write/pread/pwrite/lseek semantics,
  * O_APPEND, O_DIRECT alignment, ftruncate, unlink of an open file, and
  * the disk's refusal of every path that would leave it.
+ *
+ * Invariants: each test that boots a machine boots its own and, when it
+ * passes, shuts it down; no host time is asserted. The host files the disk
+ * tests make live under one mkdtemp directory, removed when the test
+ * passes.
  */
 #include <errno.h>
 #include <fcntl.h>

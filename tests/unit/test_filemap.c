@@ -6,6 +6,10 @@
  * cache, shared write faults dirtying it through write-notify (nr_dirty,
  * fsync, msync), truncation unmapping what lies beyond the end (SIGBUS),
  * mmap's EACCES rules, disk read errors, and DONTNEED sparing mapped pages.
+ *
+ * Invariants: each test boots its own machine and, when it passes, runs
+ * check_machine and shuts it down; what is asserted is simulated state,
+ * never host time.
  */
 #include <errno.h>
 #include <string.h>

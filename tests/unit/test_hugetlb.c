@@ -6,6 +6,10 @@
  * meminfo / status / smaps / sysfs figures, and no leaks after exit. The
  * expected figures are the host's (Linux 6.18, probed with the same calls;
  * tests/diff keeps the probes that the host can run).
+ *
+ * Invariants: each test boots its own machine and, when it passes, runs
+ * check_machine and shuts it down; what is asserted is simulated state,
+ * never host time.
  */
 #include "syscall_test.h"
 

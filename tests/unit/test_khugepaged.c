@@ -5,6 +5,10 @@
  * collapse at the first wake-up, the max_ptes_none/max_ptes_shared rules
  * and their thp_scan_exceed_* counters, exit leaving the list, enabled
  * switched to never. check_machine runs the validators after each step.
+ *
+ * Invariants: each test boots its own machine and, when it passes, runs
+ * check_machine and shuts it down; time is the simulated clock only, never
+ * the host's.
  */
 #include "syscall_test.h"
 #include "machine.h"

@@ -14,6 +14,10 @@
  * vm.watermark_boost_factor=0 keeps the fill's pageblock fallbacks from
  * boosting the watermarks (a boost wakes kswapd and raises min for user
  * allocations until kswapd has reclaimed it, another shape).
+ *
+ * Invariants: each test boots its own machine and, when it passes, runs
+ * check_machine and shuts it down (st_free); time is the simulated clock
+ * only, never the host's.
  */
 #include "syscall_test.h"
 #include "gfp.h"

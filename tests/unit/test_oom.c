@@ -6,6 +6,10 @@
  * returns to the free lists; the dmesg report parses and carries the
  * victim's numbers; oom_score/oom_adj/oom_score_adj read and write as
  * Linux's; overcommit (CommitLimit with overcommit_kbytes, mode 2's ENOMEM).
+ *
+ * Invariants: each test boots its own machine and, when it passes, shuts
+ * it down, after check_machine in all but test_sysctls; what is asserted
+ * is simulated state, never host time.
  */
 #include <errno.h>
 #include <setjmp.h>

@@ -8,6 +8,10 @@
  * number of fields, the same field names in cpuinfo. Values: against the
  * simulated clock, which the tests move by hand (nothing else moves it
  * here), and against the fixed-point load average recomputed in the test.
+ *
+ * Invariants: each test boots its own machine(s) and, when it passes,
+ * shuts them down; the host's /proc is only read, and compared only when
+ * host_is_reference(); no host time is asserted.
  */
 #include <ctype.h>
 #include <errno.h>

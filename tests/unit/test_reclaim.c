@@ -11,6 +11,10 @@
  *
  * Machines are small (64 MiB) so that each file stays a few seconds in the
  * debug+sanitizer build.
+ *
+ * Invariants: each test boots its own machine and, when it passes, runs
+ * check_machine and shuts it down; what is asserted is simulated state and
+ * the bytes read back, never host time.
  */
 #include "reclaim_test.h"
 

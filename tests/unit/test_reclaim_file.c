@@ -6,6 +6,10 @@
  * anonymous bytes intact; shared anonymous memory goes to swap through
  * shmem_writeout; a hog growing past RAM + swap fills swap before the OOM
  * killer picks it. Each case ends with check_machine.
+ *
+ * Invariants: each test boots its own machine and, when it passes, runs
+ * check_machine and shuts it down; what is asserted is simulated state and
+ * the bytes read back, never host time.
  */
 #include "reclaim_test.h"
 /*

@@ -35,6 +35,10 @@
  * MMSIM_RMAP_STEPS and MMSIM_RMAP_SEED change the random run (a chosen
  * seed skips the coverage check); a failure prints the seed, the step and
  * the last operations.
+ *
+ * Invariants: each test boots its own machines and, when it passes, shuts
+ * them down; a seed and a step count always give the same sequence (the
+ * test's own generator, no host randomness); no host time is asserted.
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -11,6 +11,10 @@
  * mapping calls (mprotect, mremap, mincore, madvise) over swap ptes.
  * Every step ends with check_machine (validate_swap among the validators).
  * The main cases run once per rmap design.
+ *
+ * Invariants: each test boots its own machine(s) and, when it passes, runs
+ * check_machine and shuts them down; what is asserted is simulated state
+ * and the bytes read back, never host time.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -13,6 +13,10 @@
  * as the host counts the same calls); the queue's shrinker scan (called
  * directly, and through drop_caches 2 as on the host) splits it and frees
  * the unmapped subpages.
+ *
+ * Invariants: each test boots its own machine and, when it passes, runs
+ * check_machine and shuts it down; what is asserted is simulated state,
+ * never host time.
  */
 #include "syscall_test.h"
 #include "huge_mm.h"

@@ -4,6 +4,10 @@
  * deactivation, MADV_PAGEOUT through reclaim_pages (lazyfree pages freed,
  * swap-backed ones activated when there is no swap, as Linux does),
  * get_scan_count's swappiness split, and workingset shadow entries.
+ *
+ * Invariants: each test that needs a machine boots its own and, when it
+ * passes, shuts it down; what is asserted is simulated state, never host
+ * time.
  */
 #include "syscall_test.h"
 #include "gfp.h"

@@ -7,6 +7,10 @@
  * letting simulated time pass (mmsim_tick) around dirty_expire_centisecs;
  * throttling by a writer far above vm.dirty_bytes; errseq by injected
  * disk write errors (mmsim_disk_fail) seen through several descriptors.
+ *
+ * Invariants: each test that needs a machine boots its own and, when it
+ * passes, runs check_machine and shuts it down; time is the simulated
+ * clock only, never the host's.
  */
 #include <errno.h>
 #include <stdlib.h>

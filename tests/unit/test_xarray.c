@@ -4,6 +4,10 @@
  * host-side reference (sorted pairs): every load, the ordered walk of
  * xa_find over random ranges, value entries, and the node count falling to
  * zero once all is erased (check_machine then checks the slab's counts).
+ *
+ * Invariants: each test boots its own machine and, when it passes, runs
+ * check_machine and shuts it down; the random sequence comes from a fixed
+ * seed (rand_r), so every run is the same.
  */
 #include <errno.h>
 #include <stdlib.h>

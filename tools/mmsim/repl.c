@@ -26,6 +26,13 @@
  *
  * Host state: the Lua state and a flag for Ctrl-C live in statics, as the
  * readline completion callback and the signal handler need them.
+ *
+ * Invariants: m is booted before the first input is read (no machine, no
+ * session: exit 1); a bad argument exits 2 before anything boots. The
+ * --procfs tree is synced after every input, failed or not. repl_L is set
+ * exactly while the session's Lua state lives. Unless os.exit ends it, a
+ * piped session exits 1 if any input failed, else with output_finish's
+ * status.
  */
 #include <signal.h>
 #include <stdlib.h>

@@ -16,6 +16,10 @@
  * Topology: one package per NUMA node; a CPU's core id is its index among
  * its node's CPUs; apicid is the CPU number. pti=1 adds the "pti" flag
  * and the cpu_meltdown bug, as Linux does on CPUs that need it.
+ *
+ * Invariants: show_cpuinfo only reads the machine (its CPUs, nodes and
+ * configuration) and appends to the seq_buf; nothing of the host enters
+ * the text, so the same configuration always prints the same file.
  */
 #include "internal.h"
 

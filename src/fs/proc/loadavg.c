@@ -5,6 +5,10 @@
  * kernel/loadavg.c rounded to hundredths (get_avenrun with FIXED_1/200
  * added), the runnable tasks, every live task (thread), and the last pid
  * handed out (the pid allocator's cursor minus one).
+ *
+ * Invariants: show_loadavg only reads the machine and appends one line to
+ * the seq_buf; reading /proc/loadavg never changes avenrun (only
+ * kernel/loadavg.c's timer does).
  */
 #include "internal.h"
 #include "sched.h"

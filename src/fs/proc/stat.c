@@ -27,6 +27,11 @@
  *    for; nothing blocks. btime is 0: the simulated machine boots at the
  *    epoch (no host time enters a result).
  *  - softirq counts are 0: there are no softirqs yet.
+ *
+ * Invariants: show_stat only reads the machine (kcpustat, the clock,
+ * vm_events, total_forks) and appends to the seq_buf; every figure comes
+ * from the simulated machine, none from the host, and the per-IRQ and
+ * softirq columns are always zero.
  */
 #include "internal.h"
 #include "sched.h"

@@ -8,6 +8,10 @@
  * LRU), dummy. inode-nr: nr_inodes, nr_unused; inode-state: the same and
  * five zeros. The inode figures are kept by the inode owner in
  * machine->dcache (dcache.h).
+ *
+ * Invariants: the three files only read machine->dcache and append one
+ * line; a counter that has gone negative prints as 0, so the figures are
+ * never negative.
  */
 #include "internal.h"
 

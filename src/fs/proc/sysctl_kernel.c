@@ -3,6 +3,10 @@
  * printed by proc_dointvec): the one kernel sysctl outside vm that procps
  * reads - ps sizes its pid column from it. Read-only here: mmsim's pid
  * allocator takes Linux's default, max(32768, 1024 per CPU).
+ *
+ * Invariants: the file only reads the machine: the value is pid_max(m),
+ * which depends on the number of CPUs alone, so it never changes while the
+ * machine runs.
  */
 #include "internal.h"
 #include "sched.h"

@@ -6,6 +6,9 @@
  * (machine->clock_ns, which starts at 0 at boot), never from the host's.
  * The idle time is cpu_idle_time() (timer.h: the clock less what the cost
  * model charged), as in /proc/stat's idle column.
+ *
+ * Invariants: show_uptime only reads the machine and appends one line to
+ * the seq_buf; both figures are truncated, never rounded up.
  */
 #include "internal.h"
 
